@@ -1,0 +1,1 @@
+"""ClerkDesk core: domain, rules, storage and use cases. Imports no Qt and no HTTP."""

@@ -1,0 +1,104 @@
+"""clerkdesk-admin: the county IT admin's and supervisor's command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from app.config import resolve_paths
+from app.rules.problems import RuleError
+from app.rules.workdays import WorkCalendar, parse_calendar_file
+
+
+def _cmd_import_catalog(args: argparse.Namespace) -> int:
+    from app.bootstrap import start_terminal
+    from app.usecases.catalog import import_catalog, load_catalog_file
+
+    ctx = start_terminal(resolve_paths(args.data_dir))
+    result = import_catalog(ctx, None, load_catalog_file(Path(args.file)))
+    s = result.value
+    print(f"导入完成：新增 {s.added}，更新 {s.updated}，状态变更 {s.status_changed}，未变 {s.unchanged}（目录版本 {s.revision}）")
+    return 0
+
+
+def _cmd_import_calendar(args: argparse.Namespace) -> int:
+    from app.bootstrap import start_terminal
+    from app.usecases.calendar import import_calendar
+
+    ctx = start_terminal(resolve_paths(args.data_dir))
+    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    year = import_calendar(ctx, None, data).value
+    print(f"已导入 {year} 年节假日安排，覆盖内置日历。")
+    return 0
+
+
+def _cmd_due_date(args: argparse.Namespace) -> int:
+    try:
+        start = date.fromisoformat(args.from_date)
+    except ValueError:
+        print("错误 [DATE_FORMAT]：--from 应为 YYYY-MM-DD", file=sys.stderr)
+        return 2
+    if args.data_dir or args.calendar is None:
+        # Use the terminal's own calendar (platform overrides included) when it has one.
+        from app.context import open_context
+
+        cal = open_context(resolve_paths(args.data_dir)).calendar
+    else:
+        cal = WorkCalendar()
+    if args.calendar:
+        cal = WorkCalendar({c.year: c for c in [parse_calendar_file(json.loads(Path(f).read_text(encoding="utf-8"))) for f in args.calendar]})
+    due = cal.add_working_days(start, args.days)
+    note = "" if due.confirmed else "  unconfirmed（该年度尚无官方节假日安排，仅按周末计算）"
+    print(f"{due.date.isoformat()}{note}")
+    return 0
+
+
+def _cmd_verify_audit(args: argparse.Namespace) -> int:
+    from app.context import open_context
+    from app.storage.audit import verify_chain
+
+    ctx = open_context(resolve_paths(args.data_dir))
+    with ctx.read() as s:
+        verdict = verify_chain(s)
+    if verdict.intact:
+        print(f"审计链完整：共 {verdict.records} 条记录。")
+        return 0
+    print(f"审计链断裂：第一个断点在记录 {verdict.first_broken_seq}。{verdict.reason}")
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clerkdesk-admin", description="ClerkDesk 窗口受理台 管理命令")
+    p.add_argument("--data-dir", help="数据目录（默认 CLERKDESK_DATA_DIR 或用户数据目录）")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("import-catalog", help="从平台导出的 JSON 文件导入事项目录")
+    c.add_argument("file")
+    c.set_defaults(func=_cmd_import_catalog)
+    c = sub.add_parser("import-calendar", help="导入平台下发的年度节假日文件")
+    c.add_argument("file")
+    c.set_defaults(func=_cmd_import_calendar)
+    c = sub.add_parser("due-date", help="计算 N 个工作日后的到期日")
+    c.add_argument("--from", dest="from_date", required=True, help="起算日 YYYY-MM-DD")
+    c.add_argument("--days", type=int, required=True, help="工作日数")
+    c.add_argument("--calendar", action="append", help="额外的年度日历文件（可多次）")
+    c.set_defaults(func=_cmd_due_date)
+    c = sub.add_parser("verify-audit", help="校验审计日志哈希链，报告第一个断点")
+    c.set_defaults(func=_cmd_verify_audit)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RuleError as err:
+        for prob in err.problems:
+            print(f"错误 [{prob.code}]：{prob.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

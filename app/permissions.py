@@ -1,0 +1,60 @@
+"""Roles and the one role→permission table. Every use case checks the acting clerk here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.rules.problems import Problem, RuleError
+
+
+class Role(StrEnum):
+    CLERK = "clerk"  # 窗口收件/受理人员
+    STATION = "station"  # 便民服务站工作人员
+    PICKUP = "pickup"  # 发证窗口
+    SUPERVISOR = "supervisor"  # 科长/值班主任
+    ADMIN = "admin"  # 县信息化管理员
+
+
+class Perm(StrEnum):
+    CATALOG_VIEW = "catalog.view"
+    CATALOG_IMPORT = "catalog.import"
+    CASE_INTAKE = "case.intake"
+    CASE_DECIDE = "case.decide"
+    CASE_VIEW = "case.view"
+    CASE_PROCESS = "case.process"  # special procedures, conclusion
+    CASE_HANDOVER = "case.handover"
+    AUDIT_VERIFY = "audit.verify"
+    CALENDAR_IMPORT = "calendar.import"
+    CLERK_MANAGE = "clerk.manage"
+
+
+ROLE_LABELS = {
+    Role.CLERK: "窗口受理",
+    Role.STATION: "便民服务站",
+    Role.PICKUP: "发证窗口",
+    Role.SUPERVISOR: "科长/值班主任",
+    Role.ADMIN: "系统管理员",
+}
+
+_INTAKE = {Perm.CATALOG_VIEW, Perm.CASE_INTAKE, Perm.CASE_DECIDE, Perm.CASE_VIEW}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.CLERK: frozenset(_INTAKE | {Perm.CASE_PROCESS}),
+    Role.STATION: frozenset(_INTAKE),
+    Role.PICKUP: frozenset({Perm.CATALOG_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDOVER}),
+    Role.SUPERVISOR: frozenset(_INTAKE | {Perm.CASE_PROCESS, Perm.CASE_HANDOVER, Perm.AUDIT_VERIFY}),
+    Role.ADMIN: frozenset(
+        {Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CASE_VIEW, Perm.AUDIT_VERIFY, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE}
+    ),
+}
+
+
+def can(role: Role | str, perm: Perm) -> bool:
+    return perm in ROLE_PERMISSIONS[Role(role)]
+
+
+def require(role: Role | str, perm: Perm) -> None:
+    if not can(role, perm):
+        raise RuleError(
+            Problem("PERMISSION_DENIED", f"当前账号角色（{ROLE_LABELS[Role(role)]}）无权执行此操作。")
+        )

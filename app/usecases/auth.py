@@ -1,0 +1,63 @@
+"""Local accounts: argon2 password hashes, login returns the Actor every use case needs."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from app.actor import Actor
+from app.changes import Changes, OpResult
+from app.context import AppContext
+from app.permissions import Perm, Role
+from app.rules.problems import Problem, RuleError
+from app.storage.models import Clerk
+from app.usecases.recording import record
+
+_hasher = PasswordHasher()
+_LOGIN_FAILED = Problem("LOGIN_FAILED", "用户名或密码不正确。")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _actor(c: Clerk) -> Actor:
+    return Actor(c.id, c.username, c.display_name, Role(c.role), c.window_no)
+
+
+def login(ctx: AppContext, username: str, password: str) -> Actor:
+    with ctx.unit_of_work() as s:
+        clerk = s.scalars(select(Clerk).where(Clerk.username == username.strip())).first()
+        ok = False
+        if clerk is not None and clerk.active:
+            try:
+                ok = _hasher.verify(clerk.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        record(s, ctx, username.strip()[:40] or "?", "login.success" if ok else "login.failed", "clerk",
+               username.strip()[:40], {})
+        if ok and _hasher.check_needs_rehash(clerk.password_hash):
+            clerk.password_hash = hash_password(password)
+    if not ok:
+        raise RuleError(_LOGIN_FAILED)
+    return _actor(clerk)
+
+
+def create_clerk(
+    ctx: AppContext, actor: Actor | None, username: str, display_name: str, role: Role, password: str, window_no: str = ""
+) -> OpResult[Actor]:
+    if actor is not None:
+        actor.require(Perm.CLERK_MANAGE)
+    if len(password) < 8:
+        raise RuleError(Problem("PASSWORD_TOO_SHORT", "密码至少8位。", "password"))
+    with ctx.unit_of_work() as s:
+        if s.scalars(select(Clerk).where(Clerk.username == username)).first():
+            raise RuleError(Problem("CLERK_EXISTS", f"用户名 {username} 已存在。", "username"))
+        clerk = Clerk(username=username, display_name=display_name, role=role.value,
+                      password_hash=hash_password(password), window_no=window_no, created_at=ctx.now())
+        s.add(clerk)
+        s.flush()
+        record(s, ctx, actor.username if actor else "setup", "clerk.create", "clerk", username,
+               {"role": role.value, "display_name": display_name, "window_no": window_no})
+    return OpResult(_actor(clerk), Changes(clerks=True))

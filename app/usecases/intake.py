@@ -1,0 +1,178 @@
+"""收件: take a walk-in application in — applicant, agent, materials — under an official number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.actor import Actor
+from app.changes import Changes, OpResult
+from app.context import AppContext
+from app.permissions import Perm
+from app.rules.decisions import Provided, Requirement, Tick, tick_problems
+from app.rules.party import PartyInput, check_party
+from app.rules.problems import Problem, RuleError
+from app.storage.models import Case, CaseEvent, Material, MaterialSubmission, Party, ServiceItem
+from app.usecases.case_flow import refresh_deadlines
+from app.usecases.numbers import take_number
+from app.usecases.recording import record
+
+CHANNELS = {"window": "窗口", "station": "便民站代收"}
+
+
+@dataclass(frozen=True)
+class IntakeInput:
+    item_id: int
+    applicant: PartyInput
+    materials: list[Tick]
+    agent: PartyInput | None = None
+    authorisation: str = ""  # 委托书: what it authorises, its date
+    channel: str = "window"
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    number: str
+    warnings: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+def requirements_of(item: ServiceItem) -> list[Requirement]:
+    return [Requirement(m.id, m.name, m.required, m.tolerable, m.platform_verifiable)
+            for m in item.materials if not m.retired]
+
+
+def check_intake(ctx: AppContext, item: ServiceItem, data: IntakeInput) -> tuple[PartyInput, PartyInput | None, list[Problem], list[Problem]]:
+    """Every problem with the form at once, so the clerk fixes them in one pass."""
+    today = ctx.today()
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    if item.status != "active":
+        label = {"suspended": "暂停", "terminated": "终止"}.get(item.status, item.status)
+        since = f"自{item.status_since:%Y年%m月%d日}起" if item.status_since else ""
+        problems.append(Problem("ITEM_NOT_ACTIVE", f"事项“{item.name}”{since}已{label}（{item.status_reason or '未说明原因'}），不能收件。"))
+    applicant = check_party(data.applicant, today)
+    problems += applicant.problems
+    warnings += applicant.warnings
+    agent_party = None
+    if data.agent is not None:
+        agent = check_party(data.agent, today, who="代理人", field_prefix="agent.")
+        problems += agent.problems
+        warnings += agent.warnings
+        agent_party = agent.party
+        if not data.authorisation.strip():
+            problems.append(Problem("AGENT_NO_AUTHORISATION", "代理人办理须有申请人签署的授权委托书，请登记委托书内容。", "authorisation"))
+    if data.channel not in CHANNELS:
+        problems.append(Problem("CHANNEL", "收件渠道不正确。"))
+    reqs = {r.material_id: r for r in requirements_of(item)}
+    for t in data.materials:
+        problems += tick_problems(reqs.get(t.material_id), t, today)
+    return applicant.party, agent_party, problems, warnings
+
+
+def _find_or_add_party(s: Session, p: PartyInput, now) -> Party:  # noqa: ANN001
+    """Same ID number and name: the same person; details are refreshed, not duplicated."""
+    existing = s.scalars(
+        select(Party).where(Party.id_number == p.id_number, Party.name == p.name, Party.kind == p.kind)
+    ).first() if p.id_number else None
+    if existing:
+        existing.phone, existing.address, existing.legal_rep = p.phone or existing.phone, p.address or existing.address, p.legal_rep
+        return existing
+    row = Party(kind=p.kind, name=p.name, id_type=p.id_type, id_number=p.id_number, phone=p.phone,
+                address=p.address, legal_rep=p.legal_rep, created_at=now)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def add_submissions(s: Session, case: Case, ticks: list[Tick]) -> None:
+    for t in ticks:
+        s.add(MaterialSubmission(
+            case_id=case.id, round=case.round, material_id=t.material_id, name=t.name, provided=Provided(t.provided).value,
+            pages=t.pages, reused_from_case=t.reused_from_case, platform_verified=t.platform_verified,
+            tolerated=t.tolerated, promise_date=t.promise_date, clerk_note=t.clerk_note, problem=t.problem,
+            problem_note=t.problem_note,
+        ))
+
+
+def submissions_payload(ticks: list[Tick]) -> list[dict]:
+    return [{"name": t.name, "provided": Provided(t.provided).value, "pages": t.pages, "tolerated": t.tolerated,
+             "promise_date": t.promise_date.isoformat() if t.promise_date else None,
+             "reused_from_case": t.reused_from_case, "platform_verified": t.platform_verified,
+             "problem": t.problem, "problem_note": t.problem_note} for t in ticks]
+
+
+def receive_case(ctx: AppContext, actor: Actor, data: IntakeInput) -> OpResult[IntakeResult]:
+    """Save a new case in state 收件 with an official number, or refuse with every problem."""
+    actor.require(Perm.CASE_INTAKE)
+    with ctx.unit_of_work() as s:
+        item = s.get(ServiceItem, data.item_id, options=[selectinload(ServiceItem.materials)])
+        if item is None:
+            raise RuleError(Problem("ITEM_NOT_FOUND", "找不到该事项，目录可能已更新，请重新查找。"))
+        applicant, agent, problems, warnings = check_intake(ctx, item, data)
+        if problems:
+            raise RuleError(problems)
+        now = ctx.now()
+        applicant_row = _find_or_add_party(s, applicant, now)
+        agent_row = _find_or_add_party(s, agent, now) if agent else None
+        number = take_number(s, ctx)
+        case = Case(
+            number=number, item_id=item.id, applicant_id=applicant_row.id, agent_id=agent_row.id if agent_row else None,
+            authorisation=data.authorisation.strip(), channel=data.channel, clerk_id=actor.clerk_id,
+            window_no=actor.window_no, terminal_id=ctx.setting("terminal_id"), received_at=now, received_on=now.date(),
+            round=1, round_received_on=now.date(), state="received", acceptance_due=now.date(), updated_at=now,
+        )
+        s.add(case)
+        s.flush()
+        add_submissions(s, case, data.materials)
+        s.add(CaseEvent(case_id=case.id, at=now, actor=actor.username, action="receive", from_state="",
+                        to_state="received", note="", detail={"channel": data.channel}))
+        refresh_deadlines(s, ctx, case, item)
+        record(s, ctx, actor.username, "case.receive", "case", number, {
+            "item_code": item.implementation_code, "item_revision": item.revision, "channel": data.channel,
+            "applicant": _party_payload(applicant), "agent": _party_payload(agent) if agent else None,
+            "authorisation": data.authorisation.strip(), "window_no": actor.window_no,
+            "materials": submissions_payload(data.materials),
+        }, event_kind="case.received", case_number=number)
+    return OpResult(IntakeResult(number, tuple(warnings)), Changes(cases=frozenset({number}), outbox=True))
+
+
+def _party_payload(p: PartyInput) -> dict:
+    return {"kind": p.kind, "name": p.name, "id_type": p.id_type, "id_number": p.id_number, "phone": p.phone,
+            "address": p.address, "legal_rep": p.legal_rep}
+
+
+@dataclass(frozen=True)
+class ReusableMaterial:
+    material_name: str
+    case_number: str
+    received_on: date
+    provided: str
+
+
+def reusable_materials(ctx: AppContext, actor: Actor, id_number: str) -> dict[str, ReusableMaterial]:
+    """第十七条: materials this applicant already gave on earlier cases, newest first, by name."""
+    actor.require(Perm.CASE_VIEW)
+    if not id_number:
+        return {}
+    with ctx.read() as s:
+        rows = s.execute(
+            select(MaterialSubmission.name, Case.number, Case.received_on, MaterialSubmission.provided)
+            .join(Case, Case.id == MaterialSubmission.case_id)
+            .join(Party, Party.id == Case.applicant_id)
+            .where(Party.id_number == id_number, MaterialSubmission.provided.in_(["original", "copy", "electronic"]),
+                   MaterialSubmission.problem == "")
+            .order_by(Case.received_at.desc())
+            .limit(200)
+        ).all()
+    found: dict[str, ReusableMaterial] = {}
+    for name, number, received_on, provided in rows:
+        found.setdefault(name, ReusableMaterial(name, number, received_on, provided))
+    return found
+
+
+def item_requirements(s: Session, item_id: int) -> list[Requirement]:
+    mats = s.scalars(select(Material).where(Material.item_id == item_id, Material.retired.is_(False)).order_by(Material.position))
+    return [Requirement(m.id, m.name, m.required, m.tolerable, m.platform_verifiable) for m in mats]

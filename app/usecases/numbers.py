@@ -1,0 +1,49 @@
+"""Official case numbers from leased blocks, so a number issued offline is already final."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.context import AppContext
+from app.rules.case_number import make_case_number, number_prefix
+from app.rules.problems import Problem, RuleError
+from app.storage.models import NumberBlock
+
+# The demo terminal's block sits at the top of the serial range, far from real ones.
+DEMO_BLOCK = (9_000_001, 9_999_999)
+
+
+def take_number(session: Session, ctx: AppContext) -> str:
+    """The next number of the oldest open block for this year, inside the caller's transaction."""
+    prefix = number_prefix(ctx.setting("area_code"), ctx.today().year)
+    block = session.scalars(
+        select(NumberBlock).where(NumberBlock.prefix == prefix, NumberBlock.exhausted.is_(False)).order_by(NumberBlock.id)
+    ).first()
+    if block is None:
+        raise RuleError(
+            Problem("NUMBERS_EXHAUSTED", "本机没有可用的办件编号（号段已用完）。请联网领取新号段后再收件，已录入的内容不会丢失。")
+        )
+    serial = block.next
+    block.next += 1
+    if block.next > block.last:
+        block.exhausted = True
+    return make_case_number(prefix, serial)
+
+
+def remaining_numbers(ctx: AppContext) -> int:
+    prefix = number_prefix(ctx.setting("area_code"), ctx.today().year)
+    with ctx.read() as s:
+        rows = s.execute(
+            select(func.coalesce(func.sum(NumberBlock.last - NumberBlock.next + 1), 0)).where(
+                NumberBlock.prefix == prefix, NumberBlock.exhausted.is_(False)
+            )
+        ).scalar()
+    return int(rows or 0)
+
+
+def add_block(session: Session, ctx: AppContext, year: int, first: int, last: int, source: str) -> NumberBlock:
+    block = NumberBlock(prefix=number_prefix(ctx.setting("area_code"), year), first=first, last=last, next=first,
+                        source=source, leased_at=ctx.now())
+    session.add(block)
+    return block

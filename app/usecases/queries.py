@@ -1,0 +1,246 @@
+"""Finding cases again: today's, mine, awaiting supplementation, near or past deadline,
+by number, by applicant ID or name; and one case with its timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Select, and_, func, or_, select
+
+
+from app.actor import Actor
+from app.case_states import CLOCK_RUNNING, PENDING_DECISION, STATE_LABELS, State, allowed_actions
+from app.context import AppContext
+from app.permissions import Perm
+from app.rules.case_number import normalise_case_number
+from app.rules.deadlines import DeadlineLevel
+from app.rules.problems import RuleError
+from app.storage.models import Case, CaseEvent, ClockSuspension, Clerk, MaterialSubmission, Party, ServiceItem
+from app.storage.outbox import pending_count
+from app.usecases.case_flow import load_case
+
+WATCHED_STATES = [s.value for s in PENDING_DECISION | CLOCK_RUNNING]
+
+
+class CaseFilter(StrEnum):
+    TODAY = "today"
+    MINE = "mine"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    NEAR_DEADLINE = "near_deadline"  # yellow or red
+    OVERDUE = "overdue"
+    ALL = "all"
+
+
+FILTER_LABELS = {
+    CaseFilter.TODAY: "今日收件",
+    CaseFilter.MINE: "我经办的",
+    CaseFilter.AWAITING_SUPPLEMENT: "待补正",
+    CaseFilter.NEAR_DEADLINE: "临期/超期",
+    CaseFilter.OVERDUE: "已超期",
+    CaseFilter.ALL: "全部",
+}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    number: str
+    item_name: str
+    applicant_name: str
+    applicant_id: str
+    state: str
+    state_label: str
+    received_at: datetime
+    watch_due: date | None
+    level: DeadlineLevel
+    due_confirmed: bool
+    clerk_name: str
+
+
+def level_of(watch_due: date | None, watch_yellow_on: date | None, today: date) -> DeadlineLevel:
+    if watch_due is None:
+        return DeadlineLevel.NONE
+    if today > watch_due:
+        return DeadlineLevel.RED
+    if watch_yellow_on is not None and today >= watch_yellow_on:
+        return DeadlineLevel.YELLOW
+    return DeadlineLevel.NONE
+
+
+def _base() -> Select:
+    return (
+        select(Case.number, ServiceItem.name, Party.name, Party.id_number, Case.state, Case.received_at, Case.watch_due,
+               Case.watch_yellow_on, Case.due_confirmed, Clerk.display_name)
+        .join(ServiceItem, ServiceItem.id == Case.item_id)
+        .join(Party, Party.id == Case.applicant_id)
+        .join(Clerk, Clerk.id == Case.clerk_id)
+    )
+
+
+def _search_clause(text: str):  # noqa: ANN202
+    """A number (with or without check character), an ID number, or a name fragment."""
+    t = text.strip()
+    norm = normalise_case_number(t)
+    clauses = [Party.name.contains(t)]
+    if norm:
+        clauses += [Case.number == norm, Party.id_number == norm]
+        if norm.isdigit() and len(norm) >= 6:
+            clauses.append(Case.number.startswith(norm))
+    return or_(*clauses)
+
+
+def list_cases(ctx: AppContext, actor: Actor, which: CaseFilter, text: str = "", limit: int = 500) -> list[CaseRow]:
+    actor.require(Perm.CASE_VIEW)
+    today = ctx.today()
+    q = _base()
+    if which == CaseFilter.TODAY:
+        q = q.where(Case.received_on == today)
+    elif which == CaseFilter.MINE:
+        q = q.where(Case.clerk_id == actor.clerk_id)
+    elif which == CaseFilter.AWAITING_SUPPLEMENT:
+        q = q.where(Case.state == State.AWAITING_SUPPLEMENT.value)
+    elif which == CaseFilter.NEAR_DEADLINE:
+        q = q.where(Case.watch_yellow_on <= today, Case.state.in_(WATCHED_STATES))
+    elif which == CaseFilter.OVERDUE:
+        q = q.where(and_(Case.watch_due < today, Case.state.in_(WATCHED_STATES)))
+    if text.strip():
+        q = q.where(_search_clause(text))
+    order = Case.watch_due.asc() if which in (CaseFilter.NEAR_DEADLINE, CaseFilter.OVERDUE) else Case.received_at.desc()
+    rows = ctx_rows(ctx, q.order_by(order).limit(limit))
+    return [
+        CaseRow(r[0], r[1], r[2], r[3], r[4], STATE_LABELS[State(r[4])], r[5], r[6], level_of(r[6], r[7], today), r[8], r[9])
+        for r in rows
+    ]
+
+
+def ctx_rows(ctx: AppContext, q: Select) -> list:
+    with ctx.read() as s:
+        return s.execute(q).all()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    note: str
+    detail: dict
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    round: int
+    name: str
+    provided: str
+    pages: int
+    reused_from_case: str
+    platform_verified: bool
+    tolerated: bool
+    promise_date: date | None
+    clerk_note: str
+    problem: str
+    problem_note: str
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    number: str
+    item_id: int
+    item_name: str
+    item_code: str
+    department: str
+    state: str
+    state_label: str
+    round: int
+    channel: str
+    applicant: dict
+    agent: dict | None
+    authorisation: str
+    clerk_name: str
+    window_no: str
+    received_at: datetime
+    accepted_on: date | None
+    acceptance_basis: str
+    acceptance_due: date
+    committed_due: date | None
+    legal_due: date | None
+    due_confirmed: bool
+    level: DeadlineLevel
+    reject_reason: str
+    competent_agency: str
+    remedy: str
+    suspensions: tuple[tuple[str, int, date, date | None], ...]
+    submissions: tuple[SubmissionView, ...]
+    timeline: tuple[TimelineEntry, ...]
+    next_actions: tuple[str, ...]
+
+
+def _party_dict(p: Party | None) -> dict | None:
+    if p is None:
+        return None
+    return {"kind": p.kind, "name": p.name, "id_type": p.id_type, "id_number": p.id_number, "phone": p.phone,
+            "address": p.address, "legal_rep": p.legal_rep}
+
+
+def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
+    actor.require(Perm.CASE_VIEW)
+    with ctx.read() as s:
+        case = load_case(s, number)
+        item = s.get(ServiceItem, case.item_id)
+        clerk = s.get(Clerk, case.clerk_id)
+        events = s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).all()
+        subs = s.scalars(select(MaterialSubmission).where(MaterialSubmission.case_id == case.id)
+                         .order_by(MaterialSubmission.round, MaterialSubmission.id)).all()
+        susp = s.scalars(select(ClockSuspension).where(ClockSuspension.case_id == case.id).order_by(ClockSuspension.id)).all()
+        return CaseDetail(
+            number=case.number, item_id=item.id, item_name=item.name, item_code=item.implementation_code,
+            department=item.department, state=case.state, state_label=STATE_LABELS[State(case.state)], round=case.round,
+            channel=case.channel, applicant=_party_dict(s.get(Party, case.applicant_id)),
+            agent=_party_dict(s.get(Party, case.agent_id) if case.agent_id else None), authorisation=case.authorisation,
+            clerk_name=clerk.display_name, window_no=case.window_no, received_at=case.received_at,
+            accepted_on=case.accepted_on, acceptance_basis=case.acceptance_basis, acceptance_due=case.acceptance_due,
+            committed_due=case.committed_due, legal_due=case.legal_due, due_confirmed=case.due_confirmed,
+            level=level_of(case.watch_due, case.watch_yellow_on, ctx.today()), reject_reason=case.reject_reason,
+            competent_agency=case.competent_agency, remedy=case.remedy,
+            suspensions=tuple((x.procedure, x.limit_days, x.started_on, x.ended_on) for x in susp),
+            submissions=tuple(SubmissionView(x.round, x.name, x.provided, x.pages, x.reused_from_case, x.platform_verified,
+                                             x.tolerated, x.promise_date, x.clerk_note, x.problem, x.problem_note) for x in subs),
+            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, e.note, e.detail) for e in events),
+            next_actions=tuple(a.value for a in allowed_actions(case.state)),
+        )
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    queued_events: int
+    overdue: int
+    near_deadline: int
+    awaiting_supplement: int
+
+
+def status_summary(ctx: AppContext) -> StatusSummary:
+    today = ctx.today()
+    with ctx.read() as s:
+        def count(*where) -> int:  # noqa: ANN002
+            return s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+        return StatusSummary(
+            queued_events=pending_count(s),
+            overdue=count(Case.watch_due < today, Case.state.in_(WATCHED_STATES)),
+            near_deadline=count(Case.watch_yellow_on <= today, Case.state.in_(WATCHED_STATES)),
+            awaiting_supplement=count(Case.state == State.AWAITING_SUPPLEMENT.value),
+        )
+
+
+def lookup_case(ctx: AppContext, actor: Actor, text: str) -> str | None:
+    """Exact lookup for the pick-up desk: a case number (check character verified) or None."""
+    actor.require(Perm.CASE_VIEW)
+    try:
+        with ctx.read() as s:
+            return load_case(s, text).number
+    except RuleError:
+        return None
+
+
