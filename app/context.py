@@ -82,6 +82,7 @@ class AppContext:
 
 def open_context(paths: Paths, clock: Callable[[], datetime] | None = None) -> AppContext:
     """Open (creating or upgrading, after a backup) the database in `paths`."""
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(paths.database)
     backup = upgrade_with_backup(engine, paths.database, paths.backups)
     ctx = AppContext(paths, engine, make_session_factory(engine), clock or china_now, backup_made=backup)

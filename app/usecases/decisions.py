@@ -203,3 +203,13 @@ def sweep_deemed_acceptances(ctx: AppContext, only_number: str | None = None) ->
 
 def item_of(s: Session, case: Case) -> ServiceItem:
     return s.get(ServiceItem, case.item_id)
+
+
+def preview_supplement(ctx: AppContext, item_id: int, ticks: list[Tick]) -> list[dict]:
+    """What the one-time notice would list, for the clerk to confirm before issuing it."""
+    with ctx.read() as s:
+        return [asdict(line) for line in supplement_lines(item_requirements(s, item_id), ticks)]
+
+
+def remedy_preview(ctx: AppContext) -> str:
+    return remedy_text(ctx.setting("review_body"), ctx.setting("court"))

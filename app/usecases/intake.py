@@ -135,7 +135,7 @@ def receive_case(ctx: AppContext, actor: Actor, data: IntakeInput) -> OpResult[I
             "applicant": _party_payload(applicant), "agent": _party_payload(agent) if agent else None,
             "authorisation": data.authorisation.strip(), "window_no": actor.window_no,
             "materials": submissions_payload(data.materials),
-        }, event_kind="case.received", case_number=number)
+        }, event_kind="case.receive", case_number=number)
     return OpResult(IntakeResult(number, tuple(warnings)), Changes(cases=frozenset({number}), outbox=True))
 
 

@@ -9,7 +9,6 @@ from enum import StrEnum
 
 from sqlalchemy import Select, and_, func, or_, select
 
-
 from app.actor import Actor
 from app.case_states import CLOCK_RUNNING, PENDING_DECISION, STATE_LABELS, State, allowed_actions
 from app.context import AppContext
@@ -17,7 +16,7 @@ from app.permissions import Perm
 from app.rules.case_number import normalise_case_number
 from app.rules.deadlines import DeadlineLevel
 from app.rules.problems import RuleError
-from app.storage.models import Case, CaseEvent, ClockSuspension, Clerk, MaterialSubmission, Party, ServiceItem
+from app.storage.models import Case, CaseEvent, Clerk, ClockSuspension, MaterialSubmission, Party, ServiceItem
 from app.storage.outbox import pending_count
 from app.usecases.case_flow import load_case
 

@@ -1,0 +1,58 @@
+"""Test data builders: valid applicants and material ticks for a demo item."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.context import AppContext
+from app.rules.decisions import Provided, Tick
+from app.rules.party import PartyInput
+from app.usecases.catalog import ItemGuide, build_index, item_guide
+
+
+def resident_id(area: str, birth: str, seq: str) -> str:
+    """A valid 18-digit number (ISO 7064 MOD 11-2), computed here, independent of the app."""
+    body = f"{area}{birth}{seq}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+    return body + check
+
+
+APPLICANT_ID = resident_id("620321", "19850612", "231")  # 男, 1985-06-12
+
+
+def person(name: str = "张桂兰", id_number: str = APPLICANT_ID, phone: str = "13893512345") -> PartyInput:
+    return PartyInput("person", name, id_number=id_number, phone=phone, address="永昌县城关镇北海子路12号")
+
+
+def find_item(ctx: AppContext, query: str) -> ItemGuide:
+    hits = build_index(ctx).search(query)
+    assert hits, f"no demo item matches {query!r}"
+    return item_guide(ctx, hits[0].item_id)
+
+
+def active_item_with_tolerable(ctx: AppContext) -> ItemGuide:
+    for hit in build_index(ctx).search("", limit=10_000):
+        g = item_guide(ctx, hit.item_id)
+        if g.can_take_in and any(m.tolerable and m.required for m in g.materials) and g.committed_limit_days >= 3:
+            return g
+    raise AssertionError("demo catalog has no active item with a tolerable required material")
+
+
+def all_provided(g: ItemGuide) -> list[Tick]:
+    return [
+        Tick(m.material_id, m.name, platform_verified=True) if m.platform_verifiable
+        else Tick(m.material_id, m.name, Provided.ORIGINAL, pages=2)
+        for m in g.materials
+    ]
+
+
+def missing(g: ItemGuide, names: set[str]) -> list[Tick]:
+    return [Tick(m.material_id, m.name) if m.name in names else t for m, t in zip(g.materials, all_provided(g), strict=True)]
+
+
+def first_required_non_verifiable(g: ItemGuide) -> str:
+    return next(m.name for m in g.materials if m.required and not m.platform_verifiable)
+
+
+TODAY = date(2026, 11, 20)

@@ -1,0 +1,46 @@
+"""DESIGN.md §3: app imports no ui, sync, printing, sandbox, PySide6, requests;
+printing imports no ui; sync imports no ui."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FORBIDDEN = {
+    "app": {"ui", "sync", "printing", "sandbox", "PySide6", "requests"},
+    "printing": {"ui"},
+    "sync": {"ui"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_respects_dependency_rule(package: str) -> None:
+    files = list((ROOT / package).rglob("*.py"))
+    assert files, f"{package}/ has no Python files to check"
+    offenders = {
+        str(f.relative_to(ROOT)): sorted(imported_roots(f) & FORBIDDEN[package])
+        for f in files
+        if imported_roots(f) & FORBIDDEN[package]
+    }
+    assert offenders == {}
+
+
+def test_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from PySide6.QtCore import QObject\nimport requests.adapters\n", encoding="utf-8")
+    assert imported_roots(bad) >= {"PySide6", "requests"}

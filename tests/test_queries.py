@@ -1,0 +1,76 @@
+"""Finding cases again: the lists a clerk and a supervisor use all day."""
+
+from __future__ import annotations
+
+from app.case_states import Action
+from app.rules.case_number import display_case_number
+from app.rules.deadlines import DeadlineLevel
+from app.usecases.decisions import Decision, intake_and_decide
+from app.usecases.intake import IntakeInput, receive_case
+from app.usecases.queries import CaseFilter, list_cases, lookup_case, status_summary
+from tests.conftest import as_user
+from tests.helpers import all_provided, find_item, first_required_non_verifiable, missing, person, resident_id
+
+
+def numbers(rows) -> set[str]:
+    return {r.number for r in rows}
+
+
+def test_filters_today_mine_awaiting_and_search(ctx, clerk, clock) -> None:
+    g = find_item(ctx, "gtgs")
+    other = as_user(ctx, "station01")
+    a = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value.number
+    b = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person("王芳", resident_id("620321", "19920304", "442"), "13800000001"),
+                                                  missing(g, {first_required_non_verifiable(g)})),
+                          Decision(Action.REQUEST_SUPPLEMENT)).value.number
+    c = receive_case(ctx, other, IntakeInput(g.item_id, person("赵四", resident_id("620321", "19700101", "001"), "13800000002"),
+                                             all_provided(g))).value.number
+    assert numbers(list_cases(ctx, clerk, CaseFilter.TODAY)) == {a, b, c}
+    assert numbers(list_cases(ctx, clerk, CaseFilter.MINE)) == {a, b}
+    assert numbers(list_cases(ctx, clerk, CaseFilter.AWAITING_SUPPLEMENT)) == {b}
+    assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, "王芳")) == {b}
+    assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, resident_id("620321", "19700101", "001"))) == {c}
+    assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, display_case_number(a).lower())) == {a}
+    clock.set(2026, 11, 21, 9, 0)
+    assert list_cases(ctx, clerk, CaseFilter.TODAY) == []
+
+
+def test_yellow_at_eighty_percent_and_red_when_overdue(ctx, clerk, clock) -> None:
+    g = find_item(ctx, "gtgs")
+    assert g.committed_limit_days >= 1
+    number = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value.number
+    cal = ctx.calendar
+    due = cal.add_working_days(clock().date(), g.committed_limit_days).date
+    limit = g.committed_limit_days
+    yellow_after = -(-limit * 8 // 10)  # working days used at which 80% is reached
+    yellow_day = cal.add_working_days(clock().date(), yellow_after).date
+
+    def level_on(day) -> DeadlineLevel:
+        clock.set(day.year, day.month, day.day, 9, 0)
+        return next(r.level for r in list_cases(ctx, clerk, CaseFilter.ALL) if r.number == number)
+
+    before_yellow = cal.add_working_days(clock().date(), yellow_after - 1).date if yellow_after > 1 else None
+    if before_yellow and before_yellow < yellow_day:
+        assert level_on(before_yellow) == DeadlineLevel.NONE
+    assert level_on(yellow_day) == DeadlineLevel.YELLOW
+    assert number in numbers(list_cases(ctx, clerk, CaseFilter.NEAR_DEADLINE))
+    assert number not in numbers(list_cases(ctx, clerk, CaseFilter.OVERDUE))
+    after_due = cal.next_working_day(due)
+    assert level_on(after_due) == DeadlineLevel.RED
+    assert number in numbers(list_cases(ctx, clerk, CaseFilter.OVERDUE))
+    assert status_summary(ctx).overdue == 1
+
+
+def test_lookup_by_number_catches_a_typo(ctx, clerk) -> None:
+    g = find_item(ctx, "gtgs")
+    number = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
+    assert lookup_case(ctx, clerk, number) == number
+    typo = number[:-3] + ("1" if number[-3] != "1" else "2") + number[-2:]
+    assert lookup_case(ctx, clerk, typo) is None
+
+
+def test_status_summary_counts_queued_events(ctx, clerk) -> None:
+    g = find_item(ctx, "gtgs")
+    before = status_summary(ctx).queued_events
+    intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
+    assert status_summary(ctx).queued_events == before + 2

@@ -1,0 +1,114 @@
+"""Storage: the database is set up for durability, migrations run from empty and from the
+previous revision (with a backup first), and the audit chain reports the first broken link."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import text
+
+from app.config import Paths
+from app.context import open_context
+from app.storage.db import make_engine, pragma
+from app.storage.migrate import current_revision, head_revision, upgrade, upgrade_with_backup
+from tests.helpers import all_provided, find_item, person
+
+
+def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(ctx) -> None:
+    assert str(pragma(ctx.engine, "journal_mode")).lower() == "wal"
+    assert pragma(ctx.engine, "synchronous") == 2  # FULL
+    assert pragma(ctx.engine, "foreign_keys") == 1
+
+
+def test_foreign_keys_are_enforced(ctx) -> None:
+    with ctx.engine.connect() as conn:
+        try:
+            conn.execute(text("INSERT INTO materials (item_id, code, position, name, required, form, copies, media, "
+                              "tolerable, platform_verifiable, notes, retired) VALUES (999999, 'X', 0, 'x', 1, '原件', 1, "
+                              "'纸质', 0, 0, '', 0)"))
+            conn.commit()
+            raised = False
+        except Exception:  # noqa: BLE001
+            raised = True
+    assert raised
+
+
+def test_empty_database_upgrades_to_head(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "new.db")
+    assert current_revision(engine) is None
+    upgrade_with_backup(engine, tmp_path / "new.db", tmp_path / "backups")
+    assert current_revision(engine) == head_revision(engine)
+    assert not (tmp_path / "backups").exists()  # nothing to back up in a new database
+
+
+def test_previous_revision_with_cases_upgrades_after_backup(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    engine = make_engine(db)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO clerks (id, username, display_name, role, password_hash, window_no, active, created_at) "
+                          "VALUES (1, 'c', '测试', 'clerk', 'x', '1', 1, '2026-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO service_items (id, implementation_code, basic_code, name, item_type, department, "
+                          "handling_kind, legal_basis, acceptance_conditions, process, legal_limit_days, committed_limit_days, "
+                          "fee_basis, handling_form, visits, result_sample, consultation, status, status_reason, revision, "
+                          "special_procedures, search_key, catalog_revision, updated_at) VALUES (1, 'I1', '', '事项', '行政许可', "
+                          "'局', '承诺件', '', '', '', 20, 5, '', '', 1, '', '', 'active', '', 1, '[]', '', '', '2026-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO parties (id, kind, name, id_type, id_number, phone, address, legal_rep, created_at) "
+                          "VALUES (1, 'person', '张三', '居民身份证', '1', '', '', '', '2026-01-01 00:00:00')"))
+        conn.execute(text(
+            "INSERT INTO cases (id, number, item_id, applicant_id, authorisation, channel, clerk_id, window_no, terminal_id, "
+            "received_at, received_on, round, round_received_on, state, acceptance_basis, reject_ground, reject_reason, "
+            "competent_agency, remedy, acceptance_due, committed_due, due_confirmed, updated_at) VALUES "
+            "(1, 'N1', 1, 1, '', 'window', 1, '1', 't', '2026-11-02 09:00:00', '2026-11-02', 1, '2026-11-02', 'accepted', "
+            "'decision', '', '', '', '', '2026-11-09', '2026-11-09', 1, '2026-11-02 09:00:00'),"
+            "(2, 'N2', 1, 1, '', 'window', 1, '1', 't', '2026-11-02 09:00:00', '2026-11-02', 1, '2026-11-02', 'received', "
+            "'', '', '', '', '', '2026-11-09', NULL, 1, '2026-11-02 09:00:00')"))
+    backup = upgrade_with_backup(engine, db, tmp_path / "backups")
+    assert current_revision(engine) == head_revision(engine) == "0002"
+    assert backup is not None and backup.exists()
+    # The backup is the old database, readable, at the old revision, with the cases.
+    with sqlite3.connect(backup) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert old.execute("SELECT count(*) FROM cases").fetchone()[0] == 2
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT number, watch_due FROM cases")).all())
+    assert rows == {"N1": "2026-11-09", "N2": "2026-11-09"}
+
+
+def test_reopening_a_current_database_makes_no_backup(ctx, clock) -> None:
+    paths = ctx.paths
+    ctx.engine.dispose()
+    again = open_context(Paths(paths.data_dir), clock)
+    assert again.backup_made is None
+
+
+def test_audit_chain_detects_the_first_tampered_record(ctx, clerk) -> None:
+    from app.case_states import Action
+    from app.storage.audit import verify_chain
+    from app.usecases.decisions import Decision, intake_and_decide
+    from app.usecases.intake import IntakeInput
+
+    g = find_item(ctx, "gtgs")
+    for _ in range(3):
+        intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
+    with ctx.read() as s:
+        intact = verify_chain(s)
+    assert intact.intact and intact.records > 6
+    with ctx.engine.begin() as conn:
+        victim = conn.execute(text("SELECT seq FROM audit_records WHERE action = 'case.accept' ORDER BY seq LIMIT 1")).scalar()
+        conn.execute(text("UPDATE audit_records SET detail = replace(detail, 'original', 'copy') WHERE seq = :s"), {"s": victim})
+    with ctx.read() as s:
+        broken = verify_chain(s)
+    assert broken.first_broken_seq == victim
+    assert "改动" in broken.reason
+
+
+def test_deleting_an_audit_record_is_detected(ctx, clerk) -> None:
+    from app.storage.audit import verify_chain
+
+    with ctx.engine.begin() as conn:
+        seqs = [r[0] for r in conn.execute(text("SELECT seq FROM audit_records ORDER BY seq")).all()]
+        conn.execute(text("DELETE FROM audit_records WHERE seq = :s"), {"s": seqs[1]})
+    with ctx.read() as s:
+        assert verify_chain(s).first_broken_seq == seqs[1]

@@ -1,0 +1,40 @@
+"""办件查询: lists refresh on the "changed" signal; opening a case shows its timeline."""
+
+from __future__ import annotations
+
+from app.case_states import Action
+from app.usecases.decisions import Decision, intake_and_decide
+from app.usecases.intake import IntakeInput
+from tests.conftest import as_user
+from tests.helpers import all_provided, find_item, person
+
+
+def test_case_list_refreshes_after_an_intake_and_shows_timeline(qtbot, window, ctx) -> None:
+    w = window()
+    view = w.cases
+    assert view.model.rowCount() == 0
+    g = find_item(ctx, "gtgs")
+    actor = as_user(ctx, "clerk01")
+    # Through the window's own operation runner, so the change is broadcast as in real use.
+    w.ops.run_write(lambda: intake_and_decide(ctx, actor, IntakeInput(g.item_id, person(), all_provided(g)),
+                                              Decision(Action.ACCEPT)))
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10_000)
+    html = view.browser.toPlainText()
+    assert "收件" in html and "受理" in html and "张桂兰" in html
+    qtbot.waitUntil(lambda: "待上传：2 条" in w.queue_label.text())
+
+
+def test_received_case_can_be_decided_from_the_list(qtbot, window, ctx) -> None:
+    from app.usecases.intake import receive_case
+
+    g = find_item(ctx, "gtgs")
+    number = receive_case(ctx, as_user(ctx, "clerk01"), IntakeInput(g.item_id, person(), all_provided(g))).value.number
+    w = window()
+    view = w.cases
+    w.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.detail is not None and view.detail.number == number, timeout=10_000)
+    assert view.buttons["accept"].isVisibleTo(w)
+    view.buttons["accept"].click()
+    qtbot.waitUntil(lambda: view.detail.state == "accepted", timeout=10_000)
+    assert not view.buttons["accept"].isVisibleTo(w)

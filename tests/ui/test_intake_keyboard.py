@@ -1,0 +1,145 @@
+"""A whole intake without the mouse, through the real window, for each decision."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.case_states import State
+from app.usecases.queries import CaseFilter, case_detail, list_cases
+from tests.conftest import as_user
+from tests.helpers import APPLICANT_ID
+from tests.ui.keyboard import focused, press, tab_to, type_text
+
+
+def start_intake(qtbot, w, query: str = "gtgs") -> None:
+    assert focused() is w.intake.finder.search  # search box focused on open
+    type_text(query)
+    qtbot.waitUntil(lambda: w.intake.finder.results.count() > 0)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.intake.guide is not None and focused() is w.intake.party.applicant.name)
+    # The clerk sees the checklist before she reaches it.
+    qtbot.waitUntil(lambda: w.intake.materials.rows and all(r.choice.isVisible() for r in w.intake.materials.rows))
+    assert "个体工商户" in w.intake.guide.name
+
+
+def enter_applicant(id_number: str = " ６２０３２１" + APPLICANT_ID[6:-1] + APPLICANT_ID[-1].lower()) -> None:
+    type_text("张桂兰")
+    tab_to("applicant_id_number")
+    type_text(id_number)  # full-width digits and a leading space, as an IME leaves them
+    tab_to("applicant_phone")
+    type_text("13893512345")
+    tab_to("applicant_address")
+    type_text("永昌县城关镇北海子路12号")
+
+
+def wait_message(qtbot, w, word: str) -> str:
+    try:
+        qtbot.waitUntil(lambda: word in w.intake.message.text(), timeout=10_000)
+    except Exception as exc:  # the screen's own words say why
+        raise AssertionError(f"expected {word!r}, screen says {w.intake.message.text()!r}") from exc
+    return w.intake.message.text()
+
+
+def only_case(ctx, user="clerk01"):
+    rows = list_cases(ctx, as_user(ctx, user), CaseFilter.TODAY)
+    assert len(rows) == 1
+    return case_detail(ctx, as_user(ctx, user), rows[0].number)
+
+
+def when_dialog_opens(qtbot, act) -> None:  # noqa: ANN001
+    """Modal dialogs block in exec(); act on them from the event loop once they are up."""
+    def poll() -> None:
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            QTimer.singleShot(50, poll)
+            return
+        act(dlg)
+    QTimer.singleShot(50, poll)
+
+
+def test_accept_with_keyboard_only(qtbot, window, ctx) -> None:
+    w = window()
+    start_intake(qtbot, w)
+    enter_applicant()
+    press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)  # 全部按要求收齐
+    press(Qt.Key.Key_F9)
+    text = wait_message(qtbot, w, "已受理")
+    d = only_case(ctx)
+    assert d.state == State.ACCEPTED and d.applicant["id_number"] == APPLICANT_ID
+    assert d.number[-1] in text and "承诺办结日期" in text
+    # Ready for the next applicant: form cleared, search focused.
+    assert w.intake.party.applicant.name.text() == "" and focused() is w.intake.finder.search
+
+
+def test_one_time_supplementation_with_keyboard_only(qtbot, window, ctx) -> None:
+    w = window()
+    start_intake(qtbot, w)
+    enter_applicant()
+    press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    rows = w.intake.materials.rows
+    target = next(r for r in rows if r.material.required and not r.material.platform_verifiable)
+    tab_to(target.choice.objectName())
+    type_text("0")  # 0 未提交
+    assert target.choice.currentData() == "none"
+    seen: list[str] = []
+
+    def confirm(dlg) -> None:  # noqa: ANN001
+        seen.append(dlg.findChild(type(w.intake.message), "supplement_lines").text())
+        press(Qt.Key.Key_Return)
+
+    when_dialog_opens(qtbot, confirm)
+    press(Qt.Key.Key_F10)
+    wait_message(qtbot, w, "一次性告知")
+    assert target.material.name in seen[0]
+    d = only_case(ctx)
+    assert d.state == State.AWAITING_SUPPLEMENT
+    assert target.material.name in str(d.timeline[-1].detail["supplement"])
+
+
+def test_reject_with_keyboard_only(qtbot, window, ctx) -> None:
+    w = window()
+    start_intake(qtbot, w)
+    enter_applicant()
+
+    def fill(dlg) -> None:  # noqa: ANN001
+        type_text("申请事项为排污许可，依法由生态环境部门实施")
+        tab_to("reject_agency")
+        type_text("金昌市生态环境局永昌分局")
+        press(Qt.Key.Key_Return)
+
+    when_dialog_opens(qtbot, fill)
+    press(Qt.Key.Key_F11)
+    wait_message(qtbot, w, "不予受理")
+    d = only_case(ctx)
+    assert d.state == State.REJECTED
+    assert d.competent_agency == "金昌市生态环境局永昌分局" and "行政复议" in d.remedy
+
+
+def test_receive_only_then_bad_id_is_refused_in_chinese(qtbot, window, ctx) -> None:
+    w = window()
+    start_intake(qtbot, w)
+    wrong = APPLICANT_ID[:-1] + ("1" if APPLICANT_ID[-1] != "1" else "2")
+    enter_applicant(wrong)
+    press(Qt.Key.Key_F8)
+    text = wait_message(qtbot, w, "未保存")
+    assert "校验" in text and "ID_CHECKSUM" in text
+    assert w.intake.party.applicant.id_number.property("invalid") is True
+    assert focused() is w.intake.party.applicant.id_number  # straight back to the field to fix
+    assert w.intake.party.applicant.name.text() == "张桂兰"  # nothing the clerk typed is lost
+    assert list_cases(ctx, as_user(ctx, "clerk01"), CaseFilter.TODAY) == []
+
+
+def test_suspended_item_is_shown_and_cannot_be_taken_in(qtbot, window, ctx) -> None:
+    w = window()
+    idx = w.intake.finder.index
+    suspended = next(h for h in idx.search("", limit=10_000) if h.status == "suspended")
+    type_text(suspended.implementation_code)
+    qtbot.waitUntil(lambda: w.intake.finder.results.count() == 1)
+    assert "暂停" in w.intake.finder.results.item(0).text()
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.intake.guide is not None)
+    assert w.intake.guide_view.blocked.isVisibleTo(w) and "暂停" in w.intake.guide_view.blocked.text()
+    assert not w.intake.accept_btn.isEnabled()
+    press(Qt.Key.Key_F9)
+    assert list_cases(ctx, as_user(ctx, "clerk01"), CaseFilter.TODAY) == []

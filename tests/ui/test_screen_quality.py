@@ -1,0 +1,100 @@
+"""What a clerk sees: every interactive widget named (objectName + Chinese accessibleName),
+every character on screen present in the shipped font, the status bar complete."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+from ui.intake.decision_dialogs import RejectDialog, SupplementDialog
+
+INTERACTIVE = (QLineEdit, QComboBox, QAbstractButton, QAbstractSpinBox, QAbstractItemView, QTextEdit, QPlainTextEdit)
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def interactive_widgets(root: QWidget) -> list[QWidget]:
+    out = []
+    for w in root.findChildren(QWidget):
+        if not isinstance(w, INTERACTIVE) or isinstance(w, QHeaderView):
+            continue
+        parent = w.parentWidget()
+        # Qt's own sub-widgets (spin box editors, tab scroll arrows, calendar popups) are not ours.
+        if w.objectName().startswith("qt_") or isinstance(parent, (QAbstractSpinBox, QTabBar, QComboBox, QLineEdit)):
+            continue
+        if parent is not None and isinstance(parent.parentWidget(), QComboBox):  # a combo's popup list
+            continue
+        if parent is not None and parent.objectName().startswith("qt_calendar"):
+            continue
+        out.append(w)
+    return out
+
+
+def assert_named(root: QWidget) -> None:
+    widgets = interactive_widgets(root)
+    assert widgets
+    unnamed = [f"{type(w).__name__}:{w.objectName()!r}:{w.accessibleName()!r}" for w in widgets
+               if not w.objectName() or not CJK.search(w.accessibleName() or "")]
+    assert unnamed == []
+
+
+def test_every_interactive_widget_is_named(qtbot, window) -> None:
+    w = window()
+    w.intake.finder.search.setText("gtgs")
+    w.intake.finder._pick_current()
+    qtbot.waitUntil(lambda: w.intake.guide is not None)
+    qtbot.waitUntil(lambda: len(w.intake.materials.rows) > 0)
+    assert_named(w)
+
+
+def test_decision_dialogs_are_named(qtbot, styled_app) -> None:
+    for dlg in (RejectDialog("救济途径"), SupplementDialog([{"name": "申请书", "kind": "missing", "note": "未提交"}])):
+        qtbot.addWidget(dlg)
+        assert_named(dlg)
+
+
+def test_shipped_font_is_the_app_font_and_covers_every_character_shown(qtbot, window) -> None:
+    w = window()
+    w.intake.finder.search.setText("gtgs")
+    w.intake.finder._pick_current()
+    qtbot.waitUntil(lambda: len(w.intake.materials.rows) > 0)
+    app = QApplication.instance()
+    assert "WenQuanYi Micro Hei" in QFontDatabase.families()
+    assert app.font().family() == "WenQuanYi Micro Hei"
+    metrics = QFontMetrics(app.font())
+    texts = [x.text() for x in w.findChildren(QLabel)] + [x.text() for x in w.findChildren(QAbstractButton)]
+    texts += [w.intake.guide_view.browser.toPlainText(), w.windowTitle()]
+    texts += [w.tabs.tabText(i) for i in range(w.tabs.count())]
+    shown = {ch for t in texts for ch in re.sub(r"<[^>]+>", "", t) if not ch.isspace()}
+    assert len({c for c in shown if CJK.match(c)}) > 100
+    missing = sorted(ch for ch in shown if not metrics.inFontUcs4(ord(ch)))
+    assert missing == []
+
+
+def test_status_bar_shows_clerk_window_terminal_network_and_queue(qtbot, window, ctx) -> None:
+    w = window()
+    qtbot.waitUntil(lambda: w.queue_label.text() != "")  # counted off the UI thread
+    bar_text = " ".join(label.text() for label in w.statusBar().findChildren(QLabel))
+    assert "李晓燕" in bar_text and "综合受理3号窗" in bar_text and ctx.setting("terminal_id") in bar_text
+    assert "离线" in bar_text
+    assert "待上传" in w.queue_label.text()
+
+
+def test_pickup_desk_has_no_intake_tab(window) -> None:
+    w = window("pickup01")
+    assert w.intake is None
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["办件查询 (F3)"]

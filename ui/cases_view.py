@@ -1,0 +1,241 @@
+"""办件查询: today's, mine, awaiting supplementation, near/past deadline, or search by number,
+ID or name; open a case, see its timeline, and take the next step it allows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.actor import Actor
+from app.case_states import Action
+from app.changes import Changes
+from app.context import AppContext
+from app.usecases.catalog import item_guide
+from app.usecases.decisions import Decision, decide_case, remedy_preview, resubmit_materials, withdraw_case
+from app.usecases.procedures import end_special_procedure, procedures_for, start_special_procedure
+from app.usecases.queries import FILTER_LABELS, CaseDetail, CaseFilter, case_detail, list_cases
+from ui.case_detail_view import detail_html
+from ui.case_table import CaseTableModel
+from ui.intake.decision_dialogs import RejectDialog, dialog_buttons
+from ui.intake.materials_panel import MaterialsPanel
+from ui.operations import Operations, error_text
+from ui.widgets import named, show_message
+
+
+class ResubmitDialog(QDialog):
+    """补正材料送达: tick the materials as they come back (same case, new round)."""
+
+    def __init__(self, ctx: AppContext, detail: CaseDetail, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("resubmit_dialog")
+        self.setWindowTitle(f"补正材料送达 — {detail.item_name}")
+        self.setMinimumWidth(900)
+        self.panel = MaterialsPanel(self)
+        self.panel.set_materials(item_guide(ctx, detail.item_id).materials, ctx.today())
+        buttons = dialog_buttons("登记补正材料", "resubmit_confirm", "取消", "resubmit_cancel")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("请逐项登记本次送达的材料（之前已收的材料也请一并勾选）："))
+        layout.addWidget(self.panel)
+        layout.addWidget(buttons)
+
+
+class CasesView(QWidget):
+    def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.ops, self.actor = ctx, ops, actor
+        self.detail: CaseDetail | None = None
+        self.filters = named(QListWidget(), "case_filters", "办件分类")
+        for f in CaseFilter:
+            self.filters.addItem(FILTER_LABELS[f])
+            self.filters.item(self.filters.count() - 1).setData(Qt.ItemDataRole.UserRole, f.value)
+        self.filters.setCurrentRow(0)
+        self.filters.setMaximumWidth(180)
+        self.search = named(QLineEdit(), "case_search", "按办件编号、身份证号或姓名查找")
+        self.search.setPlaceholderText("办件编号 / 证件号码 / 申请人姓名，回车查找")
+        self.search.setClearButtonEnabled(True)
+        self.model = CaseTableModel()
+        self.table = named(QTableView(), "case_table", "办件列表")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setAlternatingRowColors(False)
+        self.count = QLabel("")
+        self.browser = named(QTextBrowser(), "case_detail", "办件详情")
+        self.message = named(QLabel(""), "case_message", "办件操作提示")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.buttons = {
+            "accept": named(QPushButton("受理"), "case_accept", "受理"),
+            "request_supplement": named(QPushButton("一次性告知"), "case_supplement", "一次性告知补齐补正"),
+            "reject": named(QPushButton("不予受理"), "case_reject", "不予受理"),
+            "resubmit": named(QPushButton("补正材料送达"), "case_resubmit", "补正材料送达"),
+            "suspend_clock": named(QPushButton("进入特别程序"), "case_suspend", "进入特别程序"),
+            "resume_clock": named(QPushButton("特别程序结束"), "case_resume", "特别程序结束"),
+            "withdraw": named(QPushButton("撤回申请"), "case_withdraw", "撤回申请"),
+        }
+        self._build()
+        self._wire()
+        self.refresh()
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        mid = QWidget()
+        ml = QVBoxLayout(mid)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addLayout(top)
+        ml.addWidget(self.table, 1)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.message)
+        rl.addWidget(self.browser, 1)
+        bar = QHBoxLayout()
+        for b in self.buttons.values():
+            bar.addWidget(b)
+            b.hide()
+        rl.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.filters)
+        split.addWidget(mid)
+        split.addWidget(right)
+        split.setSizes([170, 640, 560])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+    def _wire(self) -> None:
+        self.filters.currentRowChanged.connect(lambda _r: self.refresh())
+        self.search.returnPressed.connect(self.refresh)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._open_row(cur.row()))
+        self.table.activated.connect(lambda idx: self._open_row(idx.row()))
+        self.buttons["accept"].clicked.connect(lambda: self._decide(Action.ACCEPT))
+        self.buttons["request_supplement"].clicked.connect(lambda: self._decide(Action.REQUEST_SUPPLEMENT))
+        self.buttons["reject"].clicked.connect(lambda: self._decide(Action.REJECT))
+        self.buttons["resubmit"].clicked.connect(self._resubmit)
+        self.buttons["suspend_clock"].clicked.connect(self._suspend)
+        self.buttons["resume_clock"].clicked.connect(self._resume)
+        self.buttons["withdraw"].clicked.connect(self._withdraw)
+        sc = QShortcut(QKeySequence("Ctrl+F"), self)
+        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        sc.activated.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+
+    # --- data ---------------------------------------------------------------------
+    def current_filter(self) -> CaseFilter:
+        item = self.filters.currentItem()
+        return CaseFilter(item.data(Qt.ItemDataRole.UserRole)) if item else CaseFilter.TODAY
+
+    def refresh(self) -> None:
+        which, text = self.current_filter(), self.search.text()
+        # A search looks through every case, whatever the filter.
+        if text.strip():
+            which = CaseFilter.ALL
+        self.ops.run_read(lambda: list_cases(self.ctx, self.actor, which, text), self._rows_loaded, self._error)
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.cases:
+            self.refresh()
+            if self.detail and self.detail.number in changes.cases:
+                self.open_case(self.detail.number)
+
+    def _rows_loaded(self, rows: list) -> None:
+        keep = self.detail.number if self.detail else None
+        self.model.set_rows(rows)
+        self.count.setText(f"{len(rows)} 件")
+        if keep:
+            for i, r in enumerate(rows):
+                if r.number == keep:
+                    self.table.selectRow(i)
+                    break
+        elif len(rows) == 1:
+            self.table.selectRow(0)
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < len(self.model.rows):
+            self.open_case(self.model.rows[row].number)
+
+    def open_case(self, number: str) -> None:
+        self.ops.run_read(lambda: case_detail(self.ctx, self.actor, number), self._show_detail, self._error)
+
+    def _show_detail(self, d: CaseDetail) -> None:
+        self.detail = d
+        self.browser.setHtml(detail_html(d))
+        for key, b in self.buttons.items():
+            b.setVisible(key in d.next_actions)
+
+    # --- actions -------------------------------------------------------------------
+    def _write(self, fn, done_text: str) -> None:  # noqa: ANN001
+        self.ops.run_write(fn, lambda _v: show_message(self.message, done_text, "ok"), self._error)
+
+    def _decide(self, action: Action) -> None:
+        d = self.detail
+        if d is None:
+            return
+        decision = Decision(action)
+        if action == Action.REJECT:
+            dlg = RejectDialog(remedy_preview(self.ctx), self)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return
+            ground, reason, agency = dlg.values()
+            decision = Decision(action, reject_ground=ground, reason=reason, competent_agency=agency)
+        self._write(lambda: decide_case(self.ctx, self.actor, d.number, decision), "已作出决定。")
+
+    def _resubmit(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        dlg = ResubmitDialog(self.ctx, d, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        ticks = dlg.panel.ticks()
+        self._write(lambda: resubmit_materials(self.ctx, self.actor, d.number, ticks), "补正材料已登记，办件回到审查（新一轮）。")
+
+    def _suspend(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        limits = procedures_for(self.ctx, d.number)
+        choices = [f"{name}（{days}个工作日）" for name, days in limits.items()]
+        picked, ok = QInputDialog.getItem(self, "进入特别程序", "特别程序（计时暂停）：", choices, 0, False)
+        if not ok:
+            return
+        name = list(limits)[choices.index(picked)]
+        self._write(lambda: start_special_procedure(self.ctx, self.actor, d.number, name), f"已进入特别程序：{name}，办理时限暂停计算。")
+
+    def _resume(self) -> None:
+        d = self.detail
+        if d is not None:
+            self._write(lambda: end_special_procedure(self.ctx, self.actor, d.number), "特别程序结束，恢复计时。")
+
+    def _withdraw(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        reason, ok = QInputDialog.getText(self, "撤回申请", "申请人撤回的原因：")
+        if ok:
+            self._write(lambda: withdraw_case(self.ctx, self.actor, d.number, reason), "已登记撤回。")
+
+    def _error(self, exc: Exception) -> None:
+        show_message(self.message, error_text(exc), "error")
+
+

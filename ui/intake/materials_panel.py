@@ -1,0 +1,170 @@
+"""The materials checklist: one row per material the item asks for.
+
+Disabled widgets drop out of the Tab chain, so a typical row costs two keystrokes:
+the submission choice (type its digit) and the page count.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from app.rules.decisions import Provided, Tick
+from app.usecases.catalog import MaterialView
+from app.usecases.intake import ReusableMaterial
+from ui.widgets import named
+
+# (key, label) — labels start with a digit so typing it selects the entry.
+CHOICES = [
+    ("original", "1 原件"),
+    ("copy", "2 复印件"),
+    ("electronic", "3 电子材料"),
+    ("reused", "4 复用已交材料"),
+    ("verified", "5 平台核验·免提交"),
+    ("tolerated", "6 容缺·承诺后补"),
+    ("none", "0 未提交"),
+]
+
+
+class MaterialRow:
+    def __init__(self, grid: QGridLayout, row: int, m: MaterialView, today: date):
+        self.material = m
+        self.reuse: ReusableMaterial | None = None
+        n = row
+        flags = []
+        if m.required:
+            flags.append("必需")
+        if m.tolerable:
+            flags.append("可容缺")
+        if m.platform_verifiable:
+            flags.append("可免提交")
+        self.label = QLabel(f"{'＊' if m.required else ''}{m.name}<br><span style='color:#666;font-size:10pt'>"
+                            f"{m.form}{m.copies}份 · {m.media} · {'、'.join(flags)}</span>")
+        self.label.setWordWrap(True)
+        self.choice = named(QComboBox(), f"material_{n}_choice", f"{m.name} 提交情况")
+        for key, label in CHOICES:
+            if key == "verified" and not m.platform_verifiable:
+                continue
+            if key == "tolerated" and not m.tolerable:
+                continue
+            if key == "reused":
+                continue  # offered only when an earlier submission exists
+            self.choice.addItem(label, key)
+        self.pages = named(QSpinBox(), f"material_{n}_pages", f"{m.name} 页数")
+        self.pages.setRange(0, 999)
+        self.pages.setSuffix(" 页")
+        self.incorrect = named(QCheckBox("需补正"), f"material_{n}_incorrect", f"{m.name} 需补正")
+        self.promise = named(QDateEdit(), f"material_{n}_promise", f"{m.name} 承诺补交日期")
+        self.promise.setCalendarPopup(True)
+        self.promise.setDisplayFormat("yyyy-MM-dd")
+        self.promise.setDate(QDate(today.year, today.month, today.day).addDays(10))
+        self.note = named(QLineEdit(), f"material_{n}_note", f"{m.name} 说明")
+        self.note.setPlaceholderText("需补正时写明哪里不符合要求")
+        for col, w in enumerate((self.label, self.choice, self.pages, self.incorrect, self.promise, self.note)):
+            grid.addWidget(w, n + 1, col)
+        self.choice.currentIndexChanged.connect(self._sync)
+        self.incorrect.toggled.connect(self._sync)
+        self.reset()
+
+    def reset(self) -> None:
+        self.reuse = None
+        idx = self.choice.findData("reused")
+        if idx >= 0:
+            self.choice.removeItem(idx)
+        default = "verified" if self.material.platform_verifiable else "none"
+        self.choice.setCurrentIndex(self.choice.findData(default))
+        self.pages.setValue(0)
+        self.incorrect.setChecked(False)
+        self.note.clear()
+        self._sync()
+
+    def offer_reuse(self, reuse: ReusableMaterial) -> None:
+        """第十七条: an earlier submission the applicant need not bring again."""
+        self.reuse = reuse
+        if self.choice.findData("reused") < 0:
+            self.choice.insertItem(3, f"4 复用（办件{reuse.case_number[-8:]}）", "reused")
+        if self.choice.currentData() == "none":
+            self.choice.setCurrentIndex(self.choice.findData("reused"))
+
+    def set_choice(self, key: str) -> None:
+        idx = self.choice.findData(key)
+        if idx >= 0:
+            self.choice.setCurrentIndex(idx)
+
+    def _sync(self) -> None:
+        key = self.choice.currentData()
+        self.pages.setEnabled(key in ("original", "copy", "electronic"))
+        self.promise.setEnabled(key == "tolerated")
+        self.note.setEnabled(key == "tolerated" or self.incorrect.isChecked() or key == "none")
+        self.note.setPlaceholderText(
+            "容缺说明" if key == "tolerated" else ("写明哪里不符合要求" if self.incorrect.isChecked() else "未提交的说明（可空）")
+        )
+
+    def tick(self) -> Tick:
+        key = self.choice.currentData()
+        m = self.material
+        provided = Provided.NONE
+        reused = ""
+        if key in ("original", "copy", "electronic"):
+            provided = Provided(key)
+        elif key == "reused" and self.reuse:
+            provided, reused = Provided(self.reuse.provided), self.reuse.case_number
+        qd = self.promise.date()
+        return Tick(
+            material_id=m.material_id, name=m.name, provided=provided, pages=self.pages.value() if self.pages.isEnabled() else 0,
+            reused_from_case=reused, platform_verified=key == "verified", tolerated=key == "tolerated",
+            promise_date=date(qd.year(), qd.month(), qd.day()) if key == "tolerated" else None,
+            clerk_note=self.note.text().strip() if key == "tolerated" else "",
+            problem="incorrect" if self.incorrect.isChecked() else "",
+            problem_note=self.note.text().strip() if (self.incorrect.isChecked() or key == "none") else "",
+        )
+
+
+class MaterialsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setColumnStretch(0, 3)
+        self.grid.setColumnStretch(5, 2)
+        for col, title in enumerate(["材料（＊必需）", "提交情况", "页数", "审查", "承诺补交日期", "说明"]):
+            h = QLabel(title)
+            h.setStyleSheet("font-weight:bold;color:#1d3a6b;")
+            self.grid.addWidget(h, 0, col)
+        self.rows: list[MaterialRow] = []
+
+    def set_materials(self, materials: tuple[MaterialView, ...], today: date) -> None:
+        for r in self.rows:
+            for w in (r.label, r.choice, r.pages, r.incorrect, r.promise, r.note):
+                self.grid.removeWidget(w)
+                w.deleteLater()
+        self.rows = [MaterialRow(self.grid, i, m, today) for i, m in enumerate(materials)]
+
+    def ticks(self) -> list[Tick]:
+        return [r.tick() for r in self.rows]
+
+    def offer_reuse(self, found: dict[str, ReusableMaterial]) -> int:
+        offered = 0
+        for r in self.rows:
+            if r.material.name in found and not r.material.platform_verifiable:
+                r.offer_reuse(found[r.material.name])
+                offered += 1
+        return offered
+
+    def mark_all_as_required_form(self) -> None:
+        """The common case: the applicant brought everything in the form the guide asks."""
+        for r in self.rows:
+            if r.choice.currentData() in ("none",):
+                want = "electronic" if r.material.media == "电子" else ("copy" if r.material.form == "复印件" else "original")
+                r.set_choice(want)
+                if r.pages.value() == 0:
+                    r.pages.setValue(max(1, r.material.copies))
+
+    def first_widget(self) -> QWidget | None:
+        return self.rows[0].choice if self.rows else None
+
+    def reset(self) -> None:
+        for r in self.rows:
+            r.reset()

@@ -1,0 +1,278 @@
+"""The intake screen. Keyboard-first: search is focused on open, Enter picks the item,
+Tab follows the paper form, F8 收件 / F9 受理 / F10 一次性告知 / F11 不予受理."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from app.actor import Actor
+from app.case_states import Action
+from app.context import AppContext
+from app.rules.case_number import display_case_number
+from app.rules.problems import RuleError
+from app.usecases.catalog import ItemGuide, build_index, item_guide
+from app.usecases.decisions import Decision, intake_and_decide, preview_supplement, remedy_preview
+from app.usecases.intake import IntakeInput, receive_case, reusable_materials
+from app.usecases.queries import case_detail
+from ui.intake.decision_dialogs import RejectDialog, SupplementDialog
+from ui.intake.guide_view import GuideView
+from ui.intake.item_finder import ItemFinder
+from ui.intake.materials_panel import MaterialsPanel
+from ui.intake.party_form import PartyForm
+from ui.operations import Operations, error_code, error_text
+from ui.widgets import named, section, show_message
+
+RESULT_WORDS = {
+    "accepted": "已受理",
+    "awaiting_supplement": "已出具一次性告知（待补正）",
+    "rejected": "不予受理",
+    "received": "已收件（待决定）",
+}
+
+
+class IntakeView(QWidget):
+    case_saved = Signal(str)
+
+    def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.ops, self.actor = ctx, ops, actor
+        self.guide: ItemGuide | None = None
+        self.last_number = ""
+        self.finder = ItemFinder()
+        self.guide_view = GuideView()
+        self.party = PartyForm()
+        self.materials = MaterialsPanel()
+        self.message = named(QLabel(""), "intake_message", "受理提示")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        self.item_title = named(QLabel("请先在左侧查找并选择事项（Enter 选定）"), "intake_item_title", "当前事项")
+        self.item_title.setObjectName("section_title")
+        self.all_in = named(QPushButton("全部按要求收齐 (Alt+Q)"), "materials_all_in", "全部材料按要求收齐")
+        self.receive_btn = named(QPushButton("仅收件 F8"), "receive_button", "仅收件，稍后决定")
+        self.accept_btn = named(QPushButton("受理 F9"), "accept_button", "受理")
+        self.supplement_btn = named(QPushButton("一次性告知 F10"), "supplement_button", "一次性告知补齐补正")
+        self.reject_btn = named(QPushButton("不予受理 F11"), "reject_button", "不予受理")
+        self.clear_btn = named(QPushButton("下一位 Ctrl+N"), "next_button", "清空，接待下一位")
+        self._build()
+        self._wire()
+        self._set_decidable(False)
+        self.reload_catalog()
+
+    # --- layout -----------------------------------------------------------------
+    def _build(self) -> None:
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.finder)
+        left.addWidget(self.guide_view)
+        left.setSizes([330, 470])
+        form = QWidget()
+        fl = QVBoxLayout(form)
+        fl.addWidget(self.item_title)
+        fl.addWidget(section("申请人"))
+        fl.addWidget(self.party)
+        mh = QHBoxLayout()
+        mh.addWidget(section("申请材料"))
+        mh.addStretch(1)
+        mh.addWidget(self.all_in)
+        fl.addLayout(mh)
+        fl.addWidget(self.materials)
+        fl.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+        bar = QHBoxLayout()
+        for b in (self.clear_btn, self.receive_btn):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        for b in (self.supplement_btn, self.reject_btn, self.accept_btn):
+            bar.addWidget(b)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.message)
+        rl.addWidget(scroll, 1)
+        rl.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([430, 870])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+    def _wire(self) -> None:
+        self.finder.picked.connect(self.pick_item)
+        self.party.applicant.id_entered.connect(self._offer_reuse)
+        self.all_in.clicked.connect(self.materials.mark_all_as_required_form)
+        self.receive_btn.clicked.connect(self.receive_only)
+        self.accept_btn.clicked.connect(lambda: self.decide(Action.ACCEPT))
+        self.supplement_btn.clicked.connect(lambda: self.decide(Action.REQUEST_SUPPLEMENT))
+        self.reject_btn.clicked.connect(lambda: self.decide(Action.REJECT))
+        self.clear_btn.clicked.connect(self.next_applicant)
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (
+            ("F8", self.receive_only),
+            ("F9", lambda: self.decide(Action.ACCEPT)),
+            ("F10", lambda: self.decide(Action.REQUEST_SUPPLEMENT)),
+            ("F11", lambda: self.decide(Action.REJECT)),
+            ("Ctrl+N", self.next_applicant),
+            ("Ctrl+F", self.finder.focus_search),
+            ("Alt+Q", self.materials.mark_all_as_required_form),
+        ):
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.setContext(ctx)
+            sc.activated.connect(slot)
+
+    # --- catalog and item -----------------------------------------------------------
+    def reload_catalog(self) -> None:
+        self.ops.run_read(lambda: build_index(self.ctx), self.finder.set_index, self._show_error)
+
+    def pick_item(self, item_id: int) -> None:
+        self.ops.run_read(lambda: item_guide(self.ctx, item_id), self._item_loaded, self._show_error)
+
+    def _item_loaded(self, g: ItemGuide) -> None:
+        self.guide = g
+        self.guide_view.show_guide(g)
+        self.item_title.setText(f"{g.name}（{g.handling_kind}，承诺{g.committed_limit_days}个工作日）")
+        self.materials.set_materials(g.materials, self.ctx.today())
+        self._fix_tab_order()
+        self._set_decidable(g.can_take_in)
+        if g.can_take_in:
+            show_message(self.message, "", "ok")
+            self.party.applicant.name.setFocus()
+        else:
+            show_message(self.message, g.blocked_message(), "error")
+            self.finder.focus_search()
+
+    def _fix_tab_order(self) -> None:
+        chain: list[QWidget] = [self.party.applicant.kind, self.party.applicant.name, self.party.applicant.id_type,
+                                self.party.applicant.id_number, self.party.applicant.legal_rep, self.party.applicant.phone,
+                                self.party.applicant.address, self.party.has_agent, self.party.agent.name,
+                                self.party.agent.id_type, self.party.agent.id_number, self.party.agent.phone,
+                                self.party.agent.address, self.party.authorisation, self.all_in]
+        for r in self.materials.rows:
+            chain += [r.choice, r.pages, r.incorrect, r.promise, r.note]
+        chain += [self.accept_btn, self.supplement_btn, self.reject_btn, self.receive_btn]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    def _set_decidable(self, on: bool) -> None:
+        for b in (self.receive_btn, self.accept_btn, self.supplement_btn, self.reject_btn, self.all_in):
+            b.setEnabled(on)
+
+    def _offer_reuse(self, id_number: str) -> None:
+        if not self.guide or not id_number.strip():
+            return
+
+        def done(found: dict) -> None:
+            n = self.materials.offer_reuse(found)
+            if n:
+                show_message(self.message, f"该申请人此前已提交过 {n} 项相同材料，已标为“复用”，无需重复提交（第十七条）。", "ok")
+        from app.rules.identity import normalise_code_text  # normalise as the core will
+        self.ops.run_read(lambda: reusable_materials(self.ctx, self.actor, normalise_code_text(id_number)), done, self._show_error)
+
+    # --- decisions --------------------------------------------------------------------
+    def _intake_input(self) -> IntakeInput:
+        return IntakeInput(self.guide.item_id, self.party.applicant_value(), self.materials.ticks(),
+                           self.party.agent_value(), self.party.authorisation.text(),
+                           channel="station" if self.actor.role == "station" else "window")
+
+    def receive_only(self) -> None:
+        if not self._ready():
+            return
+        data = self._intake_input()
+        self._run(lambda: receive_case(self.ctx, self.actor, data))
+
+    def decide(self, action: Action) -> None:
+        if not self._ready():
+            return
+        data = self._intake_input()
+        if action == Action.REQUEST_SUPPLEMENT:
+            lines = preview_supplement(self.ctx, data.item_id, data.materials)
+            if lines and SupplementDialog(lines, self).exec() != SupplementDialog.DialogCode.Accepted:
+                return
+            decision = Decision(action)
+        elif action == Action.REJECT:
+            dlg = RejectDialog(remedy_preview(self.ctx), self)
+            if dlg.exec() != RejectDialog.DialogCode.Accepted:
+                return
+            ground, reason, agency = dlg.values()
+            decision = Decision(action, reject_ground=ground, reason=reason, competent_agency=agency)
+        else:
+            decision = Decision(action)
+        self._run(lambda: intake_and_decide(self.ctx, self.actor, data, decision))
+
+    def _ready(self) -> bool:
+        if self.guide is None:
+            show_message(self.message, "请先查找并选择事项。", "error")
+            self.finder.focus_search()
+            return False
+        if not self.guide.can_take_in:
+            show_message(self.message, self.guide.blocked_message(), "error")
+            return False
+        if self.ops.writing:
+            show_message(self.message, "正在保存上一件，请稍候再按。", "warn")
+            return False
+        return True
+
+    def _run(self, fn) -> None:  # noqa: ANN001
+        self._set_decidable(False)
+        show_message(self.message, "正在保存…", "ok")
+        self.ops.run_write(fn, self._saved, self._failed)
+
+    def _saved(self, value: object) -> None:
+        number = getattr(value, "number", "")
+        warnings = getattr(value, "warnings", ())
+        self.last_number = number
+        self.case_saved.emit(number)
+        self.ops.run_read(lambda: case_detail(self.ctx, self.actor, number), lambda d: self._show_result(d, warnings),
+                          self._show_error)
+
+    def _show_result(self, d, warnings) -> None:  # noqa: ANN001
+        word = RESULT_WORDS.get(d.state, d.state_label)
+        due = ""
+        if d.committed_due:
+            due = f"；承诺办结日期 {d.committed_due:%Y-%m-%d}" + ("" if d.due_confirmed else "（未确认：该年度节假日尚未公布）")
+        elif d.state == "received":
+            due = f"；须在 {d.acceptance_due:%Y-%m-%d} 前作出决定，逾期视为受理"
+        text = f"✔ {word}　办件编号 {display_case_number(d.number)}　申请人 {d.applicant['name']}{due}"
+        if warnings:
+            text += "\n提示：" + "；".join(w.message for w in warnings)
+        show_message(self.message, text, "warn" if warnings else "ok")
+        self.next_applicant(keep_message=True)
+
+    def _failed(self, exc: Exception) -> None:
+        self._set_decidable(bool(self.guide and self.guide.can_take_in))
+        self._show_error(exc)
+
+    def _show_error(self, exc: Exception) -> None:
+        text = error_text(exc)
+        show_message(self.message, f"未保存：{text}（{error_code(exc)}）" if isinstance(exc, RuleError) else text, "error")
+        self._highlight(exc)
+
+    def _highlight(self, exc: Exception) -> None:
+        fields = self.party.widgets_by_field()
+        for w in fields.values():
+            w.setProperty("invalid", False)
+            w.style().polish(w)
+        if not isinstance(exc, RuleError):
+            return
+        first = None
+        for p in exc.problems:
+            w = fields.get(p.field)
+            if w is not None:
+                w.setProperty("invalid", True)
+                w.style().polish(w)
+                first = first or w
+        if first is not None:
+            first.setFocus()
+
+    def next_applicant(self, keep_message: bool = False) -> None:
+        self.party.clear()
+        self.materials.reset()
+        self._highlight(Exception())
+        if not keep_message:
+            show_message(self.message, "", "ok")
+        self._set_decidable(bool(self.guide and self.guide.can_take_in))
+        self.finder.focus_search()
