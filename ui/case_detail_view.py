@@ -33,7 +33,7 @@ def _state(s: str) -> str:
 
 
 def detail_html(d: CaseDetail) -> str:
-    due = [f"受理决定期限：{d.acceptance_due:%Y-%m-%d}"]
+    due = [f"受理决定期限：{d.acceptance_due:%Y-%m-%d}（逾期未决定视为受理）"] if d.state == "received" else []
     if d.committed_due:
         due.append(f"承诺办结：{d.committed_due:%Y-%m-%d}")
     if d.legal_due:

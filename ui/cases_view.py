@@ -77,7 +77,9 @@ class CasesView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the item name takes what is left
         self.table.setAlternatingRowColors(False)
         self.count = QLabel("")
         self.browser = named(QTextBrowser(), "case_detail", "办件详情")
@@ -120,7 +122,7 @@ class CasesView(QWidget):
         split.addWidget(self.filters)
         split.addWidget(mid)
         split.addWidget(right)
-        split.setSizes([170, 640, 560])
+        split.setSizes([150, 760, 460])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
@@ -180,8 +182,11 @@ class CasesView(QWidget):
     def _show_detail(self, d: CaseDetail) -> None:
         self.detail = d
         self.browser.setHtml(detail_html(d))
+        offered = set(d.next_actions)
+        if "start_processing" in offered:
+            offered.add("suspend_clock")  # starting a special procedure starts processing first
         for key, b in self.buttons.items():
-            b.setVisible(key in d.next_actions)
+            b.setVisible(key in offered)
 
     # --- actions -------------------------------------------------------------------
     def _write(self, fn, done_text: str) -> None:  # noqa: ANN001

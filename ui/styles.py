@@ -13,7 +13,8 @@ QPushButton { padding: 6px 14px; min-height: 30px; }
 QPushButton#accept_button { background: #1f7a3a; color: white; font-weight: bold; }
 QPushButton#supplement_button { background: #b36b00; color: white; font-weight: bold; }
 QPushButton#reject_button { background: #a12a2a; color: white; font-weight: bold; }
-QPushButton:disabled { background: #ccc; color: #777; }
+QPushButton:disabled, QPushButton#accept_button:disabled, QPushButton#supplement_button:disabled,
+QPushButton#reject_button:disabled { background: #d6d6d6; color: #8a8a8a; font-weight: normal; }
 QLabel#section_title { font-size: 15pt; font-weight: bold; color: #1d3a6b; padding-top: 6px; }
 QLabel[kind="error"] { background: #ffe5e5; color: #8a0000; border: 1px solid #e0a0a0; padding: 8px; }
 QLabel[kind="ok"] { background: #e3f6e3; color: #11501f; border: 1px solid #9ccc9c; padding: 8px; }

@@ -22,6 +22,8 @@ class ItemFinder(QWidget):
         self.search.setPlaceholderText("输入事项名称、编码、部门或拼音首字母（如 gtgs）")
         self.search.setClearButtonEnabled(True)
         self.results = named(QListWidget(), "item_results", "查找结果")
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count = QLabel("")
         self.count.setStyleSheet("color:#555; font-size:11pt;")
         layout = QVBoxLayout(self)

@@ -158,7 +158,9 @@ class IntakeView(QWidget):
             QWidget.setTabOrder(a, b)
 
     def _set_decidable(self, on: bool) -> None:
-        for b in (self.receive_btn, self.accept_btn, self.supplement_btn, self.reject_btn, self.all_in):
+        # A suspended or terminated item: nothing to fill in, nothing to decide.
+        for b in (self.receive_btn, self.accept_btn, self.supplement_btn, self.reject_btn, self.all_in, self.party,
+                  self.materials):
             b.setEnabled(on)
 
     def _offer_reuse(self, id_number: str) -> None:
