@@ -27,12 +27,19 @@ from app.case_states import Action
 from app.changes import Changes
 from app.context import AppContext
 from app.usecases.catalog import item_guide
-from app.usecases.decisions import Decision, decide_case, remedy_preview, resubmit_materials, withdraw_case
+from app.usecases.decisions import (
+    Decision,
+    correct_on_spot,
+    decide_case,
+    remedy_preview,
+    resubmit_materials,
+    withdraw_case,
+)
 from app.usecases.procedures import end_special_procedure, procedures_for, start_special_procedure
 from app.usecases.queries import FILTER_LABELS, CaseDetail, CaseFilter, case_detail, list_cases
 from ui.case_detail_view import detail_html
 from ui.case_table import CaseTableModel
-from ui.intake.decision_dialogs import RejectDialog, dialog_buttons
+from ui.intake.decision_dialogs import CorrectionDialog, RejectDialog, dialog_buttons
 from ui.intake.materials_panel import MaterialsPanel
 from ui.operations import Operations, error_text
 from ui.widgets import named, show_message
@@ -90,6 +97,7 @@ class CasesView(QWidget):
             "accept": named(QPushButton("受理"), "case_accept", "受理"),
             "request_supplement": named(QPushButton("一次性告知"), "case_supplement", "一次性告知补齐补正"),
             "reject": named(QPushButton("不予受理"), "case_reject", "不予受理"),
+            "correct_on_spot": named(QPushButton("当场更正"), "case_correct", "当场更正"),
             "resubmit": named(QPushButton("补正材料送达"), "case_resubmit", "补正材料送达"),
             "suspend_clock": named(QPushButton("进入特别程序"), "case_suspend", "进入特别程序"),
             "resume_clock": named(QPushButton("特别程序结束"), "case_resume", "特别程序结束"),
@@ -135,6 +143,7 @@ class CasesView(QWidget):
         self.buttons["request_supplement"].clicked.connect(lambda: self._decide(Action.REQUEST_SUPPLEMENT))
         self.buttons["reject"].clicked.connect(lambda: self._decide(Action.REJECT))
         self.buttons["resubmit"].clicked.connect(self._resubmit)
+        self.buttons["correct_on_spot"].clicked.connect(self._correct)
         self.buttons["suspend_clock"].clicked.connect(self._suspend)
         self.buttons["resume_clock"].clicked.connect(self._resume)
         self.buttons["withdraw"].clicked.connect(self._withdraw)
@@ -204,6 +213,16 @@ class CasesView(QWidget):
             ground, reason, agency = dlg.values()
             decision = Decision(action, reject_ground=ground, reason=reason, competent_agency=agency)
         self._write(lambda: decide_case(self.ctx, self.actor, d.number, decision), "已作出决定。")
+
+    def _correct(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        dlg = CorrectionDialog(self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        corrections = dlg.values()
+        self._write(lambda: correct_on_spot(self.ctx, self.actor, d.number, corrections), "当场更正已登记。")
 
     def _resubmit(self) -> None:
         d = self.detail

@@ -38,3 +38,36 @@ def test_received_case_can_be_decided_from_the_list(qtbot, window, ctx) -> None:
     view.buttons["accept"].click()
     qtbot.waitUntil(lambda: view.detail.state == "accepted", timeout=10_000)
     assert not view.buttons["accept"].isVisibleTo(w)
+
+
+def test_correction_on_the_spot_with_keyboard_only(qtbot, window, ctx) -> None:
+    from PySide6.QtCore import Qt
+
+    from app.usecases.intake import receive_case
+    from app.usecases.queries import case_detail
+    from tests.ui.keyboard import press, tab_to, type_text
+    from tests.ui.test_intake_keyboard import when_dialog_opens
+
+    actor = as_user(ctx, "clerk01")
+    g = find_item(ctx, "gtgs")
+    number = receive_case(ctx, actor, IntakeInput(g.item_id, person(), all_provided(g))).value.number
+    w = window()
+    view = w.cases
+    press(Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: view.detail is not None and view.buttons["correct_on_spot"].isVisible(), timeout=10_000)
+
+    def fill(_dlg) -> None:  # noqa: ANN001
+        type_text("申请书·经营场所地址")
+        tab_to("correction_before")
+        type_text("北海子路21号")
+        tab_to("correction_after")
+        type_text("北海子路12号")
+        press(Qt.Key.Key_Return)
+
+    when_dialog_opens(qtbot, fill)
+    view.buttons["correct_on_spot"].setFocus()
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "更正已登记" in view.message.text(), timeout=10_000)
+    d = case_detail(ctx, actor, number)
+    assert d.timeline[-1].action == "correct_on_spot" and "北海子路12号" in d.timeline[-1].note
+    assert d.state == "received"

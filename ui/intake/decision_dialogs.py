@@ -97,3 +97,34 @@ class RejectDialog(QDialog):
 
     def values(self) -> tuple[str, str, str]:
         return self.ground.currentData(), self.reason.toPlainText(), self.agency.text() if self.agency.isEnabled() else ""
+
+
+class CorrectionDialog(QDialog):
+    """当场更正: the applicant fixes an error at the counter; what and how is recorded."""
+
+    def __init__(self, parent: QDialog | None = None):
+        super().__init__(parent)
+        self.setObjectName("correction_dialog")
+        self.setWindowTitle("当场更正")
+        self.setMinimumWidth(560)
+        self.what = named(QLineEdit(), "correction_field", "更正项目")
+        self.what.setPlaceholderText("如：申请书·经营场所地址")
+        self.before = named(QLineEdit(), "correction_before", "更正前内容")
+        self.after = named(QLineEdit(), "correction_after", "更正后内容")
+        form = QFormLayout()
+        form.addRow("更正项目", self.what)
+        form.addRow("更正前", self.before)
+        form.addRow("更正后", self.after)
+        hint = QLabel("申请人已在材料上当场更正并签字（或捺印）确认。")
+        hint.setStyleSheet("color:#555;")
+        buttons = dialog_buttons("登记更正", "correction_confirm", "取消 (Esc)", "correction_cancel")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+        self.what.setFocus()
+
+    def values(self) -> list[tuple[str, str, str]]:
+        return [(self.what.text().strip(), self.before.text().strip(), self.after.text().strip())]
