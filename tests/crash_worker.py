@@ -19,7 +19,7 @@ from tests.helpers import all_provided, find_item, person
 def main() -> None:
     ctx = start_terminal(Paths(Path(sys.argv[1])))
     actor = login(ctx, "clerk01", DEMO_PASSWORD)
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     print("READY", flush=True)
     while True:
         out = intake_and_decide(ctx, actor, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))

@@ -22,7 +22,7 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
        id_number=TEXT, phone=TEXT, pages=st.integers(-5, 5), provided=st.sampled_from(list(Provided)))
 def test_any_input_is_either_saved_whole_or_refused_in_chinese(ctx, clerk, kind, name, id_type, id_number, phone,
                                                               pages, provided) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     with ctx.read() as s:
         before = s.scalar(select(func.count()).select_from(Case))
     m = g.materials[0]

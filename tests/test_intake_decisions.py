@@ -44,7 +44,7 @@ def counts(ctx) -> tuple[int, int, int]:
 
 
 def test_accept_gives_official_number_deadlines_outbox_and_audit(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     before = counts(ctx)
     out = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value
     assert out.state == State.ACCEPTED
@@ -62,7 +62,7 @@ def test_accept_gives_official_number_deadlines_outbox_and_audit(ctx, clerk) -> 
 
 
 def test_supplementation_lists_every_missing_and_incorrect_material_at_once(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     required = [m for m in g.materials if m.required and not m.platform_verifiable]
     assert len(required) >= 2
     ticks = missing(g, {required[0].name})
@@ -77,7 +77,7 @@ def test_supplementation_lists_every_missing_and_incorrect_material_at_once(ctx,
 
 
 def test_cannot_accept_with_a_required_material_missing(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     name = first_required_non_verifiable(g)
     before = counts(ctx)
     with pytest.raises(RuleError) as err:
@@ -87,14 +87,14 @@ def test_cannot_accept_with_a_required_material_missing(ctx, clerk) -> None:
 
 
 def test_supplementation_refused_when_nothing_is_missing(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     with pytest.raises(RuleError) as err:
         intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.REQUEST_SUPPLEMENT))
     assert err.value.code == "SUPPLEMENT_NOTHING_MISSING"
 
 
 def test_rejection_needs_reason_and_competent_agency_and_carries_the_remedy(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     data = IntakeInput(g.item_id, person(), all_provided(g))
     with pytest.raises(RuleError) as err:
         intake_and_decide(ctx, clerk, data, Decision(Action.REJECT, RejectGround.NOT_COMPETENT.value, "不属本局"))
@@ -134,7 +134,7 @@ def test_suspended_item_cannot_be_taken_in_and_says_why(ctx, clerk) -> None:
 
 
 def test_bad_applicant_is_refused_with_all_problems_and_nothing_saved(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     valid = resident_id("620321", "19850612", "231")
     typo = valid[:-1] + ("1" if valid[-1] != "1" else "2")
     before = counts(ctx)
@@ -147,7 +147,7 @@ def test_bad_applicant_is_refused_with_all_problems_and_nothing_saved(ctx, clerk
 
 
 def test_agent_needs_an_authorisation(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     agent = person("李明", resident_id("620302", "19900101", "123"), "13993500000")
     with pytest.raises(RuleError) as err:
         receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g), agent=agent))
@@ -159,7 +159,7 @@ def test_agent_needs_an_authorisation(ctx, clerk) -> None:
 
 
 def test_resubmission_keeps_the_number_and_starts_a_new_round(ctx, clerk, clock) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     name = first_required_non_verifiable(g)
     number = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), missing(g, {name})),
                                Decision(Action.REQUEST_SUPPLEMENT)).value.number
@@ -174,7 +174,7 @@ def test_resubmission_keeps_the_number_and_starts_a_new_round(ctx, clerk, clock)
 
 
 def test_no_decision_within_five_working_days_is_deemed_accepted_from_receipt(ctx, clerk, clock) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     number = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
     due = case_detail(ctx, clerk, number).acceptance_due
     assert due == ctx.calendar.add_working_days(date(2026, 11, 20), 5).date == date(2026, 11, 27)
@@ -191,7 +191,7 @@ def test_no_decision_within_five_working_days_is_deemed_accepted_from_receipt(ct
 
 
 def test_correction_on_the_spot_is_recorded_on_the_timeline(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     number = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
     with pytest.raises(RuleError):
         correct_on_spot(ctx, clerk, number, [("经营场所", "北海子路", "北海子路")])
@@ -201,7 +201,7 @@ def test_correction_on_the_spot_is_recorded_on_the_timeline(ctx, clerk) -> None:
 
 
 def test_special_procedure_stops_the_clock(ctx, clerk, clock) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     number = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value.number
     due_before = case_detail(ctx, clerk, number).committed_due
     clock.set(2026, 11, 23, 9, 0)
@@ -215,7 +215,7 @@ def test_special_procedure_stops_the_clock(ctx, clerk, clock) -> None:
 
 
 def test_earlier_materials_are_offered_for_reuse(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     first = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value
     found = reusable_materials(ctx, clerk, person().id_number)
     name = first_required_non_verifiable(g)
@@ -223,7 +223,7 @@ def test_earlier_materials_are_offered_for_reuse(ctx, clerk) -> None:
 
 
 def test_pickup_desk_cannot_take_in_and_admin_cannot_decide(ctx) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     for user in ("pickup01", "admin01"):
         with pytest.raises(RuleError) as err:
             intake_and_decide(ctx, as_user(ctx, user), IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
@@ -231,7 +231,7 @@ def test_pickup_desk_cannot_take_in_and_admin_cannot_decide(ctx) -> None:
 
 
 def test_every_change_is_chained_in_the_audit_log(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
     with ctx.read() as s:
         verdict = verify_chain(s)

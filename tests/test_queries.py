@@ -17,7 +17,7 @@ def numbers(rows) -> set[str]:
 
 
 def test_filters_today_mine_awaiting_and_search(ctx, clerk, clock) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     other = as_user(ctx, "station01")
     a = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value.number
     b = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person("王芳", resident_id("620321", "19920304", "442"), "13800000001"),
@@ -36,7 +36,7 @@ def test_filters_today_mine_awaiting_and_search(ctx, clerk, clock) -> None:
 
 
 def test_yellow_at_eighty_percent_and_red_when_overdue(ctx, clerk, clock) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     assert g.committed_limit_days >= 1
     number = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value.number
     cal = ctx.calendar
@@ -62,7 +62,7 @@ def test_yellow_at_eighty_percent_and_red_when_overdue(ctx, clerk, clock) -> Non
 
 
 def test_lookup_by_number_catches_a_typo(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     number = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
     assert lookup_case(ctx, clerk, number) == number
     typo = number[:-3] + ("1" if number[-3] != "1" else "2") + number[-2:]
@@ -70,7 +70,7 @@ def test_lookup_by_number_catches_a_typo(ctx, clerk) -> None:
 
 
 def test_status_summary_counts_queued_events(ctx, clerk) -> None:
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     before = status_summary(ctx).queued_events
     intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
     assert status_summary(ctx).queued_events == before + 2

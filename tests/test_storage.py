@@ -89,7 +89,7 @@ def test_audit_chain_detects_the_first_tampered_record(ctx, clerk) -> None:
     from app.usecases.decisions import Decision, intake_and_decide
     from app.usecases.intake import IntakeInput
 
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     for _ in range(3):
         intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
     with ctx.read() as s:

@@ -13,7 +13,7 @@ def test_case_list_refreshes_after_an_intake_and_shows_timeline(qtbot, window, c
     w = window()
     view = w.cases
     assert view.model.rowCount() == 0
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     actor = as_user(ctx, "clerk01")
     # Through the window's own operation runner, so the change is broadcast as in real use.
     w.ops.run_write(lambda: intake_and_decide(ctx, actor, IntakeInput(g.item_id, person(), all_provided(g)),
@@ -28,7 +28,7 @@ def test_case_list_refreshes_after_an_intake_and_shows_timeline(qtbot, window, c
 def test_received_case_can_be_decided_from_the_list(qtbot, window, ctx) -> None:
     from app.usecases.intake import receive_case
 
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     number = receive_case(ctx, as_user(ctx, "clerk01"), IntakeInput(g.item_id, person(), all_provided(g))).value.number
     w = window()
     view = w.cases
@@ -49,7 +49,7 @@ def test_correction_on_the_spot_with_keyboard_only(qtbot, window, ctx) -> None:
     from tests.ui.test_intake_keyboard import when_dialog_opens
 
     actor = as_user(ctx, "clerk01")
-    g = find_item(ctx, "gtgs")
+    g = find_item(ctx, "个体工商户设立登记")
     number = receive_case(ctx, actor, IntakeInput(g.item_id, person(), all_provided(g))).value.number
     w = window()
     view = w.cases
