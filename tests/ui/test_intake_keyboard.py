@@ -12,7 +12,7 @@ from tests.helpers import APPLICANT_ID
 from tests.ui.keyboard import focused, press, tab_to, type_text
 
 
-def start_intake(qtbot, w, query: str = "gtgssl") -> None:
+def start_intake(qtbot, w, query: str = "gtgshsl") -> None:
     assert focused() is w.intake.finder.search  # search box focused on open
     type_text(query)
     qtbot.waitUntil(lambda: w.intake.finder.results.count() > 0)
