@@ -28,9 +28,9 @@ from app.changes import Changes
 from app.context import AppContext
 from app.usecases.catalog import item_guide
 from app.usecases.decisions import (
-    Decision,
     correct_on_spot,
     decide_case,
+    preview_case_supplement,
     remedy_preview,
     resubmit_materials,
     withdraw_case,
@@ -39,7 +39,7 @@ from app.usecases.procedures import end_special_procedure, procedures_for, start
 from app.usecases.queries import FILTER_LABELS, CaseDetail, CaseFilter, case_detail, list_cases
 from ui.case_detail_view import detail_html
 from ui.case_table import CaseTableModel
-from ui.intake.decision_dialogs import CorrectionDialog, RejectDialog, dialog_buttons
+from ui.intake.decision_dialogs import CorrectionDialog, ask_decision, dialog_buttons
 from ui.intake.materials_panel import MaterialsPanel
 from ui.operations import Operations, error_text
 from ui.widgets import named, show_message
@@ -205,13 +205,9 @@ class CasesView(QWidget):
         d = self.detail
         if d is None:
             return
-        decision = Decision(action)
-        if action == Action.REJECT:
-            dlg = RejectDialog(remedy_preview(self.ctx), self)
-            if dlg.exec() != QDialog.DialogCode.Accepted:
-                return
-            ground, reason, agency = dlg.values()
-            decision = Decision(action, reject_ground=ground, reason=reason, competent_agency=agency)
+        decision = ask_decision(self, action, lambda: preview_case_supplement(self.ctx, d.number), remedy_preview(self.ctx))
+        if decision is None:
+            return
         self._write(lambda: decide_case(self.ctx, self.actor, d.number, decision), "已作出决定。")
 
     def _correct(self) -> None:

@@ -213,3 +213,10 @@ def preview_supplement(ctx: AppContext, item_id: int, ticks: list[Tick]) -> list
 
 def remedy_preview(ctx: AppContext) -> str:
     return remedy_text(ctx.setting("review_body"), ctx.setting("court"))
+
+
+def preview_case_supplement(ctx: AppContext, number: str) -> list[dict]:
+    """The same preview for a case already received, from its current round's materials."""
+    with ctx.read() as s:
+        case = load_case(s, number)
+        return [asdict(line) for line in supplement_lines(item_requirements(s, case.item_id), _current_ticks(s, case))]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtWidgets import (
@@ -16,7 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.case_states import Action
 from app.rules.decisions import REJECT_GROUND_LABELS, RejectGround
+from app.usecases.decisions import Decision
 from ui.widgets import named
 
 KIND_LABELS = {"missing": "缺少", "incorrect": "需补正"}
@@ -128,3 +131,21 @@ class CorrectionDialog(QDialog):
 
     def values(self) -> list[tuple[str, str, str]]:
         return [(self.what.text().strip(), self.before.text().strip(), self.after.text().strip())]
+
+
+def ask_decision(parent: QDialog | None, action: Action, supplement_lines: Callable[[], list[dict]],
+                 remedy: str) -> Decision | None:
+    """What the clerk must confirm or add before a decision: the complete supplementation
+    list, or the reason, agency and remedy of a rejection. None when she steps back."""
+    if action == Action.REQUEST_SUPPLEMENT:
+        lines = supplement_lines()
+        if lines and SupplementDialog(lines, parent).exec() != QDialog.DialogCode.Accepted:
+            return None
+        return Decision(action)
+    if action == Action.REJECT:
+        dlg = RejectDialog(remedy, parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        ground, reason, agency = dlg.values()
+        return Decision(action, reject_ground=ground, reason=reason, competent_agency=agency)
+    return Decision(action)

@@ -14,10 +14,10 @@ from app.rules.case_number import display_case_number
 from app.rules.identity import normalise_code_text
 from app.rules.problems import RuleError
 from app.usecases.catalog import ItemGuide, build_index, item_guide
-from app.usecases.decisions import Decision, intake_and_decide, preview_supplement, remedy_preview
+from app.usecases.decisions import intake_and_decide, preview_supplement, remedy_preview
 from app.usecases.intake import IntakeInput, receive_case, reusable_materials
 from app.usecases.queries import case_detail
-from ui.intake.decision_dialogs import RejectDialog, SupplementDialog
+from ui.intake.decision_dialogs import ask_decision
 from ui.intake.guide_view import GuideView
 from ui.intake.item_finder import ItemFinder
 from ui.intake.materials_panel import MaterialsPanel
@@ -190,19 +190,10 @@ class IntakeView(QWidget):
         if not self._ready():
             return
         data = self._intake_input()
-        if action == Action.REQUEST_SUPPLEMENT:
-            lines = preview_supplement(self.ctx, data.item_id, data.materials)
-            if lines and SupplementDialog(lines, self).exec() != SupplementDialog.DialogCode.Accepted:
-                return
-            decision = Decision(action)
-        elif action == Action.REJECT:
-            dlg = RejectDialog(remedy_preview(self.ctx), self)
-            if dlg.exec() != RejectDialog.DialogCode.Accepted:
-                return
-            ground, reason, agency = dlg.values()
-            decision = Decision(action, reject_ground=ground, reason=reason, competent_agency=agency)
-        else:
-            decision = Decision(action)
+        decision = ask_decision(self, action, lambda: preview_supplement(self.ctx, data.item_id, data.materials),
+                                remedy_preview(self.ctx))
+        if decision is None:
+            return
         self._run(lambda: intake_and_decide(self.ctx, self.actor, data, decision))
 
     def _ready(self) -> bool:
