@@ -127,6 +127,8 @@ def test_receive_only_then_bad_id_is_refused_in_chinese(qtbot, window, ctx) -> N
     assert w.intake.party.applicant.id_number.property("invalid") is True
     assert focused() is w.intake.party.applicant.id_number  # straight back to the field to fix
     assert w.intake.party.applicant.name.text() == "张桂兰"  # nothing the clerk typed is lost
+    press(Qt.Key.Key_Backspace)
+    assert w.intake.party.applicant.id_number.property("invalid") is False  # the mark goes once she corrects
     assert list_cases(ctx, as_user(ctx, "clerk01"), CaseFilter.TODAY) == []
 
 

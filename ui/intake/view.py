@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from app.actor import Actor
 from app.case_states import Action
@@ -104,6 +104,10 @@ class IntakeView(QWidget):
 
     def _wire(self) -> None:
         self.finder.picked.connect(self.pick_item)
+        for w in self.party.widgets_by_field().values():
+            if isinstance(w, QLineEdit):
+                # The red mark goes as soon as the clerk touches the field it points at.
+                w.textEdited.connect(lambda _t, w=w: self._unmark(w))
         self.party.applicant.id_entered.connect(self._offer_reuse)
         self.all_in.clicked.connect(self.materials.mark_all_as_required_form)
         self.receive_btn.clicked.connect(self.receive_only)
@@ -135,7 +139,8 @@ class IntakeView(QWidget):
     def _item_loaded(self, g: ItemGuide) -> None:
         self.guide = g
         self.guide_view.show_guide(g)
-        self.item_title.setText(f"{g.name}（{g.handling_kind}，承诺{g.committed_limit_days}个工作日）")
+        limit = "当场办结" if g.committed_limit_days == 0 else f"承诺{g.committed_limit_days}个工作日办结"
+        self.item_title.setText(f"{g.name}（{g.handling_kind}，{limit}）")
         self.materials.set_materials(g.materials, self.ctx.today())
         self._fix_tab_order()
         self._set_decidable(g.can_take_in)
@@ -260,6 +265,12 @@ class IntakeView(QWidget):
                 first = first or w
         if first is not None:
             first.setFocus()
+
+    @staticmethod
+    def _unmark(w: QWidget) -> None:
+        if w.property("invalid"):
+            w.setProperty("invalid", False)
+            w.style().polish(w)
 
     def next_applicant(self, keep_message: bool = False) -> None:
         self.party.clear()
