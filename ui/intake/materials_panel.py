@@ -40,8 +40,8 @@ class MaterialRow:
             flags.append("可容缺")
         if m.platform_verifiable:
             flags.append("可免提交")
-        self.label = QLabel(f"{'＊' if m.required else ''}{m.name}<br><span style='color:#666;font-size:10pt'>"
-                            f"{m.form}{m.copies}份 · {m.media} · {'、'.join(flags)}</span>")
+        facts = " · ".join([f"{m.form}{m.copies}份", m.media] + (["、".join(flags)] if flags else []))
+        self.label = QLabel(f"{'＊' if m.required else ''}{m.name}<br><span style='color:#666;font-size:10pt'>{facts}</span>")
         self.label.setWordWrap(True)
         self.choice = named(QComboBox(), f"material_{n}_choice", f"{m.name} 提交情况")
         for key, label in CHOICES:
