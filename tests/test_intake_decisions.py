@@ -208,6 +208,7 @@ def test_special_procedure_stops_the_clock(ctx, clerk, clock) -> None:
     start_special_procedure(ctx, clerk, number, "现场勘验")
     assert case_detail(ctx, clerk, number).state == State.SUSPENDED
     clock.set(2026, 11, 26, 9, 0)  # Mon→Thu: 3 working days stopped
+    assert case_detail(ctx, clerk, number).suspensions[0][4] is False  # within 现场勘验's own limit
     end_special_procedure(ctx, clerk, number)
     d = case_detail(ctx, clerk, number)
     assert d.state == State.IN_PROGRESS
@@ -248,3 +249,13 @@ def test_wrong_password_is_refused_and_audited(ctx) -> None:
     assert err.value.code == "LOGIN_FAILED"
     with ctx.read() as s:
         assert s.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.action == "login.failed")) == 1
+
+
+def test_a_special_procedure_past_its_own_limit_is_flagged(ctx, clerk, clock) -> None:
+    g = find_item(ctx, "个体工商户设立登记")
+    number = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value.number
+    start_special_procedure(ctx, clerk, number, "公示")  # 7 working days
+    clock.set(2026, 11, 30, 9, 0)
+    assert case_detail(ctx, clerk, number).suspensions[0][4] is False
+    clock.set(2026, 12, 2, 9, 0)  # 8 working days after 11-20
+    assert case_detail(ctx, clerk, number).suspensions[0][4] is True

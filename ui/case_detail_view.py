@@ -62,8 +62,9 @@ def detail_html(d: CaseDetail) -> str:
         agency = f"<br>请向：{escape(d.competent_agency)} 申请" if d.competent_agency else ""
         reject = f"<p style='color:#a12a2a'><b>不予受理理由</b>：{escape(d.reject_reason)}{agency}<br>{escape(d.remedy)}</p>"
     susp = "".join(
-        f"<li>{escape(p)}（时限{lim}个工作日）：{a:%Y-%m-%d} 起" + (f"，{b:%Y-%m-%d} 结束" if b else "，进行中（计时暂停）") + "</li>"
-        for p, lim, a, b in d.suspensions
+        f"<li>{escape(p)}（时限{lim}个工作日）：{a:%Y-%m-%d} 起" + (f"，{b:%Y-%m-%d} 结束" if b else "，进行中（计时暂停）")
+        + ("<b style='color:#a12a2a'>【已超过特别程序时限】</b>" if over else "") + "</li>"
+        for p, lim, a, b, over in d.suspensions
     )
     return (
         f"<h3 style='margin:2px 0'>{display_case_number(d.number)} {LEVEL_HTML.get(d.level, '')}</h3>"

@@ -14,7 +14,7 @@ from app.case_states import CLOCK_RUNNING, PENDING_DECISION, STATE_LABELS, State
 from app.context import AppContext
 from app.permissions import Perm
 from app.rules.case_number import normalise_case_number
-from app.rules.deadlines import DeadlineLevel
+from app.rules.deadlines import DeadlineLevel, Suspension, suspension_overrun
 from app.rules.problems import RuleError
 from app.storage.models import Case, CaseEvent, Clerk, ClockSuspension, MaterialSubmission, Party, ServiceItem
 from app.storage.outbox import pending_count
@@ -171,7 +171,7 @@ class CaseDetail:
     reject_reason: str
     competent_agency: str
     remedy: str
-    suspensions: tuple[tuple[str, int, date, date | None], ...]
+    suspensions: tuple[tuple[str, int, date, date | None, bool], ...]  # procedure, limit, start, end, overrun
     submissions: tuple[SubmissionView, ...]
     timeline: tuple[TimelineEntry, ...]
     next_actions: tuple[str, ...]
@@ -204,7 +204,11 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
             committed_due=case.committed_due, legal_due=case.legal_due, due_confirmed=case.due_confirmed,
             level=level_of(case.watch_due, case.watch_yellow_on, ctx.today()), reject_reason=case.reject_reason,
             competent_agency=case.competent_agency, remedy=case.remedy,
-            suspensions=tuple((x.procedure, x.limit_days, x.started_on, x.ended_on) for x in susp),
+            suspensions=tuple(
+                (x.procedure, x.limit_days, x.started_on, x.ended_on,
+                 suspension_overrun(ctx.calendar, Suspension(x.procedure, x.started_on, x.ended_on, x.limit_days), ctx.today()))
+                for x in susp
+            ),
             submissions=tuple(SubmissionView(x.round, x.name, x.provided, x.pages, x.reused_from_case, x.platform_verified,
                                              x.tolerated, x.promise_date, x.clerk_note, x.problem, x.problem_note) for x in subs),
             timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, e.note, e.detail) for e in events),
