@@ -63,6 +63,29 @@ def time_each(fn: Callable[[Any], object], args: Iterable[Any], budget_s: float 
     return out
 
 
+def time_pairs(measured: Callable[[Any], object], baseline: Callable[[Any], object], args: Iterable[Any],
+               budget_s: float | None = None, min_samples: int = 20) -> tuple[list[float], list[float]]:
+    """Time measured(arg) and baseline(arg) alternately for each arg (ms each).
+
+    Interleaving means a burst of load from a neighbour on the shared machine hits both
+    sides alike instead of skewing one of them. The budget works as in `time_each`.
+    """
+    a: list[float] = []
+    b: list[float] = []
+    started = time.perf_counter()
+    for arg in args:
+        t0 = time.perf_counter_ns()
+        measured(arg)
+        t1 = time.perf_counter_ns()
+        baseline(arg)
+        t2 = time.perf_counter_ns()
+        a.append((t1 - t0) / 1e6)
+        b.append((t2 - t1) / 1e6)
+        if budget_s is not None and len(a) >= min_samples and time.perf_counter() - started > budget_s:
+            break
+    return a, b
+
+
 @contextmanager
 def temp_data_dir(label: str) -> Iterator[Path]:
     """A throw-away data directory: benchmarks never touch the user's own data."""
@@ -76,6 +99,7 @@ class Row:
 
     `measured` and `baseline` are in `unit`; `lower_is_better` holds for every figure here.
     `goal` is the issue's target in words; `met` is None where the issue sets no target.
+    `notes` are one-line context figures; `block` is preformatted text (a profile).
     """
 
     name: str
@@ -86,6 +110,7 @@ class Row:
     goal: str = "—"
     met: bool | None = None
     notes: list[str] = field(default_factory=list)
+    block: list[str] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -159,6 +184,7 @@ def machine_info() -> dict[str, str]:
         "PySide6": pyside_version,
         "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "(unset)"),
         "temp dir": tempfile.gettempdir(),
+        "load average (1/5/15 min)": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
