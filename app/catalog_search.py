@@ -10,11 +10,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
-
 
 def pinyin_keys(text: str) -> tuple[str, str]:
     """(full pinyin without spaces, initials), lower-case; non-Chinese kept as is."""
+    # Imported here: only a catalog import needs it (keys are stored), and it costs a
+    # fifth of the app's start-up time.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     full = "".join(syllables).lower()
     initials = "".join(s[0] for s in syllables if s).lower()

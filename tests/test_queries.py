@@ -74,3 +74,15 @@ def test_status_summary_counts_queued_events(ctx, clerk) -> None:
     before = status_summary(ctx).queued_events
     intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
     assert status_summary(ctx).queued_events == before + 2
+
+
+def test_search_by_name_start_and_by_agent_id(ctx, clerk) -> None:
+    g = find_item(ctx, "个体工商户设立登记")
+    agent_id = resident_id("620302", "19900101", "123")
+    agent = person("李明", agent_id, "13993500000")
+    n = receive_case(ctx, clerk, IntakeInput(g.item_id, person("欧阳娜娜", resident_id("620321", "19950505", "222"),
+                                                                "13800000003"), all_provided(g), agent=agent,
+                                             authorisation="代为办理")).value.number
+    assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, "欧阳")) == {n}
+    assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, agent_id)) == {n}
+    assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, n[:12])) == {n}

@@ -65,7 +65,7 @@ def test_previous_revision_with_cases_upgrades_after_backup(tmp_path: Path) -> N
             "(2, 'N2', 1, 1, '', 'window', 1, '1', 't', '2026-11-02 09:00:00', '2026-11-02', 1, '2026-11-02', 'received', "
             "'', '', '', '', '', '2026-11-09', NULL, 1, '2026-11-02 09:00:00')"))
     backup = upgrade_with_backup(engine, db, tmp_path / "backups")
-    assert current_revision(engine) == head_revision(engine) == "0002"
+    assert current_revision(engine) == head_revision(engine) == "0003"
     assert backup is not None and backup.exists()
     # The backup is the old database, readable, at the old revision, with the cases.
     with sqlite3.connect(backup) as old:
@@ -112,3 +112,29 @@ def test_deleting_an_audit_record_is_detected(ctx, clerk) -> None:
         conn.execute(text("DELETE FROM audit_records WHERE seq = :s"), {"s": seqs[1]})
     with ctx.read() as s:
         assert verify_chain(s).first_broken_seq == seqs[1]
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
+    """Models and migrations must agree, or a new install and an upgraded one differ."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from app.storage.models import Base
+
+    engine = make_engine(tmp_path / "schema.db")
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_case_search_uses_indexes_not_a_scan(ctx, clerk) -> None:
+    from sqlalchemy.dialects import sqlite
+
+    from app.usecases.queries import _base, _search_clause
+
+    q = _base().where(_search_clause("620321198506122313")).limit(50)
+    sql = str(q.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with ctx.engine.connect() as conn:
+        plan = " | ".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all())
+    assert "SCAN cases" not in plan, plan

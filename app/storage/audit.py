@@ -32,8 +32,7 @@ def append_audit(
     session: Session, at: datetime, actor: str, action: str, entity: str, entity_key: str, detail: dict
 ) -> AuditRecord:
     """Must run inside the same transaction as the change it records."""
-    last = session.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(1)).first()
-    prev = last.hash if last else GENESIS
+    prev = session.scalars(select(AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)).first() or GENESIS
     at_text = at.isoformat()
     detail_text = canonical_json(detail)
     rec = AuditRecord(
@@ -47,7 +46,6 @@ def append_audit(
         hash=record_hash(prev, at_text, actor, action, entity, entity_key, detail_text),
     )
     session.add(rec)
-    session.flush()
     return rec
 
 

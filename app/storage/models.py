@@ -92,6 +92,10 @@ class Party(Base):
 
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_received_at", "received_at"),
+        Index("ix_cases_clerk_received", "clerk_id", "received_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))

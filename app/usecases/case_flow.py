@@ -31,12 +31,17 @@ def suspensions_of(s: Session, case_id: int) -> list[Suspension]:
     return [Suspension(r.procedure, r.started_on, r.ended_on, r.limit_days) for r in rows]
 
 
-def refresh_deadlines(s: Session, ctx: AppContext, case: Case, item: ServiceItem | None = None) -> None:
+def refresh_deadlines(
+    s: Session, ctx: AppContext, case: Case, item: ServiceItem | None = None, suspensions: list[Suspension] | None = None
+) -> None:
+    """`suspensions` may be given when known (a new case has none) to save a query."""
     item = item or s.get(ServiceItem, case.item_id)
     today = ctx.today()
+    if suspensions is None:
+        suspensions = suspensions_of(s, case.id)
     d = compute_deadlines(
         ctx.calendar, case.round_received_on, case.accepted_on, item.committed_limit_days, item.legal_limit_days,
-        suspensions_of(s, case.id), today,
+        suspensions, today,
     )
     case.acceptance_due = d.acceptance_due.date
     case.committed_due = d.committed_due.date if d.committed_due else None

@@ -124,12 +124,13 @@ def receive_case(ctx: AppContext, actor: Actor, data: IntakeInput) -> OpResult[I
             window_no=actor.window_no, terminal_id=ctx.setting("terminal_id"), received_at=now, received_on=now.date(),
             round=1, round_received_on=now.date(), state="received", acceptance_due=now.date(), updated_at=now,
         )
+        # Deadlines before the INSERT: a new case has no suspensions, so no query, no UPDATE.
+        refresh_deadlines(s, ctx, case, item, suspensions=[])
         s.add(case)
         s.flush()
         add_submissions(s, case, data.materials)
         s.add(CaseEvent(case_id=case.id, at=now, actor=actor.username, action="receive", from_state="",
                         to_state="received", note="", detail={"channel": data.channel}))
-        refresh_deadlines(s, ctx, case, item)
         record(s, ctx, actor.username, "case.receive", "case", number, {
             "item_code": item.implementation_code, "item_revision": item.revision, "channel": data.channel,
             "applicant": _party_payload(applicant), "agent": _party_payload(agent) if agent else None,

@@ -77,15 +77,24 @@ def _base() -> Select:
     )
 
 
+def _prefix_range(column, prefix: str):  # noqa: ANN001, ANN202
+    """`column` starts with `prefix`, as a range the column's index can serve (LIKE cannot)."""
+    return and_(column >= prefix, column < prefix + "\uffff")
+
+
 def _search_clause(text: str):  # noqa: ANN202
-    """A number (with or without check character), an ID number, or a name fragment."""
+    """A case number (whole, or its first digits), an applicant's or agent's ID number, or
+    the start of a name. Every branch is an indexed lookup on `cases`, so SQLite answers
+    the OR by uniting index probes instead of scanning a million cases."""
     t = text.strip()
     norm = normalise_case_number(t)
-    clauses = [Party.name.contains(t)]
+    people = select(Party.id).where(_prefix_range(Party.name, t))
+    clauses = [Case.applicant_id.in_(people)]
     if norm:
-        clauses += [Case.number == norm, Party.id_number == norm]
-        if norm.isdigit() and len(norm) >= 6:
-            clauses.append(Case.number.startswith(norm))
+        ids = select(Party.id).where(Party.id_number == norm)
+        clauses += [Case.number == norm, Case.applicant_id.in_(ids), Case.agent_id.in_(ids)]
+        if norm.isdigit() and 6 <= len(norm) < 18:
+            clauses.append(_prefix_range(Case.number, norm))
     return or_(*clauses)
 
 
