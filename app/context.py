@@ -43,6 +43,8 @@ class AppContext:
     paths: Paths
     engine: Engine
     sessions: sessionmaker[Session]
+    read_engine: Engine
+    read_sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = china_now
     settings: dict[str, str] = field(default_factory=dict)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
@@ -63,8 +65,13 @@ class AppContext:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self.sessions() as session:
+        """A read-only look: never holds the write lock, never blocks a save."""
+        with self.read_sessions() as session:
             yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()
 
     def setting(self, key: str) -> str:
         return self.settings.get(key, DEFAULT_SETTINGS.get(key, ""))
@@ -85,7 +92,9 @@ def open_context(paths: Paths, clock: Callable[[], datetime] | None = None) -> A
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(paths.database)
     backup = upgrade_with_backup(engine, paths.database, paths.backups)
-    ctx = AppContext(paths, engine, make_session_factory(engine), clock or china_now, backup_made=backup)
+    readers = make_engine(paths.database, for_writing=False)
+    ctx = AppContext(paths, engine, make_session_factory(engine), readers, make_session_factory(readers),
+                     clock or china_now, backup_made=backup)
     ctx.reload_settings()
     ctx.reload_calendar()
     return ctx

@@ -91,7 +91,7 @@ def record_writes(data_dir: Path, actor, inputs: list) -> list[list[Write]]:  # 
         current = []
         receive_case(ctx, actor, data)
         out.append(current)
-    ctx.engine.dispose()
+    ctx.close()
     return out
 
 
@@ -202,7 +202,7 @@ def run(quick: bool = False) -> list[Row]:
         inputs = [IntakeInput(hit.item_id, applicant(i), ticks) for i in range(WARMUP + n)]
 
         # Same starting point for the app, the recorder and the bare replay.
-        ctx.engine.dispose()
+        ctx.close()
         copy_db(ctx.paths.database, rec_dir / "clerkdesk.db")
         copy_db(ctx.paths.database, bare_db)
         copy_db(ctx.paths.database, nosync_db)
@@ -240,7 +240,7 @@ def run(quick: bool = False) -> list[Row]:
             more, block = profile_intake(ctx, actor, [IntakeInput(hit.item_id, applicant(10_000 + i), ticks)
                                                       for i in range(100)])
             notes += more
-        ctx.engine.dispose()
+        ctx.close()
     return [Row(name="intake commit p95 (receive_case)", measured=p95_app, baseline=p95_bare,
                 baseline_name="bare SQLite tx, same rows", goal=f"≤ {GOAL_RATIO:g}× bare", met=met, notes=notes,
                 block=block)]

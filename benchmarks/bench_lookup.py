@@ -181,7 +181,7 @@ def run(quick: bool = False) -> list[Row]:
     with temp_data_dir("lookup") as data_dir:
         seeded = start_terminal(Paths(data_dir))  # schema, demo clerks and catalog
         today = seeded.today()
-        seeded.engine.dispose()
+        seeded.close()
         t0 = time.perf_counter()
         bulk_load(Paths(data_dir).database, total, today)
         build_s = time.perf_counter() - t0
@@ -222,7 +222,7 @@ def run(quick: bool = False) -> list[Row]:
         id_app, id_raw = time_pairs(lambda idn: list_cases(ctx, actor, CaseFilter.ALL, idn), raw_by_id, id_numbers,
                                     budget_s)
         log(f"lookup: by ID number done ({len(id_app)} samples)")
-        ctx.engine.dispose()
+        ctx.close()
         raw.close()
         size_mb = Paths(data_dir).database.stat().st_size / 1e6
 

@@ -63,7 +63,7 @@ def run(quick: bool = False) -> list[Row]:
         # The same search keys the index holds, in the same order, for the naive scan.
         with ctx.read() as s:
             keys = list(s.scalars(select(ServiceItem.search_key).order_by(ServiceItem.department, ServiceItem.name)))
-        ctx.engine.dispose()
+        ctx.close()
 
     items = index.search("", limit=len(index))
     typed = keystrokes(random.Random(7), items, QUERY_MIX)

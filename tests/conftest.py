@@ -47,7 +47,7 @@ def ctx(data_dir: Path, clock: Clock) -> AppContext:
     data_dir.mkdir(parents=True, exist_ok=True)
     c = start_terminal(Paths(data_dir), clock=clock)
     yield c
-    c.engine.dispose()
+    c.close()
 
 
 def as_user(ctx: AppContext, username: str) -> Actor:

@@ -259,3 +259,18 @@ def test_a_special_procedure_past_its_own_limit_is_flagged(ctx, clerk, clock) ->
     assert case_detail(ctx, clerk, number).suspensions[0][4] is False
     clock.set(2026, 12, 2, 9, 0)  # 8 working days after 11-20
     assert case_detail(ctx, clerk, number).suspensions[0][4] is True
+
+
+def test_running_out_of_numbers_is_refused_clearly_and_saves_nothing(ctx, clerk) -> None:
+    from sqlalchemy import text
+
+    g = find_item(ctx, "个体工商户设立登记")
+    with ctx.engine.begin() as conn:
+        conn.execute(text("UPDATE number_blocks SET next = last"))  # one number left
+    last = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
+    assert last.startswith("62032120269999999")
+    before = counts(ctx)
+    with pytest.raises(RuleError) as err:
+        receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)))
+    assert err.value.code == "NUMBERS_EXHAUSTED" and "号段" in err.value.message
+    assert counts(ctx) == before

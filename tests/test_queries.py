@@ -69,11 +69,13 @@ def test_lookup_by_number_catches_a_typo(ctx, clerk) -> None:
     assert lookup_case(ctx, clerk, typo) is None
 
 
-def test_status_summary_counts_queued_events(ctx, clerk) -> None:
+def test_status_summary_counts_queued_events_and_numbers_left(ctx, clerk) -> None:
     g = find_item(ctx, "个体工商户设立登记")
-    before = status_summary(ctx).queued_events
+    before = status_summary(ctx)
     intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
-    assert status_summary(ctx).queued_events == before + 2
+    after = status_summary(ctx)
+    assert after.queued_events == before.queued_events + 2
+    assert after.numbers_left == before.numbers_left - 1
 
 
 def test_search_by_name_start_and_by_agent_id(ctx, clerk) -> None:

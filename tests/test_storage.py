@@ -138,3 +138,15 @@ def test_case_search_uses_indexes_not_a_scan(ctx, clerk) -> None:
     with ctx.engine.connect() as conn:
         plan = " | ".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all())
     assert "SCAN cases" not in plan, plan
+
+
+def test_reading_never_waits_for_a_save_in_progress(ctx, clerk) -> None:
+    """The screens read while a case is being saved (WAL readers beside the writer)."""
+    from sqlalchemy import func, select
+
+    from app.storage.models import ServiceItem
+
+    with ctx.unit_of_work() as writing:
+        writing.execute(text("UPDATE settings SET value = value WHERE key = 'county'"))  # holds the write lock
+        with ctx.read() as s:
+            assert s.scalar(select(func.count()).select_from(ServiceItem)) > 30

@@ -67,9 +67,11 @@ class MainWindow(QMainWindow):
         self.network_label.setStyleSheet("color:#8a6d00;")
         self.queue_label = named(QLabel(""), "status_queue", "待上传事件数")
         self.warn_label = named(QLabel(""), "status_warnings", "期限预警")
+        self.numbers_label = named(QLabel(""), "status_numbers", "本机可用办件编号")
         for w in (self.clerk_label, self.window_label, self.terminal_label, self.network_label):
             bar.addWidget(w)
         bar.addPermanentWidget(self.warn_label)
+        bar.addPermanentWidget(self.numbers_label)
         bar.addPermanentWidget(self.queue_label)
 
     def refresh_status(self) -> None:
@@ -77,6 +79,9 @@ class MainWindow(QMainWindow):
 
     def _show_status(self, s: StatusSummary) -> None:
         self.queue_label.setText(f"待上传：{s.queued_events} 条")
+        low = s.numbers_left < 50  # a station offline for days must see this coming
+        self.numbers_label.setText(f"可用编号：{s.numbers_left}")
+        self.numbers_label.setStyleSheet("color:#a12a2a;font-weight:bold;" if low else "")
         parts = []
         if s.overdue:
             parts.append(f"<span style='color:#a12a2a'>超期 {s.overdue}</span>")

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from app.changes import Changes, OpResult
+from app.changes import OpResult
 from app.rules.problems import RuleError
 
 log = logging.getLogger("clerkdesk.ui")
@@ -142,5 +142,3 @@ def error_text(exc: Exception) -> str:
 def error_code(exc: Exception) -> str:
     return exc.code if isinstance(exc, RuleError) else "INTERNAL"
 
-
-NO_CHANGES = Changes()

@@ -10,13 +10,16 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(db_path: Path) -> Engine:
+def make_engine(db_path: Path, for_writing: bool = True) -> Engine:
+    """The writer's engine takes the write lock at BEGIN; the readers' engine starts
+    ordinary deferred transactions, so in WAL mode the screens keep reading while a
+    case is being saved."""
     engine = create_engine(f"sqlite:///{db_path}", connect_args={"check_same_thread": False, "timeout": 30})
-    _configure_sqlite(engine)
+    _configure_sqlite(engine, for_writing)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, for_writing: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's begin event decide how transactions start (pysqlite's own
@@ -34,7 +37,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         # IMMEDIATE: the audit chain reads the last hash and appends in one transaction;
         # taking the write lock up front keeps the chain linear with several writers.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if for_writing else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

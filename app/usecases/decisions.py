@@ -26,7 +26,7 @@ from app.rules.decisions import (
     supplementation_problems,
 )
 from app.rules.problems import Problem, RuleError
-from app.storage.models import Case, MaterialSubmission, ServiceItem
+from app.storage.models import Case, MaterialSubmission
 from app.usecases.case_flow import apply_transition, load_case
 from app.usecases.intake import (
     IntakeInput,
@@ -199,10 +199,6 @@ def sweep_deemed_acceptances(ctx: AppContext, only_number: str | None = None) ->
             )
             done.append(case.number)
     return OpResult(done, Changes(cases=frozenset(done), outbox=bool(done)))
-
-
-def item_of(s: Session, case: Case) -> ServiceItem:
-    return s.get(ServiceItem, case.item_id)
 
 
 def preview_supplement(ctx: AppContext, item_id: int, ticks: list[Tick]) -> list[dict]:

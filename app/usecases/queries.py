@@ -19,6 +19,7 @@ from app.rules.problems import RuleError
 from app.storage.models import Case, CaseEvent, Clerk, ClockSuspension, MaterialSubmission, Party, ServiceItem
 from app.storage.outbox import pending_count
 from app.usecases.case_flow import load_case
+from app.usecases.numbers import remaining_numbers
 
 WATCHED_STATES = [s.value for s in PENDING_DECISION | CLOCK_RUNNING]
 
@@ -231,10 +232,12 @@ class StatusSummary:
     overdue: int
     near_deadline: int
     awaiting_supplement: int
+    numbers_left: int  # official numbers this terminal can still issue offline this year
 
 
 def status_summary(ctx: AppContext) -> StatusSummary:
     today = ctx.today()
+    numbers_left = remaining_numbers(ctx)
     with ctx.read() as s:
         def count(*where) -> int:  # noqa: ANN002
             return s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
@@ -243,6 +246,7 @@ def status_summary(ctx: AppContext) -> StatusSummary:
             overdue=count(Case.watch_due < today, Case.state.in_(WATCHED_STATES)),
             near_deadline=count(Case.watch_yellow_on <= today, Case.state.in_(WATCHED_STATES)),
             awaiting_supplement=count(Case.state == State.AWAITING_SUPPLEMENT.value),
+            numbers_left=numbers_left,
         )
 
 
