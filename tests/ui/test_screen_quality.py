@@ -98,3 +98,46 @@ def test_pickup_desk_has_no_intake_tab(window) -> None:
     w = window("pickup01")
     assert w.intake is None
     assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["办件查询 (F3)"]
+
+
+def glyph_families(text: str) -> list[tuple[str, list[int]]]:
+    from PySide6.QtGui import QTextLayout
+
+    layout = QTextLayout(text, QApplication.instance().font())
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return [(run.rawFont().familyName(), list(run.glyphIndexes())) for run in layout.glyphRuns()]
+
+
+def test_rare_name_characters_render_through_the_shipped_fallback_fonts(styled_app) -> None:
+    runs = glyph_families("吉𠮷䶮")
+    families = {family for family, _ in runs}
+    assert "WenQuanYi Micro Hei" in families and families & {"HanaMinA", "HanaMinB"}
+    assert all(0 not in glyphs for _, glyphs in runs)  # glyph 0 is the empty box
+
+
+def test_a_character_in_no_shipped_font_is_reported(styled_app) -> None:
+    from ui.fonts import characters_without_glyph
+
+    assert characters_without_glyph("张𠮷䶮 Ab12") == []
+    beyond = chr(0x30000)  # CJK Extension G (2020), newer than every shipped font
+    assert characters_without_glyph(f"王{beyond}") == [beyond]
+
+
+def test_intake_warns_when_a_name_has_a_character_no_font_can_draw(qtbot, window, ctx) -> None:
+    from tests.helpers import all_provided, find_item
+
+    w = window()
+    g = find_item(ctx, "个体工商户设立登记")
+    w.intake.pick_item(g.item_id)
+    qtbot.waitUntil(lambda: len(w.intake.materials.rows) > 0)
+    a = w.intake.party.applicant
+    a.name.setText("王" + chr(0x30000))
+    a.id_number.setText(__import__("tests.helpers", fromlist=["APPLICANT_ID"]).APPLICANT_ID)
+    a.phone.setText("13893512345")
+    for r, t in zip(w.intake.materials.rows, all_provided(g), strict=True):
+        r.set_choice("verified" if t.platform_verified else "original")
+    w.intake.receive_only()
+    qtbot.waitUntil(lambda: "办件编号" in w.intake.message.text(), timeout=10_000)
+    assert "U+30000" in w.intake.message.text() and "无法显示" in w.intake.message.text()

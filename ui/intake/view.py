@@ -17,6 +17,7 @@ from app.usecases.catalog import ItemGuide, build_index, item_guide
 from app.usecases.decisions import intake_and_decide, preview_supplement, remedy_preview
 from app.usecases.intake import IntakeInput, receive_case, reusable_materials
 from app.usecases.queries import case_detail
+from ui.fonts import characters_without_glyph
 from ui.intake.decision_dialogs import ask_decision
 from ui.intake.guide_view import GuideView
 from ui.intake.item_finder import ItemFinder
@@ -235,9 +236,15 @@ class IntakeView(QWidget):
         elif d.state == "received":
             due = f"；须在 {d.acceptance_due:%Y-%m-%d} 前作出决定，逾期视为受理"
         text = f"✔ {word}　办件编号 {display_case_number(d.number)}　申请人 {d.applicant['name']}{due}"
-        if warnings:
-            text += "\n提示：" + "；".join(w.message for w in warnings)
-        show_message(self.message, text, "warn" if warnings else "ok")
+        notes = [w.message for w in warnings]
+        names = d.applicant["name"] + (d.agent["name"] if d.agent else "")
+        blind = characters_without_glyph(names)
+        if blind:
+            codes = "、".join(f"“{c}”(U+{ord(c):04X})" for c in blind)
+            notes.append(f"姓名中的 {codes} 本机字库无法显示，已按输入保存；打印文书前请人工核对")
+        if notes:
+            text += "\n提示：" + "；".join(notes)
+        show_message(self.message, text, "warn" if notes else "ok")
         self.next_applicant(keep_message=True)
 
     def _failed(self, exc: Exception) -> None:
