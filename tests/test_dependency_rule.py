@@ -14,6 +14,8 @@ FORBIDDEN = {
     "app": {"ui", "sync", "printing", "sandbox", "PySide6", "requests"},
     "printing": {"ui"},
     "sync": {"ui"},
+    # The UI calls use cases and renders what they return; it never touches SQL.
+    "ui": {"sqlalchemy", "sqlite3", "alembic"},
 }
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.usecases.intake import IntakeInput
 from ui.intake.decision_dialogs import RejectDialog, SupplementDialog
 
 INTERACTIVE = (QLineEdit, QComboBox, QAbstractButton, QAbstractSpinBox, QAbstractItemView, QTextEdit, QPlainTextEdit)
@@ -61,8 +62,20 @@ def test_every_interactive_widget_is_named(qtbot, window) -> None:
     assert_named(w)
 
 
-def test_decision_dialogs_are_named(qtbot, styled_app) -> None:
-    for dlg in (RejectDialog("救济途径"), SupplementDialog([{"name": "申请书", "kind": "missing", "note": "未提交"}])):
+def test_every_dialog_is_named(qtbot, styled_app, ctx, clerk) -> None:
+    from app.usecases.intake import receive_case
+    from app.usecases.queries import case_detail
+    from tests.helpers import all_provided, find_item, person
+    from ui.cases_view import ResubmitDialog
+    from ui.intake.decision_dialogs import CorrectionDialog
+    from ui.login_dialog import LoginDialog
+    from ui.operations import Operations
+
+    g = find_item(ctx, "个体工商户设立登记")
+    number = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
+    dialogs = (RejectDialog("救济途径"), SupplementDialog([{"name": "申请书", "kind": "missing", "note": "未提交"}]),
+               CorrectionDialog(), LoginDialog(ctx, Operations(), "演示账号"), ResubmitDialog(ctx, case_detail(ctx, clerk, number)))
+    for dlg in dialogs:
         qtbot.addWidget(dlg)
         assert_named(dlg)
 
