@@ -274,3 +274,12 @@ def test_running_out_of_numbers_is_refused_clearly_and_saves_nothing(ctx, clerk)
         receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)))
     assert err.value.code == "NUMBERS_EXHAUSTED" and "号段" in err.value.message
     assert counts(ctx) == before
+
+
+def test_a_valid_number_with_an_unknown_region_code_is_saved_with_a_warning(ctx, clerk) -> None:
+    """Codes are assigned where one is registered, and new ones appear: never refuse."""
+    g = find_item(ctx, "个体工商户设立登记")
+    newer = resident_id("620399", "20010101", "017")  # a county code no table knows yet
+    out = receive_case(ctx, clerk, IntakeInput(g.item_id, person(id_number=newer), all_provided(g))).value
+    assert [w.code for w in out.warnings] == ["ID_REGION_UNKNOWN"]
+    assert case_detail(ctx, clerk, out.number).applicant["id_number"] == newer

@@ -39,7 +39,7 @@ from app.usecases.procedures import end_special_procedure, procedures_for, start
 from app.usecases.queries import FILTER_LABELS, CaseDetail, CaseFilter, case_detail, list_cases
 from ui.case_detail_view import detail_html
 from ui.case_table import CaseTableModel
-from ui.intake.decision_dialogs import CorrectionDialog, ask_decision, dialog_buttons
+from ui.intake.decision_dialogs import CorrectionDialog, ask_decision, assemble, dialog_buttons
 from ui.intake.materials_panel import MaterialsPanel
 from ui.operations import Operations, error_text
 from ui.widgets import named, show_message
@@ -55,13 +55,8 @@ class ResubmitDialog(QDialog):
         self.setMinimumWidth(900)
         self.panel = MaterialsPanel(self)
         self.panel.set_materials(item_guide(ctx, detail.item_id).materials, ctx.today())
-        buttons = dialog_buttons("登记补正材料", "resubmit_confirm", "取消", "resubmit_cancel")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("请逐项登记本次送达的材料（之前已收的材料也请一并勾选）："))
-        layout.addWidget(self.panel)
-        layout.addWidget(buttons)
+        assemble(self, [QLabel("请逐项登记本次送达的材料（之前已收的材料也请一并勾选）："), self.panel],
+                 dialog_buttons("登记补正材料", "resubmit_confirm", "取消", "resubmit_cancel"))
 
 
 class CasesView(QWidget):

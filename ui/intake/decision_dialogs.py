@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.case_states import Action
@@ -34,6 +36,19 @@ def dialog_buttons(ok_text: str, ok_name: str, cancel_text: str, cancel_name: st
     return buttons
 
 
+def assemble(dialog: QDialog, parts: list[QWidget | QLayout], buttons: QDialogButtonBox) -> None:
+    """Stack the parts above the OK/Cancel row; Enter confirms, Esc steps back."""
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addWidget(buttons)
+
+
 class SupplementDialog(QDialog):
     """Shows every line the notice will carry: the law wants it told once, completely."""
 
@@ -49,12 +64,7 @@ class SupplementDialog(QDialog):
         text = QLabel(f"<p>将一次性告知申请人补齐补正以下 <b>{len(lines)}</b> 项材料，告知后不得再要求其他材料：</p><ol>{items}</ol>")
         text.setObjectName("supplement_lines")
         text.setWordWrap(True)
-        buttons = dialog_buttons("确认告知 (Enter)", "supplement_confirm", "返回修改 (Esc)", "supplement_cancel")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addWidget(buttons)
+        assemble(self, [text], dialog_buttons("确认告知 (Enter)", "supplement_confirm", "返回修改 (Esc)", "supplement_cancel"))
 
 
 class RejectDialog(QDialog):
@@ -84,13 +94,7 @@ class RejectDialog(QDialog):
         form.addRow("具体理由", self.reason)
         form.addRow("告知向何机关申请", self.agency)
         form.addRow("救济途径", remedy_label)
-        buttons = dialog_buttons("确认不予受理", "reject_confirm", "取消 (Esc)", "reject_cancel")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        assemble(self, [form, self.error], dialog_buttons("确认不予受理", "reject_confirm", "取消 (Esc)", "reject_cancel"))
         self.ground.currentIndexChanged.connect(self._ground_changed)
         self._ground_changed()
         self.reason.setFocus()
@@ -120,13 +124,7 @@ class CorrectionDialog(QDialog):
         form.addRow("更正后", self.after)
         hint = QLabel("申请人已在材料上当场更正并签字（或捺印）确认。")
         hint.setStyleSheet("color:#555;")
-        buttons = dialog_buttons("登记更正", "correction_confirm", "取消 (Esc)", "correction_cancel")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(buttons)
+        assemble(self, [form, hint], dialog_buttons("登记更正", "correction_confirm", "取消 (Esc)", "correction_cancel"))
         self.what.setFocus()
 
     def values(self) -> list[tuple[str, str, str]]:
