@@ -6,11 +6,14 @@ import argparse
 import json
 import sys
 from datetime import date
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from app.config import resolve_paths
 from app.rules.problems import RuleError
 from app.rules.workdays import WorkCalendar, parse_calendar_file
+
+ADMIN_COMMANDS_GROUP = "clerkdesk.admin_commands"
 
 
 def _cmd_import_catalog(args: argparse.Namespace) -> int:
@@ -87,7 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_due_date)
     c = sub.add_parser("verify-audit", help="校验审计日志哈希链，报告第一个断点")
     c.set_defaults(func=_cmd_verify_audit)
+    _add_plugin_commands(sub)
     return p
+
+
+def _add_plugin_commands(sub: argparse._SubParsersAction) -> None:
+    """Commands that need printing/ or sync/ register themselves through the entry point group
+    `clerkdesk.admin_commands` (a callable taking the subparsers), so app/ never imports them."""
+    for ep in sorted(entry_points(group=ADMIN_COMMANDS_GROUP), key=lambda e: e.name):
+        ep.load()(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

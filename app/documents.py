@@ -1,0 +1,161 @@
+"""The printed documents as data: kinds, and the snapshot a document is rendered from.
+
+A document is built from a snapshot of the case taken when it is issued (DESIGN.md §5), stored
+as JSON with the document record, so a reprint years later shows exactly what the applicant was
+given. app/ builds snapshots; printing/ turns them into PDF; neither needs the other's insides.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class DocumentKind(StrEnum):
+    ACCEPTANCE = "acceptance"  # 受理通知书
+    REJECTION = "rejection"  # 不予受理通知书
+    SUPPLEMENTATION = "supplementation"  # 补齐补正告知书（一次性告知书）
+    RECEIPT = "receipt"  # 材料接收凭证
+    TOLERANCE_COMMITMENT = "tolerance-commitment"  # 容缺受理承诺书
+    CERTIFICATE = "certificate"  # 证照（套打）
+    CALIBRATION = "calibration"  # 套打校准页 (not a case document)
+
+
+DOCUMENT_TITLES: dict[DocumentKind, str] = {
+    DocumentKind.ACCEPTANCE: "受理通知书",
+    DocumentKind.REJECTION: "不予受理通知书",
+    DocumentKind.SUPPLEMENTATION: "补齐补正告知书",
+    DocumentKind.RECEIPT: "材料接收凭证",
+    DocumentKind.TOLERANCE_COMMITMENT: "容缺受理承诺书",
+    DocumentKind.CERTIFICATE: "证照",
+    DocumentKind.CALIBRATION: "套打校准页",
+}
+
+
+@dataclass(frozen=True)
+class PartySnapshot:
+    kind: str  # person | organisation
+    name: str
+    id_type: str = ""  # label as shown, e.g. 居民身份证 / 统一社会信用代码
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    legal_rep: str = ""
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    name: str
+    provided: str = "none"  # original | copy | electronic | none
+    pages: int = 0
+    copies: int = 1
+    reused_from_case: str = ""  # 复用：the earlier case the material came from
+    platform_verified: bool = False  # 免提交：the platform verifies it
+    tolerated: bool = False  # 容缺
+    promise_date: date | None = None
+    clerk_note: str = ""
+    problem: str = ""  # missing | incorrect (supplementation)
+    problem_note: str = ""  # what is wrong with it / what to bring
+
+
+@dataclass(frozen=True)
+class CertificateField:
+    key: str  # matches a position in resources/certificates/<type>.json
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    kind: DocumentKind
+    doc_number: str  # e.g. 永市监受〔2026〕第00012号
+    case_number: str
+    issued_at: datetime
+    issued_by: str  # the clerk's display name
+    agency: str  # the implementing department that decides (实施机关)
+    hall_name: str
+    window_no: str
+    window_phone: str
+    progress_url: str  # the enquiry address for this case (goes into the QR code)
+    item_name: str
+    item_code: str
+    applicant: PartySnapshot
+    agent: PartySnapshot | None = None
+    received_on: date | None = None
+    accepted_on: date | None = None
+    acceptance_basis: str = ""  # decision | deemed
+    committed_limit_days: int = 0
+    committed_due: date | None = None
+    legal_due: date | None = None
+    due_confirmed: bool = True
+    round: int = 1
+    materials: tuple[MaterialLine, ...] = ()
+    reject_reason: str = ""
+    competent_agency: str = ""
+    remedy: str = ""
+    supplement_due: date | None = None  # by when the applicant should bring what is missing
+    certificate_type: str = ""  # resources/certificates/<type>.json
+    certificate_fields: tuple[CertificateField, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(_plain(asdict(self)), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> DocumentSnapshot:
+        return snapshot_from_dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class CopyMark:
+    """A reprint (补打) says so on the paper, with who and when."""
+
+    by: str
+    at: datetime
+
+    def text(self) -> str:
+        return f"补打件  {self.by}  {self.at:%Y-%m-%d %H:%M}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _date(v: str | None) -> date | None:
+    return date.fromisoformat(v) if v else None
+
+
+def snapshot_from_dict(d: dict) -> DocumentSnapshot:
+    def party(p: dict | None) -> PartySnapshot | None:
+        return PartySnapshot(**p) if p else None
+
+    known = {f.name for f in fields(DocumentSnapshot)}
+    d = {k: v for k, v in d.items() if k in known}
+    return DocumentSnapshot(
+        **{
+            **d,
+            "kind": DocumentKind(d["kind"]),
+            "issued_at": datetime.fromisoformat(d["issued_at"]),
+            "applicant": party(d["applicant"]),
+            "agent": party(d.get("agent")),
+            "received_on": _date(d.get("received_on")),
+            "accepted_on": _date(d.get("accepted_on")),
+            "committed_due": _date(d.get("committed_due")),
+            "legal_due": _date(d.get("legal_due")),
+            "supplement_due": _date(d.get("supplement_due")),
+            "materials": tuple(
+                MaterialLine(**{**m, "promise_date": _date(m.get("promise_date"))}) for m in d.get("materials", [])
+            ),
+            "certificate_fields": tuple(CertificateField(**f) for f in d.get("certificate_fields", [])),
+            "extra": dict(d.get("extra", {})),
+        }
+    )
