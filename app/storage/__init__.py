@@ -1,1 +1,5 @@
 """Storage: SQLAlchemy models, the SQLite engine, migrations, audit chain and outbox."""
+
+# Every model module registers its tables on the one Base.metadata when the package loads,
+# so migrations, the schema test and the ORM always see the whole schema.
+from app.storage import sync_models  # noqa: F401, E402

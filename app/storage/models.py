@@ -183,6 +183,11 @@ class OutboxEvent(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Sync bookkeeping (app/usecases/sync_state.py): status pending → sending → done | attention.
+    # "sending" is written durably before the HTTP call, so a crash mid-batch resends it.
+    batch_id: Mapped[str] = mapped_column(String(36), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    answer: Mapped[str] = mapped_column(String(12), default="")  # applied | duplicate | rejected
 
 
 class AuditRecord(Base):
