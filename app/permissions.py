@@ -26,6 +26,8 @@ class Perm(StrEnum):
     AUDIT_VERIFY = "audit.verify"
     CALENDAR_IMPORT = "calendar.import"
     CLERK_MANAGE = "clerk.manage"
+    SYNC_RESOLVE = "sync.resolve"  # resolve events the platform rejected ("needs attention")
+    SYNC_CONFIGURE = "sync.configure"  # platform address, terminal registration
 
 
 ROLE_LABELS = {
@@ -42,9 +44,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CLERK: frozenset(_INTAKE | {Perm.CASE_PROCESS}),
     Role.STATION: frozenset(_INTAKE),
     Role.PICKUP: frozenset({Perm.CATALOG_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDOVER}),
-    Role.SUPERVISOR: frozenset(_INTAKE | {Perm.CASE_PROCESS, Perm.CASE_HANDOVER, Perm.AUDIT_VERIFY}),
+    Role.SUPERVISOR: frozenset(_INTAKE | {Perm.CASE_PROCESS, Perm.CASE_HANDOVER, Perm.AUDIT_VERIFY, Perm.SYNC_RESOLVE}),
     Role.ADMIN: frozenset(
-        {Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CASE_VIEW, Perm.AUDIT_VERIFY, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE}
+        {Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CASE_VIEW, Perm.AUDIT_VERIFY, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE,
+         Perm.SYNC_RESOLVE, Perm.SYNC_CONFIGURE}
     ),
 }
 

@@ -22,6 +22,13 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def _actor(c: Clerk) -> Actor:
     return Actor(c.id, c.username, c.display_name, Role(c.role), c.window_no)
 

@@ -69,7 +69,10 @@ def apply_transition(
     note: str = "",
     detail: dict | None = None,
     on: date | None = None,
+    notify_platform: bool = True,
 ) -> State:
+    """`notify_platform=False` for a step the platform itself reported (case progress): it is
+    audited like any other, but not queued back to the platform that sent it."""
     before = State(case.state)
     after = next_state(before, action)
     now = ctx.now()
@@ -83,5 +86,5 @@ def apply_transition(
     if on is not None:
         payload["effective_on"] = on.isoformat()
     record(s, ctx, actor, f"case.{action.value}", "case", case.number, payload,
-           event_kind=f"case.{action.value}", case_number=case.number)
+           event_kind=f"case.{action.value}" if notify_platform else None, case_number=case.number)
     return after

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -90,19 +91,35 @@ def _sync_materials(item: ServiceItem, rec: ItemRecord) -> None:
         row.retired = True
 
 
+def upsert_items(s: Session, records: Sequence[ItemRecord], revision: str, now: datetime,
+                 existing: dict[str, ServiceItem] | None = None) -> dict[str, int]:
+    """Upsert `records` inside the caller's transaction; counts by outcome (added / updated /
+    unchanged / status). Without `existing`, loads just the items these records name."""
+    if existing is None:
+        codes = [r.implementation_code for r in records]
+        existing = {}
+        for start in range(0, len(codes), 500):  # stay far below SQLite's bound-parameter limit
+            chunk = codes[start:start + 500]
+            existing |= {i.implementation_code: i for i in s.scalars(
+                select(ServiceItem).where(ServiceItem.implementation_code.in_(chunk))
+                .options(selectinload(ServiceItem.materials)))}
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "status": 0}
+    for rec in records:
+        counts[_apply_item(s, rec, existing.get(rec.implementation_code), revision, now)] += 1
+    return counts
+
+
 def import_catalog(ctx: AppContext, actor: Actor | None, catalog: CatalogFile) -> OpResult[ImportSummary]:
     """Upsert every item; a newer revision or a status change replaces the stored one."""
     if actor is not None:
         actor.require(Perm.CATALOG_IMPORT)
-    counts = {"added": 0, "updated": 0, "unchanged": 0, "status": 0}
     now = ctx.now()
     with ctx.unit_of_work() as s:
         existing = {
             i.implementation_code: i
             for i in s.scalars(select(ServiceItem).options(selectinload(ServiceItem.materials)))
         }
-        for rec in catalog.items:
-            counts[_apply_item(s, rec, existing.get(rec.implementation_code), catalog.revision, now)] += 1
+        counts = upsert_items(s, catalog.items, catalog.revision, now, existing)
         summary = ImportSummary(counts["added"], counts["updated"], counts["unchanged"], counts["status"], catalog.revision)
         record(
             s, ctx, actor.username if actor else "setup", "catalog.import", "catalog", catalog.revision,

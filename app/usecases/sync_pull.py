@@ -1,0 +1,249 @@
+"""What the platform sends down, applied to the terminal (DESIGN.md §6): catalog changes,
+holiday calendars, leased number blocks and back-office case progress.
+
+Each apply is one transaction together with the cursor it advances, so a crash between
+"received" and "applied" just pulls the same page again — and every apply is idempotent.
+Inputs are plain data (the catalog file's item shape, dataclasses): app/ knows no HTTP.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from app.case_states import TRANSITIONS, Action, State
+from app.catalog_format import ItemRecord, parse_item
+from app.changes import Changes, OpResult
+from app.context import AppContext
+from app.rules.case_number import number_prefix
+from app.rules.problems import RuleError
+from app.rules.workdays import calendar_to_file, parse_calendar_file
+from app.storage.models import CalendarYear, Case, NumberBlock
+from app.usecases.calendar import import_calendar
+from app.usecases.case_flow import apply_transition
+from app.usecases.catalog import upsert_items
+from app.usecases.recording import record
+from app.usecases.sync_state import sync_setting_int, write_cursor
+
+PLATFORM_ACTOR = "platform"  # the system actor for what the platform reports
+CATALOG_CURSOR, PROGRESS_CURSOR = "catalog", "progress"
+
+# --- catalog --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogChangeSummary:
+    added: int
+    updated: int
+    status_changed: int
+    unchanged: int
+    refused: tuple[str, ...]  # items the platform sent malformed: "code: why"
+    cursor: str
+
+
+def apply_catalog_changes(ctx: AppContext, items: Sequence[dict], cursor: str, revision: str = "") -> OpResult[CatalogChangeSummary]:
+    """Upsert the items (catalog-file shape, status included) and advance the catalog cursor.
+    A suspended or terminated item is refused for intake from this commit on. A malformed
+    item is refused by name and the rest still apply: one bad record must not stop a
+    suspension from reaching the window."""
+    records: list[ItemRecord] = []
+    refused: list[str] = []
+    for i, raw in enumerate(items):
+        rec, problems = parse_item(raw, i)
+        if rec is None:
+            code = raw.get("implementation_code", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
+            refused.append(f"{code}: {problems[0].message if problems else '格式不对'}")
+        else:
+            records.append(rec)
+    with ctx.unit_of_work() as s:
+        counts = upsert_items(s, records, revision or cursor, ctx.now())
+        write_cursor(s, ctx, CATALOG_CURSOR, cursor)
+        summary = CatalogChangeSummary(counts["added"], counts["updated"], counts["status"], counts["unchanged"],
+                                       tuple(refused), cursor)
+        if records or refused:
+            record(s, ctx, PLATFORM_ACTOR, "catalog.pull", "catalog", cursor, {
+                "added": summary.added, "updated": summary.updated, "status_changed": summary.status_changed,
+                "refused": list(refused),
+                "status": {r.implementation_code: r.status for r in records if r.status != "active"}})
+    changed = summary.added + summary.updated + summary.status_changed > 0
+    return OpResult(summary, Changes(catalog=changed))
+
+
+# --- calendars ------------------------------------------------------------------------------
+
+
+def apply_platform_calendar(ctx: AppContext, data: dict) -> OpResult[bool]:
+    """Store the platform's calendar for its year (overrides the package default). True when
+    it changed what the terminal had; an identical one is not re-imported (no case recompute)."""
+    cal = parse_calendar_file(data)
+    with ctx.read() as s:
+        row = s.get(CalendarYear, cal.year)
+        same = row is not None and row.source == "platform" and row.data == calendar_to_file(cal)
+    if same:
+        return OpResult(False)
+    result = import_calendar(ctx, None, data, source="platform")
+    return OpResult(True, result.changes)
+
+
+def calendar_years_wanted(ctx: AppContext) -> list[int]:
+    """Last year, this year and next: deadlines of open cases reach across New Year."""
+    y = ctx.today().year
+    return [y - 1, y, y + 1]
+
+
+# --- number blocks --------------------------------------------------------------------------
+
+
+def _platform_numbers_left(s, prefix: str) -> int:  # noqa: ANN001 - a Session
+    value = s.scalar(select(func.coalesce(func.sum(NumberBlock.last - NumberBlock.next + 1), 0)).where(
+        NumberBlock.prefix == prefix, NumberBlock.exhausted.is_(False), NumberBlock.source == "platform"))
+    return int(value or 0)
+
+
+def years_needing_numbers(ctx: AppContext) -> list[int]:
+    """Years whose official (platform) numbers have fallen below the low mark: this year, and
+    next year from `number_lease_ahead_days` before New Year, so a clerk working past midnight
+    on 31 December — offline — still gets official numbers."""
+    low = sync_setting_int(ctx, "number_low_mark")
+    today = ctx.today()
+    years = [today.year]
+    if (date(today.year + 1, 1, 1) - today) <= timedelta(days=sync_setting_int(ctx, "number_lease_ahead_days")):
+        years.append(today.year + 1)
+    area = ctx.setting("area_code")
+    with ctx.read() as s:
+        return [y for y in years if _platform_numbers_left(s, number_prefix(area, y)) < low]
+
+
+@dataclass(frozen=True)
+class LeasedBlock:
+    year: int
+    first: int
+    last: int
+    lease_id: str = ""
+
+
+def store_leased_block(ctx: AppContext, block: LeasedBlock) -> OpResult[bool]:
+    """Keep a block the platform leased to this terminal. Idempotent (the same block twice is
+    stored once). From the first platform block of a year on, that year's demo numbers are
+    retired (marked used up, never deleted): only platform numbers are official."""
+    prefix = number_prefix(ctx.setting("area_code"), block.year)
+    with ctx.unit_of_work() as s:
+        seen = s.scalar(select(func.count()).select_from(NumberBlock).where(
+            NumberBlock.prefix == prefix, NumberBlock.first == block.first, NumberBlock.source == "platform"))
+        if seen:
+            return OpResult(False)
+        s.add(NumberBlock(prefix=prefix, first=block.first, last=block.last, next=block.first, source="platform",
+                          leased_at=ctx.now()))
+        retired = s.execute(update(NumberBlock).where(
+            NumberBlock.prefix == prefix, NumberBlock.source == "demo", NumberBlock.exhausted.is_(False))
+            .values(exhausted=True)).rowcount
+        record(s, ctx, PLATFORM_ACTOR, "numbers.lease", "number_block", f"{prefix}:{block.first}",
+               {"first": block.first, "last": block.last, "lease_id": block.lease_id, "demo_blocks_retired": retired})
+    return OpResult(True)
+
+
+# --- case progress --------------------------------------------------------------------------
+
+# What the back office reports, as the state the case reaches.
+PROGRESS_TARGETS = {
+    "in_progress": State.IN_PROGRESS,
+    "concluded_approved": State.CONCLUDED_APPROVED,
+    "concluded_denied": State.CONCLUDED_DENIED,
+    "certificate_ready": State.AWAITING_PICKUP,
+}
+# The only steps the platform may take on a terminal's case (never a decision at the window).
+PLATFORM_ACTIONS = frozenset({Action.START_PROCESSING, Action.RESUME_CLOCK, Action.CONCLUDE_APPROVED,
+                              Action.CONCLUDE_DENIED, Action.CERTIFICATE_READY})
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    case_number: str
+    step: str  # a key of PROGRESS_TARGETS
+    at: datetime | None = None
+    note: str = ""
+    progress_id: str = ""
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    moved: int  # cases moved on
+    already: int  # the case was there already (a replay, or a later step came first)
+    unknown: int  # not a case of this terminal
+    refused: tuple[str, ...]  # "number: why" — the table does not allow it from the case's state
+    cursor: str
+
+
+def platform_path(start: State, target: State) -> list[Action] | None:
+    """The shortest run of platform steps from `start` to `target` in the one transition
+    table; [] when already there, None when the table offers no way."""
+    if start == target:
+        return []
+    seen, queue = {start}, deque([(start, [])])
+    while queue:
+        state, path = queue.popleft()
+        for (frm, action), to in TRANSITIONS.items():
+            if frm != state or action not in PLATFORM_ACTIONS or to in seen:
+                continue
+            if to == target:
+                return [*path, action]
+            seen.add(to)
+            queue.append((to, [*path, action]))
+    return None
+
+
+# How far along the back office's path a case is: a report for a step the case has passed
+# (a replay, or steps arriving out of order) changes nothing.
+_PROGRESS_RANK = {
+    State.ACCEPTED: 0, State.IN_PROGRESS: 1, State.SUSPENDED: 1, State.CONCLUDED_APPROVED: 2,
+    State.CONCLUDED_DENIED: 2, State.AWAITING_PICKUP: 3, State.COLLECTED: 4, State.MAILED: 4,
+}
+
+
+def _already_past(start: State, target: State) -> bool:
+    return start in _PROGRESS_RANK and _PROGRESS_RANK[start] > _PROGRESS_RANK[target]
+
+
+def apply_progress(ctx: AppContext, entries: Sequence[ProgressEntry], cursor: str) -> OpResult[ProgressSummary]:
+    """Move this terminal's cases on as the back office reports, through the one transition
+    table, as the platform (a system actor), audited, not queued back. Idempotent."""
+    moved, already, unknown, refused, touched = 0, 0, 0, [], set()
+    with ctx.unit_of_work() as s:
+        for e in entries:
+            target = PROGRESS_TARGETS.get(e.step)
+            case = s.scalars(select(Case).where(Case.number == e.case_number)).first()
+            if case is None:
+                unknown += 1
+                continue
+            if target is None:
+                refused.append(f"{e.case_number}: 未知进度 {e.step}")
+                continue
+            start = State(case.state)
+            path = platform_path(start, target)
+            if path == [] or (path is None and _already_past(start, target)):
+                already += 1
+                continue
+            if path is None:
+                refused.append(f"{e.case_number}: 办件当前为 {start.value}，不能直接变为 {target.value}")
+                continue
+            try:
+                for action in path:
+                    apply_transition(s, ctx, PLATFORM_ACTOR, case, action, note=e.note,
+                                     detail={"progress_id": e.progress_id,
+                                             "reported_at": e.at.isoformat() if e.at else ""},
+                                     notify_platform=False)
+            except RuleError as err:  # the table is the only judge; path finding used it too
+                refused.append(f"{e.case_number}: {err.message}")
+                continue
+            moved += 1
+            touched.add(case.number)
+        write_cursor(s, ctx, PROGRESS_CURSOR, cursor)
+        summary = ProgressSummary(moved, already, unknown, tuple(refused), cursor)
+        if entries:
+            record(s, ctx, PLATFORM_ACTOR, "progress.pull", "progress", cursor,
+                   {"moved": moved, "already": already, "unknown": unknown, "refused": list(refused)})
+    return OpResult(summary, Changes(cases=frozenset(touched)))

@@ -1,0 +1,324 @@
+"""The app's side of the outbox push (DESIGN.md §6): which events go next, what the platform
+answered, the "needs attention" list a person resolves, and the figures the status bar shows.
+
+Order per case: a case's later event never goes before an earlier one of the same case that
+is still pending, in flight, or rejected and waiting for a person. Events of other cases are
+never held up by it.
+
+Crash safety: `take_batch` marks the batch "sending" durably BEFORE the HTTP call; anything
+still "sending" at the next start is sent again under the same event_id, and the platform
+answers "duplicate" for those it already has — so a kill -9 loses nothing and applies
+nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import aliased
+
+from app.actor import Actor
+from app.changes import Changes, OpResult
+from app.context import AppContext
+from app.permissions import Perm
+from app.rules.problems import Problem, RuleError
+from app.storage.models import OutboxEvent, Setting
+from app.storage.sync_models import AttentionItem, SyncCursor
+from app.usecases.recording import record
+
+# Outbox statuses this module uses (the column exists since 0001 with "pending").
+PENDING, SENDING, DONE, ATTENTION, ACKNOWLEDGED = "pending", "sending", "done", "attention", "acknowledged"
+QUEUED = (PENDING, SENDING)
+
+SYNC_ACTOR = "sync"
+
+# Settings of the sync, stored in the settings table like the rest of the terminal's configuration.
+SYNC_DEFAULTS = {
+    "platform_url": "",
+    "sync_interval_seconds": "30",
+    "sync_batch_size": "500",
+    "number_low_mark": "200",  # lease the next block when fewer numbers than this remain
+    "number_lease_ahead_days": "31",  # lease next year's block this many days before 1 January
+    "offline_login_days": "30",  # a cached credential is good for this long after the last online login
+    "ca_bundle": "",  # path of a CA bundle for the platform's TLS certificate ("" = system default)
+}
+
+
+def sync_setting(ctx: AppContext, key: str) -> str:
+    return ctx.settings.get(key, SYNC_DEFAULTS.get(key, ""))
+
+
+def sync_setting_int(ctx: AppContext, key: str) -> int:
+    try:
+        return int(sync_setting(ctx, key))
+    except ValueError:
+        return int(SYNC_DEFAULTS[key])
+
+
+def set_sync_setting(ctx: AppContext, actor: Actor | None, key: str, value: str) -> OpResult[str]:
+    """Change one sync setting (platform address, interval, batch size, low mark …), audited."""
+    if actor is not None:
+        actor.require(Perm.SYNC_CONFIGURE)
+    if key not in SYNC_DEFAULTS:
+        raise RuleError(Problem("SETTING_UNKNOWN", f"没有名为 {key} 的同步设置。", "key"))
+    if key not in ("platform_url", "ca_bundle") and not value.strip().isdigit():
+        raise RuleError(Problem("SETTING_NOT_A_NUMBER", f"设置 {key} 应为正整数。", "value"))
+    value = value.strip().rstrip("/") if key == "platform_url" else value.strip()
+    with ctx.unit_of_work() as s:
+        row = s.get(Setting, key)
+        before = row.value if row else ""
+        if row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        record(s, ctx, actor.username if actor else "admin", "settings.change", "setting", key,
+               {"from": before, "to": value})
+    ctx.reload_settings()
+    return OpResult(value)
+
+
+# --- pushing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutgoingEvent:
+    seq: int
+    event_id: str
+    kind: str
+    case_number: str
+    payload: dict
+    attempts: int  # including this one
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch_id: str
+    events: tuple[OutgoingEvent, ...]
+
+
+def _sendable():  # noqa: ANN202 - a SQLAlchemy select
+    """Queued events not held behind an earlier rejected event of the same case."""
+    earlier = aliased(OutboxEvent)
+    held = exists().where(
+        and_(earlier.case_number == OutboxEvent.case_number, earlier.case_number != "",
+             earlier.status == ATTENTION, earlier.seq < OutboxEvent.seq)
+    )
+    return select(OutboxEvent).where(OutboxEvent.status.in_(QUEUED), ~held).order_by(OutboxEvent.seq)
+
+
+def take_batch(ctx: AppContext, size: int) -> Batch:
+    """The next events to send, oldest first, marked "sending" in one committed transaction
+    before anything goes on the wire. Events left "sending" by a crash come first again."""
+    batch_id = str(uuid.uuid4())
+    now = ctx.now()
+    with ctx.unit_of_work() as s:
+        rows = s.scalars(_sendable().limit(max(1, size))).all()
+        if not rows:
+            return Batch(batch_id, ())
+        seqs = [r.seq for r in rows]
+        resent = sum(1 for r in rows if r.status == SENDING)
+        events = tuple(OutgoingEvent(r.seq, r.event_id, r.kind, r.case_number, r.payload, r.attempts + 1) for r in rows)
+        s.execute(update(OutboxEvent).where(OutboxEvent.seq.in_(seqs))
+                  .values(status=SENDING, batch_id=batch_id, sent_at=now, attempts=OutboxEvent.attempts + 1))
+        record(s, ctx, SYNC_ACTOR, "sync.send", "outbox_batch", batch_id,
+               {"events": len(events), "resent": resent, "first_seq": seqs[0], "last_seq": seqs[-1]})
+    return Batch(batch_id, events)
+
+
+@dataclass(frozen=True)
+class EventAnswer:
+    event_id: str
+    outcome: str  # applied | duplicate | rejected
+    code: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PushSummary:
+    applied: int = 0
+    duplicate: int = 0
+    rejected: int = 0  # new "needs attention" items
+    held: int = 0  # rejected only because an earlier event of its case was: queued again behind it
+    unanswered: int = 0  # still "sending": sent again next time
+
+    def __add__(self, o: PushSummary) -> PushSummary:
+        return PushSummary(self.applied + o.applied, self.duplicate + o.duplicate, self.rejected + o.rejected,
+                           self.held + o.held, self.unanswered + o.unanswered)
+
+
+def record_answers(ctx: AppContext, batch: Batch, answers: Sequence[EventAnswer]) -> OpResult[PushSummary]:
+    """Mark each event of `batch` by the platform's answer, in one transaction.
+
+    applied / duplicate → done. rejected → "needs attention" with the platform's code and
+    reason — unless an earlier event of the same case was rejected in this batch, then it is
+    queued again behind that one (the person resolves the cause once, not every consequence).
+    An event the platform did not answer stays "sending" and goes again next time.
+    """
+    by_id = {a.event_id: a for a in answers}
+    now = ctx.now()
+    done: dict[str, list[int]] = {"applied": [], "duplicate": []}
+    rejected: list[tuple[OutgoingEvent, EventAnswer]] = []
+    held: list[tuple[OutgoingEvent, EventAnswer]] = []
+    blocked_cases: set[str] = set()
+    unanswered = 0
+    for ev in batch.events:
+        ans = by_id.get(ev.event_id)
+        if ans is None or ans.outcome not in ("applied", "duplicate", "rejected"):
+            unanswered += 1
+            continue
+        if ans.outcome in done:
+            done[ans.outcome].append(ev.seq)
+        elif ev.case_number and ev.case_number in blocked_cases:
+            held.append((ev, ans))
+        else:
+            rejected.append((ev, ans))
+            if ev.case_number:
+                blocked_cases.add(ev.case_number)
+    with ctx.unit_of_work() as s:
+        for outcome, seqs in done.items():
+            if seqs:
+                s.execute(update(OutboxEvent).where(OutboxEvent.seq.in_(seqs), OutboxEvent.status == SENDING)
+                          .values(status=DONE, answer=outcome, answered_at=now, last_error=""))
+        for ev, ans in held:
+            s.execute(update(OutboxEvent).where(OutboxEvent.seq == ev.seq, OutboxEvent.status == SENDING).values(
+                status=PENDING, answer="", answered_at=now,
+                last_error=f"{ans.code}: 等待本办件之前被平台退回的事件处理后重发（{ans.reason}）"))
+        for ev, ans in rejected:
+            s.execute(update(OutboxEvent).where(OutboxEvent.seq == ev.seq, OutboxEvent.status == SENDING).values(
+                status=ATTENTION, answer="rejected", answered_at=now, last_error=f"{ans.code}: {ans.reason}"))
+            s.add(AttentionItem(event_seq=ev.seq, case_number=ev.case_number, code=ans.code or "REJECTED",
+                                reason=ans.reason or "平台未说明原因", raised_at=now, attempt=ev.attempts))
+        summary = PushSummary(len(done["applied"]), len(done["duplicate"]), len(rejected), len(held), unanswered)
+        record(s, ctx, SYNC_ACTOR, "sync.answers", "outbox_batch", batch.batch_id, {
+            "applied": summary.applied, "duplicate": summary.duplicate, "held": summary.held,
+            "unanswered": summary.unanswered,
+            "rejected": [{"event_id": ev.event_id, "case": ev.case_number, "code": a.code} for ev, a in rejected],
+        })
+    cases = frozenset(ev.case_number for ev, _ in rejected if ev.case_number)
+    return OpResult(summary, Changes(cases=cases, outbox=True))
+
+
+# --- needs attention -------------------------------------------------------------------------
+
+
+RESOLUTIONS = {
+    "requeue": "已处理，重新发送",  # the cause was fixed (e.g. the item resumed): send it again
+    "acknowledge": "已知悉，不再发送",  # settled outside the sync (e.g. by phone with the department)
+}
+
+
+@dataclass(frozen=True)
+class AttentionView:
+    item_id: int
+    case_number: str
+    event_id: str
+    event_kind: str
+    occurred_at: str
+    code: str
+    reason: str
+    raised_at: datetime
+    held_events: int  # later events of the same case waiting behind this one
+    resolution: str
+    resolved_by: str
+    resolved_at: datetime | None
+    resolution_note: str
+
+    @property
+    def open(self) -> bool:
+        return not self.resolution
+
+
+def list_attention(ctx: AppContext, include_resolved: bool = False) -> list[AttentionView]:
+    """Events the platform rejected, oldest first; resolved ones too when asked (the history)."""
+    with ctx.read() as s:
+        q = (select(AttentionItem, OutboxEvent).join(OutboxEvent, OutboxEvent.seq == AttentionItem.event_seq)
+             .order_by(AttentionItem.id))
+        if not include_resolved:
+            q = q.where(AttentionItem.resolution == "")
+        rows = s.execute(q).all()
+        out = []
+        for item, ev in rows:
+            held = 0
+            if item.resolution == "" and ev.case_number:
+                held = s.scalar(select(func.count()).select_from(OutboxEvent).where(
+                    OutboxEvent.case_number == ev.case_number, OutboxEvent.seq > ev.seq,
+                    OutboxEvent.status.in_(QUEUED))) or 0
+            out.append(AttentionView(
+                item.id, item.case_number, ev.event_id, ev.kind, str(ev.payload.get("occurred_at", "")), item.code,
+                item.reason, item.raised_at, held, item.resolution, item.resolved_by, item.resolved_at,
+                item.resolution_note))
+    return out
+
+
+def resolve_attention(ctx: AppContext, actor: Actor, item_id: int, resolution: str, note: str = "") -> OpResult[str]:
+    """A person settles a rejected event: "requeue" sends it again (first in its case),
+    "acknowledge" stops sending it and lets the case's later events go. Nothing is deleted."""
+    actor.require(Perm.SYNC_RESOLVE)
+    if resolution not in RESOLUTIONS:
+        raise RuleError(Problem("RESOLUTION_UNKNOWN", "请选择处理方式：重新发送，或已知悉不再发送。", "resolution"))
+    if resolution == "acknowledge" and not note.strip():
+        raise RuleError(Problem("RESOLUTION_NOTE_REQUIRED", "选择“已知悉，不再发送”时，请写明已如何处理（例如已电话告知业务部门）。", "note"))
+    with ctx.unit_of_work() as s:
+        item = s.get(AttentionItem, item_id)
+        if item is None:
+            raise RuleError(Problem("ATTENTION_NOT_FOUND", "找不到这条待处理记录，可能已被他人处理。"))
+        if item.resolution:
+            raise RuleError(Problem("ATTENTION_ALREADY_RESOLVED",
+                                    f"这条记录已由 {item.resolved_by} 处理（{RESOLUTIONS[item.resolution]}）。"))
+        ev = s.get(OutboxEvent, item.event_seq)
+        item.resolution, item.resolved_by, item.resolved_at = resolution, actor.username, ctx.now()
+        item.resolution_note = note.strip()
+        ev.status = PENDING if resolution == "requeue" else ACKNOWLEDGED
+        record(s, ctx, actor.username, f"sync.attention.{resolution}", "outbox_event", ev.event_id,
+               {"case": item.case_number, "code": item.code, "note": item.resolution_note})
+    return OpResult(resolution, Changes(cases=frozenset({item.case_number}) if item.case_number else frozenset(),
+                                        outbox=True))
+
+
+# --- what the status bar shows ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncOverview:
+    platform_url: str
+    queued: int  # waiting to be sent, or sent and not yet answered
+    attention: int  # rejected events no person has resolved yet
+    last_answer_at: datetime | None  # the platform's last answer to a pushed event
+
+
+def sync_overview(ctx: AppContext) -> SyncOverview:
+    with ctx.read() as s:
+        queued = s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status.in_(QUEUED))) or 0
+        attention = s.scalar(select(func.count()).select_from(AttentionItem).where(AttentionItem.resolution == "")) or 0
+        last = s.scalar(select(func.max(OutboxEvent.answered_at)))
+    return SyncOverview(sync_setting(ctx, "platform_url"), queued, attention, last)
+
+
+def event_statuses(ctx: AppContext, case_number: str) -> list[tuple[str, str, str]]:
+    """(kind, status, answer) of every event of a case, oldest first — for the case view and tests."""
+    with ctx.read() as s:
+        rows = s.execute(select(OutboxEvent.kind, OutboxEvent.status, OutboxEvent.answer)
+                         .where(OutboxEvent.case_number == case_number).order_by(OutboxEvent.seq)).all()
+    return [tuple(r) for r in rows]
+
+
+# --- cursors --------------------------------------------------------------------------------
+
+
+def read_cursor(ctx: AppContext, name: str) -> str:
+    with ctx.read() as s:
+        row = s.get(SyncCursor, name)
+        return row.value if row else ""
+
+
+def write_cursor(s, ctx: AppContext, name: str, value: str) -> None:  # noqa: ANN001 - a Session
+    """Inside the caller's transaction, with the changes the cursor covers."""
+    row = s.get(SyncCursor, name)
+    if row is None:
+        s.add(SyncCursor(name=name, value=value, updated_at=ctx.now()))
+    else:
+        row.value, row.updated_at = value, ctx.now()
