@@ -1,0 +1,227 @@
+"""HTTP to the platform: one requests.Session, a timeout on every call, retries with
+exponential backoff and full jitter, TLS verified (optionally against a configured CA
+bundle), and every failure turned into one of a few typed errors with a code for the log
+and a sentence in Chinese for the clerk.
+
+Retried: connection errors (refused, reset, dropped mid-answer), timeouts, 5xx, and 503
+(maintenance) honouring Retry-After when it is short. Every call the client makes is safe
+to repeat: events carry their own id and the platform deduplicates by it.
+A 401 gets one transparent re-login through `reauthenticate` (the terminal credential),
+then the call is repeated once.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from app.rules.problems import Problem, RuleError
+
+
+class PlatformError(RuleError):
+    """Any failure talking to the platform. A RuleError, so screens show it like any other."""
+
+    code_name = "PLATFORM_ERROR"
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(Problem(self.code_name, message))
+        self.status = status
+        self.retry_after = retry_after
+
+
+class PlatformUnreachable(PlatformError):
+    code_name = "PLATFORM_UNREACHABLE"
+
+
+class PlatformMaintenance(PlatformError):
+    code_name = "PLATFORM_MAINTENANCE"
+
+
+class AuthExpired(PlatformError):
+    code_name = "AUTH_EXPIRED"
+
+
+class PlatformRefused(PlatformError):
+    """A 4xx other than 401: the request itself is wrong; repeating it will not help."""
+
+    code_name = "PLATFORM_REFUSED"
+
+
+class PlatformServerError(PlatformError):
+    code_name = "PLATFORM_ERROR"
+
+
+class PlatformTLSError(PlatformError):
+    code_name = "PLATFORM_TLS"
+
+
+class PlatformProtocolError(PlatformError):
+    """The answer does not match the contract (bad JSON, missing fields)."""
+
+    code_name = "PLATFORM_PROTOCOL"
+
+
+class SyncCancelled(Exception):
+    """stop() was asked while waiting to retry."""
+
+
+def unreachable(detail: str) -> PlatformUnreachable:
+    return PlatformUnreachable(f"无法连接政务服务平台（{detail}）。本机继续离线工作，网络恢复后会自动同步。")
+
+
+def maintenance(retry_after: float | None) -> PlatformMaintenance:
+    when = f"约 {int(retry_after)} 秒后" if retry_after else "稍后"
+    return PlatformMaintenance(f"政务服务平台正在维护，{when}自动重试。本机继续离线工作。", 503, retry_after)
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    connect_timeout: float = 3.05
+    read_timeout: float = 20.0
+    retries: int = 4  # extra attempts after the first
+    backoff_base: float = 0.25  # seconds; attempt n waits up to base * 2**n (full jitter)
+    backoff_cap: float = 8.0
+    longest_retry_after: float = 30.0  # a longer Retry-After ends the call: the scheduler comes back later
+    ca_bundle: str = ""  # "" = the system's trust store (certifi)
+
+
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def backoff_delay(attempt: int, settings: HttpSettings, rng: Callable[[], float] = random.random) -> float:
+    """Full jitter: uniform in [0, min(cap, base * 2**attempt)] — retries from many terminals
+    after an outage spread out instead of arriving together."""
+    return rng() * min(settings.backoff_cap, settings.backoff_base * (2 ** attempt))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class PlatformHttp:
+    """JSON over HTTP(S) to one platform. Thread-confined: the sync thread owns one."""
+
+    def __init__(self, base_url: str, settings: HttpSettings | None = None,
+                 token: Callable[[], str] | None = None, reauthenticate: Callable[[], None] | None = None,
+                 cancel: threading.Event | None = None, rng: Callable[[], float] = random.random):
+        self.base_url = base_url.rstrip("/")
+        self.settings = settings or HttpSettings()
+        self._token = token
+        self._reauthenticate = reauthenticate
+        self._cancel = cancel or threading.Event()
+        self._rng = rng
+        self.session = requests.Session()
+        adapter = HTTPAdapter(max_retries=0, pool_connections=2, pool_maxsize=4)  # retries are ours
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.verify = self.settings.ca_bundle or True
+        self.session.headers["Accept"] = "application/json"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def get(self, path: str, params: dict | None = None, auth: bool = True) -> Any:
+        return self.request("GET", path, params=params, auth=auth)
+
+    def post(self, path: str, body: Any = None, auth: bool = True) -> Any:
+        return self.request("POST", path, body=body, auth=auth)
+
+    def request(self, method: str, path: str, body: Any = None, params: dict | None = None, auth: bool = True) -> Any:
+        relogged = False
+        attempt = 0
+        while True:
+            try:
+                response = self._send(method, path, body, params, auth)
+            except PlatformError as err:
+                if not self._should_retry(err, attempt):
+                    raise
+                self._wait(err.retry_after if err.retry_after is not None else backoff_delay(attempt, self.settings, self._rng))
+                attempt += 1
+                continue
+            if response.status_code == 401 and auth and self._reauthenticate and not relogged:
+                relogged = True
+                self._reauthenticate()
+                continue
+            return self._decode(response)
+
+    def _should_retry(self, err: PlatformError, attempt: int) -> bool:
+        if attempt >= self.settings.retries:
+            return False
+        if isinstance(err, PlatformMaintenance):
+            return err.retry_after is None or err.retry_after <= self.settings.longest_retry_after
+        return isinstance(err, PlatformUnreachable | PlatformServerError)
+
+    def _wait(self, seconds: float) -> None:
+        if self._cancel.wait(max(0.0, seconds)):
+            raise SyncCancelled()
+
+    def _send(self, method: str, path: str, body: Any, params: dict | None, auth: bool) -> requests.Response:
+        if self._cancel.is_set():
+            raise SyncCancelled()
+        headers = {}
+        if auth and self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token()}"
+        try:
+            response = self.session.request(
+                method, self.base_url + path, json=body, params=params, headers=headers,
+                timeout=(self.settings.connect_timeout, self.settings.read_timeout))
+        except requests.exceptions.SSLError as exc:
+            raise PlatformTLSError("平台的安全证书校验失败，已停止连接。请管理员检查平台地址和证书（CA）设置。") from exc
+        except requests.exceptions.Timeout as exc:
+            raise unreachable("响应超时") from exc
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise unreachable("网络连接失败或被中断") from exc
+        except requests.exceptions.RequestException as exc:
+            raise unreachable(type(exc).__name__) from exc
+        if response.status_code == 503:
+            raise maintenance(parse_retry_after(response.headers.get("Retry-After")))
+        if response.status_code in RETRY_STATUSES:
+            raise PlatformServerError(f"政务服务平台暂时出错（HTTP {response.status_code}），稍后自动重试。",
+                                      response.status_code)
+        return response
+
+    def _decode(self, response: requests.Response) -> Any:
+        status = response.status_code
+        if status == 401:
+            raise AuthExpired("与政务服务平台的登录已失效，且无法自动重新登录。请管理员重新注册本终端。", 401)
+        if 400 <= status < 500:
+            raise PlatformRefused(f"平台拒绝了请求（HTTP {status}）：{_detail(response)}", status)
+        if status == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise PlatformProtocolError("平台返回的内容不是有效的 JSON，可能连到了错误的地址。", status) from exc
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(data, dict):
+        for key in ("message", "detail", "error"):
+            if isinstance(data.get(key), str):
+                return data[key]
+        if isinstance(data.get("detail"), list | dict):
+            return str(data["detail"])[:200]
+    return str(data)[:200]
