@@ -1,0 +1,408 @@
+"""The platform contract, version 1: every path and every JSON body the terminal (`sync/`)
+and the platform (the real one, or `sandbox/`) exchange. Pydantic v2 models only — no HTTP
+library and no app import — so both sides import this one module and cannot drift apart.
+
+Formats (one for the whole API)
+-------------------------------
+- JSON, UTF-8, under ``/api/v1``. Unknown fields in a request body are ignored, so a newer
+  terminal can talk to an older platform of the same version.
+- Dates: ``YYYY-MM-DD`` (``date``), China calendar dates.
+- Timestamps: ISO 8601 with seconds (microseconds when not zero) and the offset ``+08:00``
+  (``2026-11-20T09:30:00+08:00``). The platform always SENDS ``+08:00``. It ACCEPTS any
+  offset, and a timestamp without offset is read as Beijing time (the terminal stores China
+  time naive, app/context.py). See ``Timestamp``.
+- Case numbers, implementation codes, area codes, ids and cursors are JSON strings, never
+  numbers (leading zeros and 18+ digits must survive every JSON parser). Serial numbers of
+  number blocks (``first``/``last``) are JSON integers (at most 7 digits).
+- Cursors are opaque strings; ``""`` (or leaving ``since`` out) means "from the beginning".
+  A page answers ``next_cursor`` (pass it as ``since`` next time) and ``has_more``.
+- Errors: every non-2xx answer has the body ``ErrorBody`` {code, message}: ``code`` an
+  upper-case constant for the log (see ``ErrorCode``), ``message`` a sentence in Chinese a
+  clerk can read. 503 (maintenance) carries ``Retry-After`` in seconds.
+
+Authentication
+--------------
+1. ``POST /api/v1/terminals/register`` (no token; the enrolment code the county's
+   administrator hands out) → ``TerminalRegistered``: a long-lived ``terminal_secret`` and a
+   first short-lived ``token``. Registering the same terminal_id again replaces the secret.
+2. ``POST /api/v1/terminals/token`` {terminal_id, terminal_secret} → ``AccessToken``: a fresh
+   token when the old one expired (401 ``TOKEN_EXPIRED``). This is the client's re-login.
+3. ``POST /api/v1/sessions`` (terminal token) {username, password} → ``ClerkSession``: checks a
+   clerk's password online (the terminal then caches an argon2 hash for offline login); 401
+   ``LOGIN_FAILED`` on bad credentials. Its token may also be used like a terminal token.
+Every other /api/v1 path except health needs ``Authorization: Bearer <token>``. Tokens expire
+after a platform setting (short in tests): 401 ``TOKEN_EXPIRED``; an unknown one gives 401
+``TOKEN_INVALID``, none at all 401 ``TOKEN_MISSING``.
+
+Idempotency
+-----------
+- Events: ``event_id`` is unique on the platform. Sending an event again (a lost answer, a
+  crash mid-batch) answers ``duplicate`` and changes nothing. Results come one per event, in
+  the order sent; a rejected event never stops the ones after it.
+- Number blocks: the terminal makes a ``request_id`` per lease and keeps it until it has the
+  answer; asking again with the same id returns the same block (no block is burnt twice).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+CONTRACT_VERSION = "v1"
+API_PREFIX = "/api/v1"
+CHINA = timezone(timedelta(hours=8), "+08:00")  # fixed offset: no tz database needed on either side
+
+# --- paths ---------------------------------------------------------------------------------
+
+PATH_HEALTH = f"{API_PREFIX}/health"
+PATH_REGISTER_TERMINAL = f"{API_PREFIX}/terminals/register"
+PATH_TERMINAL_TOKEN = f"{API_PREFIX}/terminals/token"
+PATH_SESSIONS = f"{API_PREFIX}/sessions"
+PATH_CATALOG_CHANGES = f"{API_PREFIX}/catalog/changes"  # GET ?since=CURSOR&limit=N
+PATH_CALENDAR = f"{API_PREFIX}/calendars/{{year}}"  # GET; 404 CALENDAR_UNKNOWN for a year without one
+PATH_NUMBER_BLOCKS = f"{API_PREFIX}/number-blocks"
+PATH_EVENTS_BATCH = f"{API_PREFIX}/events:batch"
+PATH_PROGRESS = f"{API_PREFIX}/progress"  # GET ?since=CURSOR&limit=N
+
+ALL_PATHS = (
+    PATH_HEALTH, PATH_REGISTER_TERMINAL, PATH_TERMINAL_TOKEN, PATH_SESSIONS, PATH_CATALOG_CHANGES,
+    PATH_CALENDAR, PATH_NUMBER_BLOCKS, PATH_EVENTS_BATCH, PATH_PROGRESS,
+)
+
+
+def calendar_path(year: int) -> str:
+    return PATH_CALENDAR.format(year=year)
+
+
+DEFAULT_PAGE_SIZE = 500
+MAX_PAGE_SIZE = 2000  # a larger `limit` is answered with this many
+MAX_EVENTS_PER_BATCH = 1000  # more is refused whole (413 BATCH_TOO_LARGE): split the batch
+MAX_BLOCK_SIZE = 100_000
+# Platform serials stay below the terminals' demo block (app: 9,000,001–9,999,999), so a
+# number issued in demo mode can never equal an official one.
+MAX_PLATFORM_SERIAL = 8_999_999
+
+# --- formats -------------------------------------------------------------------------------
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """A contract timestamp as an aware datetime; no offset means Beijing time."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime):
+        raise ValueError("时间应为 ISO 8601 格式，例如 2026-11-20T09:30:00+08:00")
+    return value.replace(tzinfo=CHINA) if value.tzinfo is None else value
+
+
+def format_timestamp(value: datetime) -> str:
+    """The one way the platform writes a timestamp: ISO 8601 at +08:00."""
+    aware = value.replace(tzinfo=CHINA) if value.tzinfo is None else value
+    return aware.astimezone(CHINA).isoformat()
+
+
+def _date_or_none(value: Any) -> Any:
+    return None if value in ("", None) else value
+
+
+Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp), PlainSerializer(format_timestamp, return_type=str)]
+OptionalDate = Annotated[date | None, BeforeValidator(_date_or_none)]
+
+
+class ContractModel(BaseModel):
+    """Ignore unknown fields (forward compatible within v1); validate on assignment too."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True, populate_by_name=True)
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+class ErrorCode(StrEnum):
+    """`code` of ErrorBody (whole request refused) and of a rejected event (EventResult)."""
+
+    # whole request
+    BAD_REQUEST = "BAD_REQUEST"  # 422: the body or a parameter does not match this contract
+    TOKEN_MISSING = "TOKEN_MISSING"  # 401
+    TOKEN_INVALID = "TOKEN_INVALID"  # 401
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"  # 401: get a new one (terminals/token), then repeat
+    LOGIN_FAILED = "LOGIN_FAILED"  # 401: wrong username or password
+    TERMINAL_CREDENTIAL_INVALID = "TERMINAL_CREDENTIAL_INVALID"  # 401: terminals/token with a bad secret
+    ENROLMENT_INVALID = "ENROLMENT_INVALID"  # 403: wrong enrolment code
+    CALENDAR_UNKNOWN = "CALENDAR_UNKNOWN"  # 404
+    NOT_FOUND = "NOT_FOUND"  # 404
+    NUMBERS_EXHAUSTED = "NUMBERS_EXHAUSTED"  # 409: no serials left for that prefix and year
+    LEASE_REQUEST_REUSED = "LEASE_REQUEST_REUSED"  # 409: same request_id, different year or size
+    BATCH_TOO_LARGE = "BATCH_TOO_LARGE"  # 413
+    MAINTENANCE = "MAINTENANCE"  # 503 + Retry-After
+    SERVER_ERROR = "SERVER_ERROR"  # 5xx
+    # one event rejected (EventResult.code)
+    EVENT_INVALID = "EVENT_INVALID"  # missing id/kind/case number, or data not as the kind needs
+    KIND_UNKNOWN = "KIND_UNKNOWN"
+    TERMINAL_MISMATCH = "TERMINAL_MISMATCH"  # terminal_id is not the terminal the token belongs to
+    ITEM_UNKNOWN = "ITEM_UNKNOWN"
+    ITEM_SUSPENDED = "ITEM_SUSPENDED"  # the item was suspended on the platform at occurred_at
+    ITEM_TERMINATED = "ITEM_TERMINATED"
+    CASE_UNKNOWN = "CASE_UNKNOWN"  # an event for a case the platform never received
+    CASE_EXISTS = "CASE_EXISTS"  # case.receive for a number already received (another event id)
+    CASE_TRANSITION_NOT_ALLOWED = "CASE_TRANSITION_NOT_ALLOWED"  # the platform's state of the case forbids it
+
+
+class ErrorBody(ContractModel):
+    """The body of every non-2xx answer."""
+
+    code: str
+    message: str  # Chinese, for the clerk
+
+
+# --- health --------------------------------------------------------------------------------
+
+
+class Health(ContractModel):
+    status: Literal["ok"] = "ok"
+    contract: str = CONTRACT_VERSION
+    platform: str = ""  # which platform answers (e.g. "sandbox")
+    time: Timestamp  # the platform's clock, for the log when a terminal's clock is off
+
+
+# --- terminals and clerks ------------------------------------------------------------------
+
+
+class TerminalRegistration(ContractModel):
+    """POST /terminals/register."""
+
+    terminal_id: str = Field(min_length=1, max_length=64)
+    area_code: str = Field(pattern=r"^\d{6}$")  # 行政区划代码: the prefix of the terminal's case numbers
+    name: str = Field(min_length=1, max_length=100)  # e.g. 河西堡镇便民服务中心
+    enrolment_code: str  # 注册码 from the county's administrator
+
+
+class AccessToken(ContractModel):
+    token: str
+    expires_at: Timestamp
+
+
+class TerminalRegistered(AccessToken):
+    """Answer to registration: keep terminal_secret (for new tokens) and use token now."""
+
+    terminal_id: str
+    terminal_secret: str
+
+
+class TerminalTokenRequest(ContractModel):
+    """POST /terminals/token: a new token for a registered terminal."""
+
+    terminal_id: str
+    terminal_secret: str
+
+
+class SessionRequest(ContractModel):
+    """POST /sessions (terminal token): a clerk's online login."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class Clerk(ContractModel):
+    username: str
+    display_name: str
+    role: Literal["clerk", "station", "pickup", "supervisor", "admin"]  # app.permissions.Role values
+    window_no: str  # the window or station the clerk works at, as printed on notices
+
+
+class ClerkSession(AccessToken):
+    clerk: Clerk
+
+
+# --- catalog -------------------------------------------------------------------------------
+
+
+class CatalogMaterial(ContractModel):
+    """One required material, as in the catalog file (app/catalog_format.py)."""
+
+    code: str
+    name: str
+    required: bool = True
+    form: Literal["原件", "复印件", "原件和复印件"]
+    copies: int = Field(ge=0)
+    media: Literal["纸质", "电子", "纸质或电子"]
+    tolerable: bool = False  # 容缺
+    platform_verifiable: bool = False  # 免提交
+    notes: str = ""
+
+
+class SpecialProcedure(ContractModel):
+    name: str
+    limit_days: int = Field(ge=0)
+
+
+class CatalogItem(ContractModel):
+    """One service item in the catalog file shape (schema clerkdesk.catalog/v1). The platform
+    validates its items with this model; changes carry them as plain dicts (see ItemUpsert)."""
+
+    implementation_code: str = Field(min_length=1)
+    basic_code: str = ""
+    name: str = Field(min_length=1)
+    item_type: str
+    department: str
+    handling_kind: Literal["即办件", "承诺件"]
+    legal_basis: str
+    acceptance_conditions: str
+    process: str
+    legal_limit_days: int = Field(ge=0)
+    committed_limit_days: int = Field(ge=0)
+    fee_basis: str
+    handling_form: str
+    visits: int = Field(ge=0)
+    result_sample: str
+    consultation: str
+    status: Literal["active", "suspended", "terminated"] = "active"
+    status_reason: str = ""
+    status_since: OptionalDate = None  # written "" when none, like the catalog file
+    revision: int = Field(default=1, ge=1)
+    special_procedures: list[SpecialProcedure] = []
+    materials: list[CatalogMaterial]
+
+
+class ItemUpsert(ContractModel):
+    """A new item or a new revision of one. `item` is the whole item as a catalog-file dict
+    (CatalogItem shape). It is a dict on purpose: the terminal validates item by item
+    (app.catalog_format.parse_item), so one malformed item cannot stop a whole page."""
+
+    kind: Literal["upsert"] = "upsert"
+    item: dict[str, Any]
+
+
+class ItemStatusChange(ContractModel):
+    """An item suspended, resumed (status "active") or terminated — 永昌办法 第十三/十四条.
+    `since` is the date it takes effect (from 00:00 Beijing time). `item` is the whole item as
+    it now stands, status fields already changed and revision NOT raised, so a terminal can
+    apply it like an upsert (app: same revision + other status = a status change)."""
+
+    kind: Literal["status"] = "status"
+    implementation_code: str
+    status: Literal["active", "suspended", "terminated"]
+    reason: str = ""
+    since: date
+    item: dict[str, Any]
+
+
+CatalogChange = Annotated[ItemUpsert | ItemStatusChange, Field(discriminator="kind")]
+
+
+class CatalogChangesPage(ContractModel):
+    """GET /catalog/changes?since=CURSOR&limit=N — changes in the order they happened."""
+
+    changes: list[CatalogChange]
+    next_cursor: str
+    has_more: bool
+    revision: str = ""  # the platform's catalog revision, for the terminal's "目录版本"
+
+
+# --- calendars -----------------------------------------------------------------------------
+
+
+class CalendarFile(ContractModel):
+    """GET /calendars/{year} — the calendar file app.rules.workdays.parse_calendar_file reads
+    (schema clerkdesk.calendar/v1): weekdays off (法定节假日) and weekend days worked (调休)."""
+
+    schema_: Literal["clerkdesk.calendar/v1"] = Field("clerkdesk.calendar/v1", alias="schema")
+    year: int
+    holidays: list[date]
+    workdays: list[date]
+
+
+# --- number blocks -------------------------------------------------------------------------
+
+
+class NumberBlockRequest(ContractModel):
+    """POST /number-blocks: lease the next block of official serials for the terminal's area."""
+
+    request_id: str = Field(min_length=8, max_length=64)  # made by the terminal (uuid4), kept until answered
+    year: int = Field(ge=2000, le=2999)
+    size: int = Field(ge=1, le=MAX_BLOCK_SIZE)
+
+
+class NumberBlock(ContractModel):
+    """Serials first..last (inclusive) of prefix = area_code (6) + year (4), for this terminal
+    only: the platform never gives an overlapping block to anyone."""
+
+    lease_id: str
+    prefix: str = Field(pattern=r"^\d{10}$")
+    year: int
+    first: int = Field(ge=1)
+    last: int = Field(ge=1)
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+class Event(ContractModel):
+    """One outbox event, exactly the payload app/storage/outbox.py writes (its extra field
+    `contract` is ignored). kind: "case.receive" or "case.<action>" with an
+    app.case_states.Action value. data: for case.receive at least `item_code`; for an
+    action the app's transition detail ("from", "to", "note", …)."""
+
+    event_id: str = Field(min_length=1, max_length=64)
+    kind: str
+    case_number: str = ""
+    occurred_at: Timestamp
+    terminal_id: str
+    actor: str = ""
+    data: dict[str, Any] = {}
+
+
+class EventBatch(ContractModel):
+    """POST /events:batch. Send a case's events in the order they happened; the platform
+    applies them in the order of the list."""
+
+    events: list[Event]
+
+
+EventStatus = Literal["applied", "duplicate", "rejected"]
+
+
+class EventResult(ContractModel):
+    """applied: taken now. duplicate: this event_id was applied before (nothing done again).
+    rejected: not taken; `code` (ErrorCode) and `reason` (Chinese, for the person who
+    resolves it). A rejected event id may be sent again later (e.g. once the item resumed)."""
+
+    event_id: str
+    status: EventStatus
+    code: str = ""
+    reason: str = ""
+
+
+class EventBatchResult(ContractModel):
+    results: list[EventResult]  # one per event, in the order sent
+
+
+# --- case progress -------------------------------------------------------------------------
+
+ProgressStep = Literal["in_progress", "concluded_approved", "concluded_denied", "certificate_ready"]
+PROGRESS_STEP_LABELS = {
+    "in_progress": "办理中",
+    "concluded_approved": "办结（准予）",
+    "concluded_denied": "办结（不予许可）",
+    "certificate_ready": "证照已制发，待领取",
+}
+
+
+class ProgressUpdate(ContractModel):
+    """A back-office step on one of the terminal's cases (only cases this terminal received)."""
+
+    progress_id: str  # unique; a replayed page repeats it
+    case_number: str
+    step: ProgressStep
+    at: Timestamp
+    note: str = ""
+
+
+class ProgressPage(ContractModel):
+    """GET /progress?since=CURSOR&limit=N — steps in the order they happened."""
+
+    updates: list[ProgressUpdate]
+    next_cursor: str
+    has_more: bool
