@@ -31,10 +31,12 @@ class PlatformError(RuleError):
 
     code_name = "PLATFORM_ERROR"
 
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None,
+                 platform_code: str = ""):
         super().__init__(Problem(self.code_name, message))
         self.status = status
         self.retry_after = retry_after
+        self.platform_code = platform_code  # the platform's own code (contract ErrorBody.code)
 
 
 class PlatformUnreachable(PlatformError):
@@ -157,7 +159,8 @@ class PlatformHttp:
                 self._wait(err.retry_after if err.retry_after is not None else backoff_delay(attempt, self.settings, self._rng))
                 attempt += 1
                 continue
-            if response.status_code == 401 and auth and self._reauthenticate and not relogged:
+            if (response.status_code == 401 and auth and self._reauthenticate and not relogged
+                    and _error_code(response) not in NOT_A_TOKEN_PROBLEM):
                 relogged = True
                 self._reauthenticate()
                 continue
@@ -201,16 +204,31 @@ class PlatformHttp:
 
     def _decode(self, response: requests.Response) -> Any:
         status = response.status_code
-        if status == 401:
-            raise AuthExpired("与政务服务平台的登录已失效，且无法自动重新登录。请管理员重新注册本终端。", 401)
+        code = _error_code(response) if status >= 400 else ""
+        if status == 401 and code not in NOT_A_TOKEN_PROBLEM:
+            raise AuthExpired("与政务服务平台的登录已失效，且无法自动重新登录。请管理员重新注册本终端。", 401,
+                              platform_code=code)
         if 400 <= status < 500:
-            raise PlatformRefused(f"平台拒绝了请求（HTTP {status}）：{_detail(response)}", status)
+            raise PlatformRefused(f"平台拒绝了请求（HTTP {status}）：{_detail(response)}", status, platform_code=code)
         if status == 204 or not response.content:
             return None
         try:
             return response.json()
         except ValueError as exc:
             raise PlatformProtocolError("平台返回的内容不是有效的 JSON，可能连到了错误的地址。", status) from exc
+
+
+# A 401 with these codes is about the credentials sent in the body, not the bearer token:
+# re-logging the terminal in would not help (contract ErrorCode).
+NOT_A_TOKEN_PROBLEM = frozenset({"LOGIN_FAILED", "TERMINAL_CREDENTIAL_INVALID"})
+
+
+def _error_code(response: requests.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    return data.get("code", "") if isinstance(data, dict) and isinstance(data.get("code"), str) else ""
 
 
 def _detail(response: requests.Response) -> str:

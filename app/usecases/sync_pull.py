@@ -8,6 +8,7 @@ Inputs are plain data (the catalog file's item shape, dataclasses): app/ knows n
 
 from __future__ import annotations
 
+import uuid
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from app.rules.case_number import number_prefix
 from app.rules.problems import RuleError
 from app.rules.workdays import calendar_to_file, parse_calendar_file
 from app.storage.models import CalendarYear, Case, NumberBlock
+from app.storage.sync_models import SyncCursor
 from app.usecases.calendar import import_calendar
 from app.usecases.case_flow import apply_transition
 from app.usecases.catalog import upsert_items
@@ -118,6 +120,25 @@ def years_needing_numbers(ctx: AppContext) -> list[int]:
         return [y for y in years if _platform_numbers_left(s, number_prefix(area, y)) < low]
 
 
+def _lease_cursor(year: int) -> str:
+    return f"lease_request:{year}"
+
+
+def lease_request_id(ctx: AppContext, year: int) -> str:
+    """The id of this terminal's lease request for `year`, made once and kept (committed)
+    until the block is stored: asking again after a lost answer or a crash gets the same
+    block from the platform instead of burning a second one."""
+    name = _lease_cursor(year)
+    with ctx.unit_of_work() as s:
+        row = s.get(SyncCursor, name)
+        if row is not None and row.value:
+            return row.value
+        request_id = str(uuid.uuid4())
+        write_cursor(s, ctx, name, request_id)
+        record(s, ctx, PLATFORM_ACTOR, "numbers.lease_request", "number_block", str(year), {"request_id": request_id})
+    return request_id
+
+
 @dataclass(frozen=True)
 class LeasedBlock:
     year: int
@@ -138,6 +159,7 @@ def store_leased_block(ctx: AppContext, block: LeasedBlock) -> OpResult[bool]:
             return OpResult(False)
         s.add(NumberBlock(prefix=prefix, first=block.first, last=block.last, next=block.first, source="platform",
                           leased_at=ctx.now()))
+        write_cursor(s, ctx, _lease_cursor(block.year), "")  # answered: the next lease is a new request
         retired = s.execute(update(NumberBlock).where(
             NumberBlock.prefix == prefix, NumberBlock.source == "demo", NumberBlock.exhausted.is_(False))
             .values(exhausted=True)).rowcount

@@ -42,6 +42,7 @@ SYNC_DEFAULTS = {
     "sync_interval_seconds": "30",
     "sync_batch_size": "500",
     "number_low_mark": "200",  # lease the next block when fewer numbers than this remain
+    "number_block_size": "1000",  # numbers asked for per lease: days of offline work at a busy window
     "number_lease_ahead_days": "31",  # lease next year's block this many days before 1 January
     "offline_login_days": "30",  # a cached credential is good for this long after the last online login
     "ca_bundle": "",  # path of a CA bundle for the platform's TLS certificate ("" = system default)

@@ -1,0 +1,118 @@
+"""The platform's /api/v1 as the client uses it: contract models in, app dataclasses out.
+The only module of sync/ that knows the shape of the wire (sync/contract.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.usecases.sync_pull import LeasedBlock, ProgressEntry
+from app.usecases.sync_state import EventAnswer, OutgoingEvent
+from sync import contract as c
+from sync.http import PlatformHttp, PlatformProtocolError, PlatformRefused
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    items: list[dict]
+    next_cursor: str
+    more: bool
+    revision: str = ""
+
+
+@dataclass(frozen=True)
+class ProgressPage:
+    entries: list[ProgressEntry]
+    next_cursor: str
+    more: bool
+
+
+@dataclass(frozen=True)
+class TerminalCredential:
+    terminal_id: str
+    terminal_secret: str
+    token: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClerkIdentity:
+    username: str
+    display_name: str
+    role: str
+    window_no: str
+
+
+def _parse(model: type, data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise PlatformProtocolError(f"平台返回的数据不符合接口约定：{exc.errors()[0].get('msg', '')}") from exc
+
+
+class PlatformApi:
+    def __init__(self, http: PlatformHttp):
+        self.http = http
+
+    def close(self) -> None:
+        self.http.close()
+
+    def health(self) -> c.Health:
+        return _parse(c.Health, self.http.get(c.PATH_HEALTH, auth=False))
+
+    def register_terminal(self, terminal_id: str, area_code: str, name: str, enrolment_code: str) -> TerminalCredential:
+        body = c.TerminalRegistration(terminal_id=terminal_id, area_code=area_code, name=name,
+                                      enrolment_code=enrolment_code)
+        got = _parse(c.TerminalRegistered, self.http.post(c.PATH_REGISTER_TERMINAL, _dump(body), auth=False))
+        return TerminalCredential(got.terminal_id, got.terminal_secret, got.token, china_naive(got.expires_at))
+
+    def terminal_token(self, terminal_id: str, terminal_secret: str) -> tuple[str, datetime | None]:
+        body = c.TerminalTokenRequest(terminal_id=terminal_id, terminal_secret=terminal_secret)
+        got = _parse(c.AccessToken, self.http.post(c.PATH_TERMINAL_TOKEN, _dump(body), auth=False))
+        return got.token, china_naive(got.expires_at)
+
+    def clerk_login(self, username: str, password: str) -> ClerkIdentity:
+        """401 LOGIN_FAILED (wrong password) comes back as PlatformRefused(status=401)."""
+        body = c.SessionRequest(username=username, password=password)
+        got = _parse(c.ClerkSession, self.http.post(c.PATH_SESSIONS, _dump(body)))
+        return ClerkIdentity(got.clerk.username, got.clerk.display_name, got.clerk.role, got.clerk.window_no)
+
+    def catalog_changes(self, cursor: str, limit: int = c.DEFAULT_PAGE_SIZE) -> CatalogPage:
+        page = _parse(c.CatalogChangesPage, self.http.get(c.PATH_CATALOG_CHANGES, {"since": cursor, "limit": limit}))
+        return CatalogPage([ch.item for ch in page.changes], page.next_cursor, page.has_more, page.revision)
+
+    def calendar(self, year: int) -> dict | None:
+        try:
+            data = self.http.get(c.calendar_path(year))
+        except PlatformRefused as err:
+            if err.status == 404:
+                return None
+            raise
+        return _parse(c.CalendarFile, data).model_dump(mode="json", by_alias=True)
+
+    def lease_block(self, year: int, size: int, request_id: str) -> LeasedBlock:
+        body = c.NumberBlockRequest(request_id=request_id, year=year, size=size)
+        got = _parse(c.NumberBlock, self.http.post(c.PATH_NUMBER_BLOCKS, _dump(body)))
+        return LeasedBlock(got.year, got.first, got.last, got.lease_id)
+
+    def push_events(self, events: tuple[OutgoingEvent, ...]) -> list[EventAnswer]:
+        body = {"events": [e.payload for e in events]}  # exactly as queued (contract: Event)
+        got = _parse(c.EventBatchResult, self.http.post(c.PATH_EVENTS_BATCH, body))
+        return [EventAnswer(r.event_id, r.status, r.code, r.reason) for r in got.results]
+
+    def progress(self, cursor: str, limit: int = c.DEFAULT_PAGE_SIZE) -> ProgressPage:
+        page = _parse(c.ProgressPage, self.http.get(c.PATH_PROGRESS, {"since": cursor, "limit": limit}))
+        entries = [ProgressEntry(u.case_number, u.step, china_naive(u.at), u.note, u.progress_id) for u in page.updates]
+        return ProgressPage(entries, page.next_cursor, page.has_more)
+
+
+def _dump(model: c.ContractModel) -> dict:
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def china_naive(value: datetime | None) -> datetime | None:
+    """Contract timestamps are aware; the terminal stores China time without offset."""
+    return value.astimezone(c.CHINA).replace(tzinfo=None) if value is not None else None
