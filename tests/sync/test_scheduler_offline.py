@@ -1,0 +1,66 @@
+"""The sync thread without a platform: it reports through the callback, never blocks the
+caller, writes nothing while the platform is unreachable, and stops cleanly."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+from app.usecases.registration import Registration, save_registration
+from app.usecases.sync_state import set_sync_setting, sync_overview
+from sync.scheduler import SyncScheduler, SyncStatus
+from tests.sync.test_sync_state import _accepted_case
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Statuses:
+    def __init__(self) -> None:
+        self.seen: list[SyncStatus] = []
+        self.cond = threading.Condition()
+
+    def __call__(self, status: SyncStatus) -> None:
+        with self.cond:
+            self.seen.append(status)
+            self.cond.notify_all()
+
+    def wait_for(self, pred, timeout: float = 60) -> SyncStatus:
+        with self.cond:
+            assert self.cond.wait_for(lambda: any(pred(s) for s in self.seen), timeout), self.seen
+            return next(s for s in self.seen if pred(s))
+
+
+def test_without_a_platform_the_light_is_grey_and_stop_joins(ctx, clerk) -> None:
+    statuses = Statuses()
+    sched = SyncScheduler(ctx, on_status=statuses, interval_seconds=3600)
+    sched.start()
+    sched.sync_now()
+    st = statuses.wait_for(lambda s: s.configured is False and s.queued == 0)
+    assert st.light == "grey"
+    sched.stop()
+    assert sched._thread is None
+
+
+def test_unreachable_platform_reports_offline_and_writes_nothing(ctx, clerk) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}"
+    set_sync_setting(ctx, None, "platform_url", url)
+    save_registration(ctx, None, Registration(url, "T1", "secret", "token", None))
+    _accepted_case(ctx, clerk)
+    with ctx.read() as s:
+        from sqlalchemy import func, select
+
+        from app.storage.models import AuditRecord
+        audit_before = s.scalar(select(func.count()).select_from(AuditRecord))
+    statuses = Statuses()
+    sched = SyncScheduler(ctx, on_status=statuses, interval_seconds=3600)
+    sched.start()
+    st = statuses.wait_for(lambda s: s.online is False)
+    sched.stop()
+    assert st.last_error.code == "PLATFORM_UNREACHABLE" and st.queued == 2 and st.light == "red"
+    with ctx.read() as s:
+        assert s.scalar(select(func.count()).select_from(AuditRecord)) == audit_before
+    assert sync_overview(ctx).queued == 2  # still pending, none marked in flight
