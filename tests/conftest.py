@@ -10,6 +10,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The real sandbox platform as fixtures `sandbox` / `sandbox_module` (a subprocess on 127.0.0.1).
+pytest_plugins = ["tests.sandbox_support"]
+
 from app.actor import Actor  # noqa: E402
 from app.bootstrap import start_terminal  # noqa: E402
 from app.config import Paths  # noqa: E402

@@ -1,0 +1,122 @@
+"""Terminals, clerks and bearer tokens.
+
+Tokens are random, stored only as their sha256, and expire after `token_ttl_seconds`.
+Passwords and terminal secrets are kept as salted PBKDF2 hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from sandbox import clock
+from sandbox.errors import PlatformProblem
+from sandbox.store import ClerkAccount, Terminal, Token
+from sync.contract import Clerk, ErrorCode
+
+DEMO_PASSWORD = "demo1234"
+# The demo hall's accounts — the same people the terminal's demo mode creates
+# (app/usecases/setup.py) — plus clerk02, who exists only on the platform: a terminal has
+# never seen her, so she cannot log in offline before one online login.
+DEMO_CLERKS = [
+    ("clerk01", "李晓燕", "clerk", "综合受理3号窗"),
+    ("station01", "王建国", "station", "河西堡镇便民服务中心"),
+    ("pickup01", "张丽", "pickup", "发证窗口"),
+    ("super01", "赵志刚", "supervisor", "值班主任"),
+    ("admin01", "陈工", "admin", "信息中心"),
+    ("clerk02", "刘芳", "clerk", "综合受理5号窗"),
+]
+_ITERATIONS = 20_000
+
+
+def hash_secret(secret: str, salt: str | None = None) -> str:
+    salt = salt or secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", secret.encode(), salt.encode(), _ITERATIONS).hex()
+    return f"{salt}${digest}"
+
+
+def secret_matches(secret: str, stored: str) -> bool:
+    salt, _, _ = stored.partition("$")
+    return hmac.compare_digest(hash_secret(secret, salt), stored)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def seed_clerks(s: Session) -> None:
+    """The demo accounts, on a new data dir only (a trainer's changes survive restarts)."""
+    if s.scalar(select(ClerkAccount.username).limit(1)) is not None:
+        return
+    for username, name, role, window in DEMO_CLERKS:
+        s.add(ClerkAccount(username=username, display_name=name, role=role, window_no=window,
+                           password_hash=hash_secret(DEMO_PASSWORD)))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: always a terminal, sometimes with a clerk logged in on it."""
+
+    terminal_id: str
+    area_code: str
+    username: str = ""
+
+
+def issue_token(s: Session, terminal_id: str, ttl_seconds: float, username: str = "") -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    expires_at = clock.now() + timedelta(seconds=ttl_seconds)
+    s.add(Token(token_hash=_token_hash(token), terminal_id=terminal_id, username=username,
+                expires_at=clock.stored(expires_at)))
+    return token, expires_at
+
+
+def register_terminal(s: Session, terminal_id: str, area_code: str, name: str) -> str:
+    """Create or re-register a terminal; returns its new secret (the old one stops working)."""
+    secret = secrets.token_urlsafe(32)
+    row = s.get(Terminal, terminal_id)
+    if row is None:
+        row = Terminal(terminal_id=terminal_id, registered_at=clock.stored(clock.now()))
+        s.add(row)
+    row.area_code, row.name, row.secret_hash = area_code, name, hash_secret(secret)
+    s.execute(delete(Token).where(Token.terminal_id == terminal_id))  # old tokens die with the old secret
+    return secret
+
+
+def check_terminal_secret(s: Session, terminal_id: str, secret: str) -> Terminal:
+    row = s.get(Terminal, terminal_id)
+    if row is None or not secret_matches(secret, row.secret_hash):
+        raise PlatformProblem(401, ErrorCode.TERMINAL_CREDENTIAL_INVALID, "终端凭据无效，请管理员重新注册本终端。")
+    return row
+
+
+def check_clerk_password(s: Session, username: str, password: str) -> Clerk:
+    row = s.get(ClerkAccount, username)
+    if row is None or not secret_matches(password, row.password_hash):
+        raise PlatformProblem(401, ErrorCode.LOGIN_FAILED, "用户名或密码不正确。")
+    return Clerk(username=row.username, display_name=row.display_name, role=row.role, window_no=row.window_no)
+
+
+def authenticate(s: Session, authorization: str | None) -> Principal:
+    """The Principal behind an `Authorization: Bearer …` header, or 401 with the reason."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise PlatformProblem(401, ErrorCode.TOKEN_MISSING, "请求缺少登录令牌，请先注册终端或登录。")
+    row = s.get(Token, _token_hash(token.strip()))
+    if row is None:
+        raise PlatformProblem(401, ErrorCode.TOKEN_INVALID, "登录令牌无效，请重新登录。")
+    if clock.loaded(row.expires_at) <= clock.now():
+        raise PlatformProblem(401, ErrorCode.TOKEN_EXPIRED, "登录令牌已过期，请重新获取。")
+    terminal = s.get(Terminal, row.terminal_id)
+    return Principal(row.terminal_id, terminal.area_code if terminal else "", row.username)
+
+
+def expire_all_tokens(s: Session) -> int:
+    """Control switch: every token expires now (tests of re-login without waiting)."""
+    past = clock.stored(clock.now() - timedelta(seconds=1))
+    return s.execute(update(Token).values(expires_at=past)).rowcount

@@ -1,0 +1,89 @@
+"""clerkdesk-sandbox: start the sandbox platform on 127.0.0.1.
+
+    clerkdesk-sandbox --port 0 --data-dir /tmp/platform --back-office-delay 5
+
+Port 0 picks a free port. Once it listens, the line `SANDBOX_URL http://127.0.0.1:PORT` goes
+to stdout (flushed) for a parent process to read; logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from sandbox.app import create_app
+from sandbox.config import DEFAULT_ENROLMENT_CODE, DEMO_CATALOG, SandboxConfig, Tunables
+from sandbox.faults import Faults, FaultState, TrackedH11Protocol
+
+HOST = "127.0.0.1"  # loopback only: the sandbox is for this machine's demos and tests
+URL_LINE = "SANDBOX_URL"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clerkdesk-sandbox", description="ClerkDesk sandbox platform (政务服务平台沙箱)")
+    p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1; 0 = any free port")
+    p.add_argument("--data-dir", type=Path, required=True, help="where the sandbox keeps its SQLite store")
+    p.add_argument("--back-office-delay", type=float, default=30.0, help="seconds per back-office step (0 = at once)")
+    p.add_argument("--denial-share", type=float, default=0.1, help="share of accepted cases concluded 不予许可")
+    p.add_argument("--token-ttl", type=float, default=8 * 3600, help="seconds a bearer token is valid")
+    p.add_argument("--catalog", type=Path, default=DEMO_CATALOG, help="catalog file (clerkdesk.catalog/v1) to publish")
+    p.add_argument("--calendar-dir", type=Path, default=None, help="clerkdesk.calendar/v1 files overriding the defaults")
+    p.add_argument("--enrolment-code", default=DEFAULT_ENROLMENT_CODE, help="the code terminals register with")
+    faults = p.add_argument_group("faults (also switchable at POST /sandbox/faults)")
+    faults.add_argument("--latency-ms", type=int, default=0)
+    faults.add_argument("--error-share", type=float, default=0.0, help="share of /api/v1 requests answered 500")
+    faults.add_argument("--drop-share", type=float, default=0.0, help="share of connections closed without an answer")
+    faults.add_argument("--lose-response-share", type=float, default=0.0,
+                        help="share of event batches / leases applied whose answer is then lost")
+    faults.add_argument("--maintenance", action="store_true", help="answer 503 with Retry-After")
+    faults.add_argument("--log-level", default="warning")
+    return p
+
+
+def bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart takes the same port at once
+    sock.bind((HOST, port))
+    sock.listen(128)
+    return sock
+
+
+def relaunch_argv(argv: list[str], port: int) -> list[str]:
+    """The command that starts this sandbox again on the port it actually got."""
+    rest, skip = [], False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg == "--port":
+            skip = i + 1 < len(argv)
+            continue
+        if arg.startswith("--port="):
+            continue
+        rest.append(arg)
+    return [sys.executable, "-m", "sandbox", *rest, "--port", str(port)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    config = SandboxConfig(
+        data_dir=args.data_dir, catalog_file=args.catalog, calendar_dir=args.calendar_dir,
+        enrolment_code=args.enrolment_code,
+        tunables=Tunables(token_ttl_seconds=args.token_ttl, back_office_delay_seconds=args.back_office_delay,
+                          denial_share=args.denial_share))
+    faults = FaultState(Faults(latency_ms=args.latency_ms, error_share=args.error_share, drop_share=args.drop_share,
+                               lose_response_share=args.lose_response_share, maintenance=args.maintenance))
+    sock = bind(args.port)
+    port = sock.getsockname()[1]
+    app = create_app(config, faults, relaunch_argv(argv, port))
+    server = uvicorn.Server(uvicorn.Config(app, http=TrackedH11Protocol, log_level=args.log_level, access_log=False,
+                                           lifespan="on", timeout_graceful_shutdown=2))
+    print(f"{URL_LINE} http://{HOST}:{port}", flush=True)
+    server.run(sockets=[sock])

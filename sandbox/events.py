@@ -1,0 +1,214 @@
+"""Event ingestion: each event of a batch answered in order — applied, duplicate or rejected
+with a code and a Chinese reason — and the whole batch applied in ONE transaction together
+with the event ids, so an event is either applied and remembered, or neither.
+
+The platform keeps its own state per case and its own transition table (the same law as
+the terminal's app/case_states.py; the platform is a separate system and shares no code with
+the terminal but the contract).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sandbox import clock
+from sandbox.auth import Principal
+from sandbox.catalog import STATUS_LABELS
+from sandbox.store import AppliedEvent, CatalogEntry, EventReceipt, ItemStatusPeriod, PlatformCase
+from sync.contract import CHINA, ErrorCode, Event, EventResult
+
+RECEIVE = "case.receive"
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("received", "accept"): "accepted",
+    ("received", "request_supplement"): "awaiting_supplement",
+    ("received", "reject"): "rejected",
+    ("received", "correct_on_spot"): "received",
+    ("received", "deem_accepted"): "accepted",
+    ("received", "withdraw"): "withdrawn",
+    ("awaiting_supplement", "resubmit"): "received",
+    ("awaiting_supplement", "withdraw"): "withdrawn",
+    ("accepted", "start_processing"): "in_progress",
+    ("accepted", "withdraw"): "withdrawn",
+    ("in_progress", "suspend_clock"): "suspended",
+    ("suspended", "resume_clock"): "in_progress",
+    ("in_progress", "conclude_approved"): "concluded_approved",
+    ("in_progress", "conclude_denied"): "concluded_denied",
+    ("in_progress", "withdraw"): "withdrawn",
+    ("concluded_approved", "certificate_ready"): "awaiting_pickup",
+    ("awaiting_pickup", "collect"): "collected",
+    ("awaiting_pickup", "mail"): "mailed",
+}
+ACTIONS = {action for _, action in TRANSITIONS}
+
+STATE_LABELS = {
+    "received": "已收件待审", "awaiting_supplement": "待补齐补正", "rejected": "不予受理", "accepted": "已受理",
+    "in_progress": "办理中", "suspended": "特别程序中", "concluded_approved": "已办结（准予）",
+    "concluded_denied": "已办结（不予许可）", "awaiting_pickup": "待领取", "collected": "已领取", "mailed": "已寄出",
+    "withdrawn": "已撤回",
+}
+ACTION_LABELS = {
+    "receive": "收件", "accept": "受理", "request_supplement": "一次性告知补齐补正", "reject": "不予受理",
+    "correct_on_spot": "当场更正", "resubmit": "补正材料送达", "deem_accepted": "逾期未告知，视为受理",
+    "start_processing": "开始办理", "suspend_clock": "进入特别程序", "resume_clock": "特别程序结束",
+    "conclude_approved": "办结（准予）", "conclude_denied": "办结（不予许可）", "certificate_ready": "证照待领取",
+    "collect": "已领取", "mail": "已寄出", "withdraw": "撤回申请",
+}
+# Steps the back office also takes: a terminal reporting one the platform has already passed
+# (it started processing while the back office did too) is applied without changing the state.
+BACK_OFFICE_ACTIONS = {"start_processing", "conclude_approved", "conclude_denied", "certificate_ready"}
+_RANK = {"accepted": 0, "in_progress": 1, "suspended": 1, "concluded_approved": 2, "concluded_denied": 2,
+         "awaiting_pickup": 3, "collected": 4, "mailed": 4}
+# Decisions that need the item to be open for intake on the day they happened.
+_NEEDS_OPEN_ITEM = {"accept", "deem_accepted"}
+# Cases entering these states are the back office's from now on.
+_TO_BACK_OFFICE = {"accepted"}
+
+
+class Rejected(Exception):
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+@dataclass
+class _Batch:
+    """What one batch needs from the store, loaded in a few queries up front."""
+
+    seen: set[str]
+    cases: dict[str, PlatformCase]
+    items: dict[str, dict[str, Any]]
+    periods: dict[str, list[ItemStatusPeriod]]
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _load(s: Session, events: Sequence[Event]) -> _Batch:
+    ids = list({e.event_id for e in events})
+    numbers = list({e.case_number for e in events if e.case_number})
+    seen: set[str] = set()
+    cases: dict[str, PlatformCase] = {}
+    for chunk in _chunks(ids):
+        seen |= set(s.scalars(select(AppliedEvent.event_id).where(AppliedEvent.event_id.in_(chunk))))
+    for chunk in _chunks(numbers):
+        cases |= {c.case_number: c for c in s.scalars(select(PlatformCase).where(PlatformCase.case_number.in_(chunk)))}
+    codes = {str(e.data.get("item_code", "")) for e in events if e.kind == RECEIVE} | {c.item_code for c in cases.values()}
+    codes.discard("")
+    items: dict[str, dict[str, Any]] = {}
+    periods: dict[str, list[ItemStatusPeriod]] = {}
+    for chunk in _chunks(sorted(codes)):
+        items |= {r.implementation_code: r.data for r in s.scalars(select(CatalogEntry).where(CatalogEntry.implementation_code.in_(chunk)))}
+        for p in s.scalars(select(ItemStatusPeriod).where(ItemStatusPeriod.implementation_code.in_(chunk))
+                           .order_by(ItemStatusPeriod.since, ItemStatusPeriod.id)):
+            periods.setdefault(p.implementation_code, []).append(p)
+    return _Batch(seen, cases, items, periods)
+
+
+def _check_item_open(batch: _Batch, code: str, day: date) -> None:
+    if code not in batch.items:
+        raise Rejected(ErrorCode.ITEM_UNKNOWN, f"平台目录中没有实施编码为 {code} 的事项，请核对事项目录是否已同步。")
+    in_force = [p for p in batch.periods.get(code, []) if p.since <= day]
+    period = in_force[-1] if in_force else None
+    if period is None or period.status == "active":
+        return
+    name = batch.items[code].get("name", code)
+    why = f"（{period.reason}）" if period.reason else ""
+    code_ = ErrorCode.ITEM_SUSPENDED if period.status == "suspended" else ErrorCode.ITEM_TERMINATED
+    raise Rejected(code_, f"事项“{name}”自{period.since.isoformat()}起{STATUS_LABELS[period.status]}{why}，"
+                          f"{day.isoformat()}办理的该事项办件平台不予接收，请与业务部门联系处理。")
+
+
+def _action_of(event: Event) -> str:
+    if not event.kind.startswith("case."):
+        raise Rejected(ErrorCode.KIND_UNKNOWN, f"平台不认识事件类型“{event.kind}”。")
+    action = event.kind.removeprefix("case.")
+    if action != "receive" and action not in ACTIONS:
+        raise Rejected(ErrorCode.KIND_UNKNOWN, f"平台不认识办件操作“{action}”。")
+    if not event.case_number:
+        raise Rejected(ErrorCode.EVENT_INVALID, "事件缺少办件编号。")
+    return action
+
+
+def _receive(batch: _Batch, who: Principal, event: Event, office_delay: float) -> PlatformCase:
+    if event.case_number in batch.cases:
+        raise Rejected(ErrorCode.CASE_EXISTS, f"办件编号 {event.case_number} 已在平台登记收件，不能重复收件，请核对编号。")
+    code = str(event.data.get("item_code", "") or "")
+    if not code:
+        raise Rejected(ErrorCode.EVENT_INVALID, "收件事件缺少事项实施编码（item_code）。")
+    _check_item_open(batch, code, event.occurred_at.astimezone(CHINA).date())
+    case = PlatformCase(case_number=event.case_number, terminal_id=who.terminal_id, item_code=code, state="received",
+                        received_at=clock.stored(event.occurred_at), office_due_at=None)
+    batch.cases[case.case_number] = case
+    return case
+
+
+def _transition(batch: _Batch, event: Event, action: str, office_delay: float) -> PlatformCase:
+    case = batch.cases.get(event.case_number)
+    label = ACTION_LABELS.get(action, action)
+    if case is None:
+        raise Rejected(ErrorCode.CASE_UNKNOWN, f"平台没有办件 {event.case_number} 的收件记录，不能处理“{label}”。")
+    target = TRANSITIONS.get((case.state, action))
+    if target is None:
+        if action in BACK_OFFICE_ACTIONS and _already_there(case.state, action):
+            return case
+        raise Rejected(ErrorCode.CASE_TRANSITION_NOT_ALLOWED,
+                       f"平台上办件 {case.case_number} 当前为“{STATE_LABELS.get(case.state, case.state)}”，不能执行“{label}”。")
+    if action in _NEEDS_OPEN_ITEM:
+        _check_item_open(batch, case.item_code, event.occurred_at.astimezone(CHINA).date())
+    case.state = target
+    if target in _TO_BACK_OFFICE or action == "resume_clock":
+        case.office_due_at = clock.stored(clock.now() + timedelta(seconds=office_delay))
+    elif target not in _RANK:
+        case.office_due_at = None  # withdrawn, rejected…: nothing left for the back office
+    return case
+
+
+def _already_there(state: str, action: str) -> bool:
+    target = {"start_processing": "in_progress", "conclude_approved": "concluded_approved",
+              "conclude_denied": "concluded_denied", "certificate_ready": "awaiting_pickup"}[action]
+    return state in _RANK and _RANK[state] >= _RANK[target]
+
+
+def ingest(s: Session, who: Principal, events: Sequence[Event], office_delay: float) -> list[EventResult]:
+    """Answer every event in order; call inside one transaction (the caller commits)."""
+    batch = _load(s, events)
+    now = clock.stored(clock.now())
+    results: list[EventResult] = []
+    for event in events:
+        if event.event_id in batch.seen:
+            results.append(EventResult(event_id=event.event_id, status="duplicate"))
+            s.add(EventReceipt(event_id=event.event_id, outcome="duplicate", at=now))
+            continue
+        try:
+            action = _action_of(event)
+            case = (_receive(batch, who, event, office_delay) if action == "receive"
+                    else _transition(batch, event, action, office_delay))
+        except Rejected as r:
+            results.append(EventResult(event_id=event.event_id, status="rejected", code=r.code, reason=r.reason))
+            s.add(EventReceipt(event_id=event.event_id, outcome="rejected", code=r.code, at=now))
+            continue
+        if case not in s:
+            s.add(case)
+        s.add(AppliedEvent(event_id=event.event_id, kind=event.kind, case_number=event.case_number,
+                           terminal_id=event.terminal_id, actor=event.actor, occurred_at=clock.stored(event.occurred_at),
+                           applied_at=now, data=event.data))
+        batch.seen.add(event.event_id)
+        results.append(EventResult(event_id=event.event_id, status="applied"))
+    return results
+
+
+def denied(case_number: str, share: float) -> bool:
+    """Whether the simulated back office denies this case: a stable draw per case number, so
+    a given share gives the same outcome on every run."""
+    draw = int(hashlib.sha256(case_number.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return draw < share

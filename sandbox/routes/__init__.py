@@ -1,0 +1,1 @@
+"""Routes: the contract (api) and the control switches (control)."""

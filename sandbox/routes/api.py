@@ -1,0 +1,157 @@
+"""The contract's routes (/api/v1, sync/contract.py). Routes are async and use the store
+synchronously: everything runs on the server's one event-loop thread, one writer."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from sandbox import clock
+from sandbox.auth import (
+    Principal,
+    authenticate,
+    check_clerk_password,
+    check_terminal_secret,
+    issue_token,
+    register_terminal,
+)
+from sandbox.back_office import progress_page
+from sandbox.catalog import changes_page
+from sandbox.errors import PlatformProblem
+from sandbox.events import ingest
+from sandbox.numbers import lease_block
+from sandbox.paging import page_size
+from sandbox.state import SandboxState, sandbox_state
+from sync.contract import (
+    MAX_EVENTS_PER_BATCH,
+    PATH_CALENDAR,
+    PATH_CATALOG_CHANGES,
+    PATH_EVENTS_BATCH,
+    PATH_HEALTH,
+    PATH_NUMBER_BLOCKS,
+    PATH_PROGRESS,
+    PATH_REGISTER_TERMINAL,
+    PATH_SESSIONS,
+    PATH_TERMINAL_TOKEN,
+    AccessToken,
+    CalendarFile,
+    CatalogChangesPage,
+    ClerkSession,
+    ErrorBody,
+    ErrorCode,
+    EventBatch,
+    EventBatchResult,
+    Health,
+    NumberBlock,
+    NumberBlockRequest,
+    ProgressPage,
+    SessionRequest,
+    TerminalRegistered,
+    TerminalRegistration,
+    TerminalTokenRequest,
+)
+
+_ERRORS = {401: {"model": ErrorBody}, 422: {"model": ErrorBody}, 503: {"model": ErrorBody}}
+router = APIRouter(tags=["contract v1"], responses=_ERRORS)
+_bearer = HTTPBearer(auto_error=False, description="a terminal token or a clerk session token")
+
+
+
+async def _state(request: Request) -> SandboxState:  # async: FastAPI would send a plain def to a thread
+    return sandbox_state(request)
+
+
+State = Annotated[SandboxState, Depends(_state)]
+
+
+async def caller(request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    state = sandbox_state(request)
+    header = f"Bearer {creds.credentials}" if creds else request.headers.get("authorization")
+    with state.store.transaction() as s:
+        return authenticate(s, header)
+
+
+Caller = Annotated[Principal, Depends(caller)]
+
+
+@router.get(PATH_HEALTH, response_model=Health)
+async def health() -> Health:
+    return Health(platform="sandbox", time=clock.now())
+
+
+@router.post(PATH_REGISTER_TERMINAL, response_model=TerminalRegistered, responses={403: {"model": ErrorBody}})
+async def register(body: TerminalRegistration, state: State) -> TerminalRegistered:
+    if body.enrolment_code != state.config.enrolment_code:
+        raise PlatformProblem(403, ErrorCode.ENROLMENT_INVALID, "终端注册码不正确，请向县政务服务中心信息科索取。")
+    with state.store.transaction() as s:
+        secret = register_terminal(s, body.terminal_id, body.area_code, body.name)
+        token, expires_at = issue_token(s, body.terminal_id, state.config.tunables.token_ttl_seconds)
+    return TerminalRegistered(terminal_id=body.terminal_id, terminal_secret=secret, token=token, expires_at=expires_at)
+
+
+@router.post(PATH_TERMINAL_TOKEN, response_model=AccessToken)
+async def terminal_token(body: TerminalTokenRequest, state: State) -> AccessToken:
+    with state.store.transaction() as s:
+        check_terminal_secret(s, body.terminal_id, body.terminal_secret)
+        token, expires_at = issue_token(s, body.terminal_id, state.config.tunables.token_ttl_seconds)
+    return AccessToken(token=token, expires_at=expires_at)
+
+
+@router.post(PATH_SESSIONS, response_model=ClerkSession)
+async def clerk_login(body: SessionRequest, who: Caller, state: State) -> ClerkSession:
+    with state.store.transaction() as s:
+        clerk = check_clerk_password(s, body.username, body.password)
+        token, expires_at = issue_token(s, who.terminal_id, state.config.tunables.token_ttl_seconds, clerk.username)
+    return ClerkSession(token=token, expires_at=expires_at, clerk=clerk)
+
+
+@router.get(PATH_CATALOG_CHANGES, response_model=CatalogChangesPage)
+async def catalog_changes(who: Caller, state: State, since: str = "",
+                          limit: Annotated[int | None, Query()] = None) -> CatalogChangesPage:
+    with state.store.transaction() as s:
+        return changes_page(s, since, page_size(limit), state.catalog_revision)
+
+
+@router.get(PATH_CALENDAR, response_model=CalendarFile, response_model_by_alias=True,
+            responses={404: {"model": ErrorBody}})
+async def calendar(year: int, who: Caller, state: State) -> CalendarFile:
+    cal = state.calendars.for_year(year)
+    if cal is None:
+        raise PlatformProblem(404, ErrorCode.CALENDAR_UNKNOWN, f"平台尚未发布{year}年的节假日安排。")
+    return cal
+
+
+@router.post(PATH_NUMBER_BLOCKS, response_model=NumberBlock, responses={409: {"model": ErrorBody}})
+async def number_block(body: NumberBlockRequest, who: Caller, state: State) -> NumberBlock:
+    with state.store.transaction() as s:
+        return lease_block(s, who, body)
+
+
+@router.post(PATH_EVENTS_BATCH, response_model=EventBatchResult, responses={413: {"model": ErrorBody}})
+async def events_batch(body: EventBatch, who: Caller, state: State) -> EventBatchResult:
+    if len(body.events) > MAX_EVENTS_PER_BATCH:
+        raise PlatformProblem(413, ErrorCode.BATCH_TOO_LARGE, f"每批最多 {MAX_EVENTS_PER_BATCH} 个事件，请分批发送。")
+    started = time.perf_counter()
+    exit_when = state.faults.take_exit()
+    with state.store.transaction() as s:
+        results = ingest(s, who, body.events, state.config.tunables.back_office_delay_seconds)
+        if exit_when == "before_commit":
+            os._exit(70)  # the restart switch: nothing of this batch is committed
+    if exit_when == "after_commit":
+        os._exit(70)  # committed, never answered
+    state.ingest.batches += 1
+    state.ingest.events += len(body.events)
+    state.ingest.seconds += time.perf_counter() - started
+    return EventBatchResult(results=results)
+
+
+@router.get(PATH_PROGRESS, response_model=ProgressPage)
+async def progress(who: Caller, state: State, since: str = "",
+                   limit: Annotated[int | None, Query()] = None) -> ProgressPage:
+    state.run_back_office()  # steps due by now are in the page, whatever the ticker's phase
+    with state.store.transaction() as s:
+        return progress_page(s, who.terminal_id, since, page_size(limit))

@@ -1,0 +1,190 @@
+"""Control switches (/sandbox/…, not part of the contract, never behind the fault switches):
+faults, run-time settings, item status, token expiry, statistics, what the platform holds,
+loading a catalog file, restart."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+
+from sandbox import clock
+from sandbox.auth import expire_all_tokens
+from sandbox.catalog import CatalogFileError, item_count, load_catalog, read_catalog_file, set_item_status
+from sandbox.errors import PlatformProblem
+from sandbox.state import SandboxState, sandbox_state
+from sandbox.store import AppliedEvent, CatalogChangeRow, EventReceipt, PlatformCase, ProgressRow
+from sync.contract import ErrorCode, ItemStatusChange
+
+router = APIRouter(prefix="/sandbox", tags=["sandbox control (not contract)"])
+
+
+async def _state(request: Request) -> SandboxState:
+    return sandbox_state(request)
+
+
+State = Annotated[SandboxState, Depends(_state)]
+
+
+@router.get("/health")
+async def control_health(state: State) -> dict[str, Any]:
+    """Up, whatever the fault switches say (the test harness waits on this)."""
+    return {"status": "ok", "pid": os.getpid(), "data_dir": str(state.config.data_dir)}
+
+
+def _faults_view(state: SandboxState) -> dict[str, Any]:
+    return {"faults": state.faults.faults.model_dump(), "fired": dict(state.faults.fired)}
+
+
+@router.get("/faults")
+async def get_faults(state: State) -> dict[str, Any]:
+    return _faults_view(state)
+
+
+@router.post("/faults")
+async def set_faults(changes: dict[str, Any], state: State) -> dict[str, Any]:
+    """Change the given switches (others stay as they are); see sandbox.faults.Faults."""
+    try:
+        state.faults.update(changes)
+    except ValueError as exc:
+        raise PlatformProblem(422, ErrorCode.BAD_REQUEST, f"故障开关设置有误：{exc}") from exc
+    return _faults_view(state)
+
+
+@router.delete("/faults")
+async def clear_faults(state: State) -> dict[str, Any]:
+    state.faults.clear()
+    return _faults_view(state)
+
+
+@router.get("/config")
+async def get_config(state: State) -> dict[str, Any]:
+    return state.config.tunables.model_dump()
+
+
+@router.post("/config")
+async def set_config(changes: dict[str, Any], state: State) -> dict[str, Any]:
+    """token_ttl_seconds, back_office_delay_seconds, denial_share."""
+    try:
+        state.config.tunables = type(state.config.tunables).model_validate(state.config.tunables.model_dump() | changes)
+    except ValueError as exc:
+        raise PlatformProblem(422, ErrorCode.BAD_REQUEST, f"设置有误：{exc}") from exc
+    return state.config.tunables.model_dump()
+
+
+class StatusRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["active", "suspended", "terminated"]
+    reason: str = ""
+    since: date | None = None  # default: today (Beijing)
+
+
+@router.post("/items/{code}/status")
+async def item_status(code: str, body: StatusRequest, state: State) -> ItemStatusChange:
+    """Suspend, resume ("active") or terminate an item, as the department would on the platform."""
+    with state.store.transaction() as s:
+        return set_item_status(s, code, body.status, body.reason, body.since)
+
+
+@router.post("/tokens/expire")
+async def expire_tokens(state: State) -> dict[str, int]:
+    with state.store.transaction() as s:
+        return {"expired": expire_all_tokens(s)}
+
+
+@router.get("/stats")
+async def stats(state: State) -> dict[str, Any]:
+    """Counts a test uses to prove "none lost, none twice", and the server's own ingest time."""
+    with state.store.transaction() as s:
+        applied = s.scalar(select(func.count()).select_from(AppliedEvent)) or 0
+        distinct = s.scalar(select(func.count(func.distinct(AppliedEvent.event_id)))) or 0
+        per_id = select(func.count().label("n")).select_from(AppliedEvent).group_by(AppliedEvent.event_id).subquery()
+        most = s.scalar(select(func.max(per_id.c.n))) or 0
+        receipts = dict(s.execute(select(EventReceipt.outcome, func.count()).group_by(EventReceipt.outcome)).all())
+        by_kind = dict(s.execute(select(AppliedEvent.kind, func.count()).group_by(AppliedEvent.kind)).all())
+        cases = dict(s.execute(select(PlatformCase.state, func.count()).group_by(PlatformCase.state)).all())
+        progress = s.scalar(select(func.count()).select_from(ProgressRow)) or 0
+        changes = s.scalar(select(func.count()).select_from(CatalogChangeRow)) or 0
+        items = item_count(s)
+    return {
+        "events": {"applied": applied, "distinct_event_ids": distinct, "most_applications_of_one_event": most,
+                   "duplicate_answers": receipts.get("duplicate", 0), "rejected_answers": receipts.get("rejected", 0),
+                   "applied_by_kind": by_kind},
+        "cases": cases,
+        "progress_updates": progress,
+        "catalog": {"items": items, "changes": changes, "revision": state.catalog_revision},
+        "ingest": {"batches": state.ingest.batches, "events": state.ingest.events, "seconds": state.ingest.seconds},
+        "faults_fired": dict(state.faults.fired),
+    }
+
+
+@router.get("/events")
+async def applied_events(state: State, case_number: str = "", after: int = 0, limit: int = 10_000) -> dict[str, Any]:
+    """Applied events in the order applied (optionally one case's), for order and count checks."""
+    q = select(AppliedEvent).where(AppliedEvent.seq > after).order_by(AppliedEvent.seq).limit(max(1, min(limit, 100_000)))
+    if case_number:
+        q = q.where(AppliedEvent.case_number == case_number)
+    with state.store.transaction() as s:
+        rows = s.scalars(q).all()
+        events = [{"seq": r.seq, "event_id": r.event_id, "kind": r.kind, "case_number": r.case_number,
+                   "terminal_id": r.terminal_id, "occurred_at": clock.loaded(r.occurred_at).isoformat()} for r in rows]
+    return {"events": events}
+
+
+@router.get("/cases/{case_number}")
+async def case_view(case_number: str, state: State) -> dict[str, Any]:
+    with state.store.transaction() as s:
+        case = s.get(PlatformCase, case_number)
+        if case is None:
+            raise PlatformProblem(404, ErrorCode.CASE_UNKNOWN, f"平台没有办件 {case_number}。")
+        return {"case_number": case.case_number, "state": case.state, "terminal_id": case.terminal_id,
+                "item_code": case.item_code}
+
+
+class CatalogLoad(BaseModel):
+    path: str
+
+
+@router.post("/catalog/load")
+async def catalog_load(body: CatalogLoad, state: State) -> dict[str, Any]:
+    """Publish a catalog file's items (e.g. benchmarks/make_catalog.py's 20,000) as changes."""
+    try:
+        revision, items = read_catalog_file(Path(body.path))
+    except (OSError, ValueError, CatalogFileError) as exc:
+        raise PlatformProblem(422, ErrorCode.BAD_REQUEST, f"目录文件无法读取：{exc}") from exc
+    with state.store.transaction() as s:
+        changes = load_catalog(s, items)
+    state.catalog_revision = revision or state.catalog_revision
+    return {"items": len(items), "changes": changes, "revision": state.catalog_revision}
+
+
+class RestartRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["exec", "exit"] = "exec"
+
+
+@router.post("/restart")
+async def restart(body: RestartRequest, state: State) -> dict[str, Any]:
+    """"exec": the process replaces itself with a fresh sandbox on the same port and data dir
+    (same pid; clients see their connections drop, then the platform back). "exit": the
+    process just ends (a harness starts it again)."""
+    if body.mode == "exec" and not state.relaunch_argv:
+        raise PlatformProblem(409, ErrorCode.BAD_REQUEST, "此沙箱不是由命令行启动的，无法自行重启。")
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.2, _restart_now, body.mode, state.relaunch_argv)
+    return {"restarting": body.mode}
+
+
+def _restart_now(mode: str, argv: list[str] | None) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if mode == "exec" and argv:
+        os.execv(argv[0], argv)
+    os._exit(75)

@@ -1,0 +1,178 @@
+"""The sandbox's own store: a SQLite file in the data directory (WAL). Tables are created with
+metadata.create_all — this is the sandbox's database, not the terminal's, and a training
+copy is thrown away rather than migrated.
+
+All access happens on the server's event-loop thread (routes and the back office are async
+and call this synchronously), so there is exactly one writer and no locking to get wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Engine, ForeignKey, Integer, String, UniqueConstraint, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+DB_FILE = "sandbox.db"
+
+
+# Datetimes are stored naive in Beijing time (sandbox/clock.py converts at the edges).
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Terminal(Base):
+    __tablename__ = "terminals"
+    terminal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(6))
+    name: Mapped[str] = mapped_column(String(100))
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    registered_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class ClerkAccount(Base):
+    __tablename__ = "clerks"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    window_no: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+
+
+class Token(Base):
+    __tablename__ = "tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"))
+    username: Mapped[str] = mapped_column(String(64), default="")  # "" = a terminal token
+    expires_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class CatalogEntry(Base):
+    """The item as it stands now (catalog-file dict, status fields included)."""
+
+    __tablename__ = "catalog_items"
+    implementation_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CatalogChangeRow(Base):
+    """Every change in order; the cursor of /catalog/changes is the last seq seen."""
+
+    __tablename__ = "catalog_changes"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    implementation_code: Mapped[str] = mapped_column(String(64), index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)  # an ItemUpsert / ItemStatusChange as JSON
+
+
+class ItemStatusPeriod(Base):
+    """When an item was in which status: events are judged by the status at their time."""
+
+    __tablename__ = "item_status_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    implementation_code: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    since: Mapped[date] = mapped_column(Date)
+
+
+class NumberCounter(Base):
+    __tablename__ = "number_counters"
+    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
+    next_serial: Mapped[int] = mapped_column(Integer)
+
+
+class Lease(Base):
+    __tablename__ = "number_leases"
+    __table_args__ = (UniqueConstraint("terminal_id", "request_id"),)
+    lease_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    terminal_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str] = mapped_column(String(64))
+    prefix: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    first: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer)
+    leased_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class PlatformCase(Base):
+    __tablename__ = "cases"
+    case_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal_id: Mapped[str] = mapped_column(String(64), index=True)  # the terminal that received it
+    item_code: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(30))
+    received_at: Mapped[datetime] = mapped_column(DateTime())
+    # Back office: when the next step is due (None = not in the back office's hands).
+    office_due_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
+
+
+class AppliedEvent(Base):
+    """One row per event applied. event_id is unique: the same event can never apply twice."""
+
+    __tablename__ = "events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    case_number: Mapped[str] = mapped_column(String(32), index=True)
+    terminal_id: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime())
+    applied_at: Mapped[datetime] = mapped_column(DateTime())
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class EventReceipt(Base):
+    """Every answer other than "applied" (duplicate, rejected): the evidence behind /sandbox/stats."""
+
+    __tablename__ = "event_receipts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(40), default="")
+    at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class ProgressRow(Base):
+    __tablename__ = "progress"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    progress_id: Mapped[str] = mapped_column(String(40), unique=True)
+    case_number: Mapped[str] = mapped_column(String(32), index=True)
+    terminal_id: Mapped[str] = mapped_column(String(64), index=True)
+    step: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(DateTime())
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Store:
+    def __init__(self, data_dir: Path):
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / DB_FILE
+        self.engine: Engine = create_engine(f"sqlite:///{self.path}")
+        event.listen(self.engine, "connect", _pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back on any error."""
+        with self._sessions() as s, s.begin():
+            yield s
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL survives a killed process (what the restart switch does); only an OS crash
+    # could lose the last commits, which is acceptable for a sandbox.
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
