@@ -141,7 +141,6 @@ class ErrorCode(StrEnum):
     # one event rejected (EventResult.code)
     EVENT_INVALID = "EVENT_INVALID"  # missing id/kind/case number, or data not as the kind needs
     KIND_UNKNOWN = "KIND_UNKNOWN"
-    TERMINAL_MISMATCH = "TERMINAL_MISMATCH"  # terminal_id is not the terminal the token belongs to
     ITEM_UNKNOWN = "ITEM_UNKNOWN"
     ITEM_SUSPENDED = "ITEM_SUSPENDED"  # the item was suspended on the platform at occurred_at
     ITEM_TERMINATED = "ITEM_TERMINATED"
