@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from sandbox import clock
 from sandbox.auth import expire_all_tokens
+from sandbox.back_office import bring_forward
 from sandbox.catalog import CatalogFileError, item_count, load_catalog, read_catalog_file, set_item_status
 from sandbox.errors import PlatformProblem
 from sandbox.state import SandboxState, sandbox_state
@@ -76,6 +77,9 @@ async def set_config(changes: dict[str, Any], state: State) -> dict[str, Any]:
         state.config.tunables = type(state.config.tunables).model_validate(state.config.tunables.model_dump() | changes)
     except ValueError as exc:
         raise PlatformProblem(422, ErrorCode.BAD_REQUEST, f"设置有误：{exc}") from exc
+    if "back_office_delay_seconds" in changes:
+        with state.store.transaction() as s:
+            bring_forward(s, state.config.tunables.back_office_delay_seconds)
     return state.config.tunables.model_dump()
 
 
