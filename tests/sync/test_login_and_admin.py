@@ -1,0 +1,64 @@
+"""Online login caches the credential; offline login works afterwards and is refused for a
+clerk who never logged in online here. The admin command syncs from a subprocess."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.rules.problems import RuleError
+from app.usecases.credentials import NEVER_ONLINE
+from app.usecases.sync_state import set_sync_setting
+from sync.login import login
+from tests.sandbox_support import ENROLMENT_CODE
+from tests.sync.support import connect, take_in
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_online_login_then_offline_login_and_a_never_online_clerk_refused(ctx, sandbox) -> None:
+    connect(ctx, sandbox)
+    # clerk02 exists only on the platform: the terminal learns her at her first online login.
+    online = login(ctx, "clerk02", "demo1234")
+    assert online.mode == "online" and online.actor.display_name == "刘芳" and online.actor.role == "clerk"
+    with pytest.raises(RuleError) as wrong:
+        login(ctx, "clerk02", "not-her-password")  # the platform says no: never tried offline
+    assert wrong.value.code == "LOGIN_FAILED"
+
+    sandbox.kill()  # the link is down
+    offline = login(ctx, "clerk02", "demo1234")
+    assert offline.mode == "offline" and offline.actor.clerk_id == online.actor.clerk_id
+    assert "离线" in offline.notice
+    with pytest.raises(RuleError) as never:
+        login(ctx, "station01", "demo1234")  # a local demo account, never logged in online here
+    assert never.value.code == NEVER_ONLINE and "联网" in never.value.message
+
+
+def test_the_admin_command_registers_pushes_pulls_and_says_so_in_chinese(ctx, clerk, sandbox, data_dir) -> None:
+    take_in(ctx, clerk, 3)
+    ctx.close()
+    cmd = [sys.executable, "-m", "app.admin_cli", "--data-dir", str(data_dir), "sync", "--once",
+           "--platform", sandbox.url, "--enrolment-code", ENROLMENT_CODE]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "本终端已在平台注册" in done.stdout and "平台已接收 6" in done.stdout
+    assert sandbox.stats()["events"]["applied"] == 6
+    again = subprocess.run(cmd[:-2], cwd=ROOT, capture_output=True, text=True, timeout=120)  # no code needed now
+    assert again.returncode == 0 and "平台已接收 0" in again.stdout and "待上报 0 条" in again.stdout
+
+
+def test_the_admin_command_fails_loudly_when_the_platform_is_unreachable(ctx, clerk, data_dir) -> None:
+    take_in(ctx, clerk, 1)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    set_sync_setting(ctx, None, "platform_url", f"http://127.0.0.1:{port}")
+    ctx.close()
+    done = subprocess.run([sys.executable, "-m", "app.admin_cli", "--data-dir", str(data_dir), "sync", "--once",
+                           "--enrolment-code", ENROLMENT_CODE], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "PLATFORM_UNREACHABLE" in done.stdout and "无法连接政务服务平台" in done.stdout
