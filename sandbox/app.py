@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -15,7 +17,7 @@ from sandbox.errors import install_error_handlers
 from sandbox.faults import FaultMiddleware, FaultState
 from sandbox.routes import api, control
 from sandbox.state import SandboxState, open_state
-from sync.contract import CONTRACT_VERSION
+from sync.contract import CONTRACT_VERSION, PATH_EVENTS_BATCH
 
 log = logging.getLogger("sandbox")
 
@@ -28,6 +30,23 @@ async def _back_office_loop(state: SandboxState) -> None:
             state.run_back_office()
         except Exception:  # a bad tick must not stop the back office for good
             log.exception("back office tick failed")
+
+
+class IngestTimer:
+    """Times whole event-batch requests (body parsing and answer included) on the ingest clock."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], state: SandboxState):
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] != "http" or scope["path"] != PATH_EVENTS_BATCH:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.state.ingest.request_seconds += time.perf_counter() - started
 
 
 def create_app(config: SandboxConfig, faults: FaultState | None = None,
@@ -53,5 +72,6 @@ def create_app(config: SandboxConfig, faults: FaultState | None = None,
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(control.router)
+    app.add_middleware(IngestTimer, state=state)  # inside the faults: injected latency is not ingest time
     app.add_middleware(FaultMiddleware, state=faults)
     return app

@@ -124,7 +124,8 @@ async def stats(state: State) -> dict[str, Any]:
         "cases": cases,
         "progress_updates": progress,
         "catalog": {"items": items, "changes": changes, "revision": state.catalog_revision},
-        "ingest": {"batches": state.ingest.batches, "events": state.ingest.events, "seconds": state.ingest.seconds},
+        "ingest": {"batches": state.ingest.batches, "events": state.ingest.events, "seconds": state.ingest.seconds,
+                   "request_seconds": state.ingest.request_seconds},
         "faults_fired": dict(state.faults.fired),
     }
 

@@ -109,3 +109,4 @@ def test_ingest_time_is_measured(terminal, sandbox):
     terminal.push([receive(f"62032120260{i:07d}") for i in range(200)])
     ingest = sandbox.stats()["ingest"]
     assert ingest["batches"] == 1 and ingest["events"] == 200 and ingest["seconds"] > 0
+    assert ingest["request_seconds"] >= ingest["seconds"]
