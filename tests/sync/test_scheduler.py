@@ -1,4 +1,4 @@
-"""The sync thread without a platform: it reports through the callback, never blocks the
+"""The sync thread: it reports through the callback, never blocks the caller, writes nothing
 caller, writes nothing while the platform is unreachable, and stops cleanly."""
 
 from __future__ import annotations
@@ -64,3 +64,21 @@ def test_unreachable_platform_reports_offline_and_writes_nothing(ctx, clerk) -> 
     with ctx.read() as s:
         assert s.scalar(select(func.count()).select_from(AuditRecord)) == audit_before
     assert sync_overview(ctx).queued == 2  # still pending, none marked in flight
+
+
+def test_sync_now_against_the_platform_reports_green_and_the_changes(ctx, clerk, sandbox) -> None:
+    from tests.sync.support import connect, take_in
+
+    numbers = take_in(ctx, clerk, 2)
+    connect(ctx, sandbox)
+    statuses = Statuses()
+    changed = []
+    sched = SyncScheduler(ctx, on_status=statuses, on_changes=changed.append, interval_seconds=3600)
+    sched.start()
+    sched.sync_now()
+    st = statuses.wait_for(lambda s: s.online is True and not s.syncing and s.last_report is not None)
+    sched.stop()
+    assert (st.queued, st.attention, st.light, st.last_error) == (0, 0, "green", None)
+    assert st.last_sync_at is not None and st.last_report.pushed.applied == 4
+    assert changed and changed[0].outbox
+    assert {e["case_number"] for e in sandbox.applied_events()} == set(numbers)
