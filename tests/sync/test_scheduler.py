@@ -1,5 +1,5 @@
 """The sync thread: it reports through the callback, never blocks the caller, writes nothing
-caller, writes nothing while the platform is unreachable, and stops cleanly."""
+while the platform is unreachable, goes green against the sandbox, and stops cleanly."""
 
 from __future__ import annotations
 
