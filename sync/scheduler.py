@@ -46,8 +46,8 @@ class SyncStatus:
     @property
     def light(self) -> str:
         """green / yellow / red / grey — for the status-bar light."""
-        if not self.configured:
-            return "grey"
+        if not self.configured or self.online is None:
+            return "grey"  # no platform, or not reached yet: nothing to claim either way
         if self.online is False:
             return "red"
         return "yellow" if self.attention or self.last_error else "green"

@@ -1,4 +1,5 @@
-"""Login: local accounts (argon2). Runs the check off the UI thread — argon2 is slow on purpose."""
+"""Login: against the platform when one is configured (its answer cached for offline days),
+else the terminal's own accounts. Runs off the UI thread — argon2 and the network are slow."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButt
 
 from app.actor import Actor
 from app.context import AppContext
-from app.usecases.auth import login
+from sync.login import LoginOutcome, login
 from ui.operations import Operations, error_text
 from ui.widgets import named, show_message
 
@@ -17,6 +18,7 @@ class LoginDialog(QDialog):
         super().__init__()
         self.ctx, self.ops = ctx, ops
         self.actor: Actor | None = None
+        self.outcome: LoginOutcome | None = None
         self.setWindowTitle("ClerkDesk 窗口受理台 — 登录")
         self.setObjectName("login_dialog")
         self.setMinimumWidth(460)
@@ -53,8 +55,8 @@ class LoginDialog(QDialog):
         user, pw = self.username.text(), self.password.text()
         self.ops.run_read(lambda: login(self.ctx, user, pw), self._ok, self._fail)
 
-    def _ok(self, actor: Actor) -> None:
-        self.actor = actor
+    def _ok(self, outcome: LoginOutcome) -> None:
+        self.outcome, self.actor = outcome, outcome.actor
         self.accept()
 
     def _fail(self, exc: Exception) -> None:

@@ -1,4 +1,10 @@
-"""clerkdesk: start the terminal (database, demo data), log in, open the main window."""
+"""clerkdesk: start the terminal (database, demo data), connect the platform if one is set or
+asked for, log in, open the main window.
+
+    clerkdesk                          the terminal as configured (offline-only without a platform)
+    clerkdesk --platform URL --enrolment-code CODE   set the platform and register this terminal
+    clerkdesk --demo-platform          start a sandbox platform on this machine and use it
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.bootstrap import start_terminal
 from app.config import resolve_paths
 from app.context import AppContext
+from app.rules.problems import RuleError
 from app.usecases.setup import DEMO_CLERKS, DEMO_PASSWORD
+from app.usecases.sync_state import set_sync_setting
+from sync.connection import ensure_registered
+from ui.demo_platform import DEMO_ENROLMENT_CODE, DemoPlatform, DemoPlatformError
 from ui.fonts import apply_app_font
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.styles import STYLESHEET
+
+log = logging.getLogger("clerkdesk")
 
 
 def _setup_logging(ctx: AppContext) -> None:
@@ -42,11 +54,31 @@ def make_app(argv: list[str]) -> QApplication:
     return app
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv if argv is None else argv
+def connect_platform(ctx: AppContext, url: str, enrolment_code: str) -> str:
+    """Set the platform address and register this terminal; "" or why it could not register
+    (the terminal then works offline and the status bar says so)."""
+    set_sync_setting(ctx, None, "platform_url", url)
+    try:
+        ensure_registered(ctx, url, enrolment_code)
+    except RuleError as err:  # PlatformError included: unreachable, refused code…
+        log.warning("registration with %s failed: %s", url, err)
+        return getattr(err, "message", str(err))
+    return ""
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clerkdesk", description="ClerkDesk 窗口受理台")
     parser.add_argument("--data-dir", help="数据目录（默认 CLERKDESK_DATA_DIR 或用户数据目录）")
-    args, qt_args = parser.parse_known_args(argv[1:])
+    parser.add_argument("--platform", help="政务服务平台地址（保存到本终端设置，并注册本终端）")
+    parser.add_argument("--enrolment-code", default="", help="终端注册码（由县信息中心发放）")
+    parser.add_argument("--demo-platform", action="store_true",
+                        help="在本机启动演示平台（沙箱）并连接，用于演示和培训")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv if argv is None else argv
+    args, qt_args = build_parser().parse_known_args(argv[1:])
     app = make_app([argv[0], *qt_args])
     try:
         ctx = start_terminal(resolve_paths(args.data_dir))
@@ -54,6 +86,23 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "无法启动", f"无法打开本机数据库：{exc}\n请联系信息中心。")
         return 1
     _setup_logging(ctx)
+    demo: DemoPlatform | None = None
+    try:
+        if args.demo_platform:
+            demo = DemoPlatform(ctx.paths.data_dir / "demo-platform")
+            try:
+                connect_platform(ctx, demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE)
+            except DemoPlatformError as err:
+                QMessageBox.warning(None, "演示平台", f"{err}\n本机将离线工作，数据照常保存。")
+        elif args.platform:
+            connect_platform(ctx, args.platform, args.enrolment_code)
+        return _run(app, ctx)
+    finally:
+        if demo is not None:
+            demo.stop()
+
+
+def _run(app: QApplication, ctx: AppContext) -> int:
     ops = Operations()
     login = LoginDialog(ctx, ops, demo_hint(ctx))
     if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:

@@ -13,18 +13,25 @@ from app.context import AppContext
 from app.permissions import ROLE_LABELS, Perm, can
 from app.usecases.decisions import sweep_deemed_acceptances
 from app.usecases.queries import StatusSummary, status_summary
+from sync.scheduler import SyncStatus
 from ui.cases_view import CasesView
 from ui.intake.view import IntakeView
 from ui.operations import Operations
+from ui.sync.attention_dialog import AttentionDialog
+from ui.sync.bridge import SyncBridge
+from ui.sync.status_widget import SyncStatusWidget
 from ui.widgets import named
 
 SWEEP_INTERVAL_MS = 5 * 60 * 1000  # deemed acceptances fall due at midnight; a few minutes late is fine
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, ops: Operations, actor: Actor):
+    def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, sync: SyncBridge | None = None):
         super().__init__()
         self.ctx, self.ops, self.actor = ctx, ops, actor
+        self.sync = sync if sync is not None else SyncBridge(ctx, self)
+        self.attention_dialog: AttentionDialog | None = None
+        self._from_platform = False
         self.setObjectName("main_window")
         self.setWindowTitle(f"ClerkDesk 窗口受理台 — {ctx.setting('hall_name')}")
         self.tabs = named(QTabWidget(), "main_tabs", "功能页")
@@ -41,6 +48,11 @@ class MainWindow(QMainWindow):
             if widget is not None:
                 sc = QShortcut(QKeySequence(key), self)
                 sc.activated.connect(lambda w=widget: self._show_tab(w))
+        QShortcut(QKeySequence("F12"), self).activated.connect(self.sync.sync_now)
+        self.sync.status_changed.connect(self._show_sync_status)
+        self.sync.changes_arrived.connect(self._platform_changes)
+        self._show_sync_status(self.sync.status)
+        self.sync.start()
         self.sweeper = QTimer(self)
         self.sweeper.setInterval(SWEEP_INTERVAL_MS)
         self.sweeper.timeout.connect(self.sweep)
@@ -62,23 +74,22 @@ class MainWindow(QMainWindow):
         self.clerk_label = named(QLabel(f"经办人：{a.display_name}（{ROLE_LABELS[a.role]}）"), "status_clerk", "当前经办人")
         self.window_label = named(QLabel(f"窗口：{a.window_no or '—'}"), "status_window", "窗口")
         self.terminal_label = named(QLabel(f"终端：{self.ctx.setting('terminal_id')}"), "status_terminal", "终端编号")
-        # No platform link yet (the sync issue adds it): the terminal works offline.
-        self.network_label = named(QLabel("● 离线（本机保存，联网后上传）"), "status_network", "网络状态")
-        self.network_label.setStyleSheet("color:#8a6d00;")
-        self.queue_label = named(QLabel(""), "status_queue", "待上传事件数")
+        self.sync_status = SyncStatusWidget()
+        self.sync_status.sync_requested.connect(self.sync.sync_now)
+        self.sync_status.attention_requested.connect(self.open_attention)
+        self.network_label, self.queue_label = self.sync_status.text, self.sync_status.queue
         self.warn_label = named(QLabel(""), "status_warnings", "期限预警")
         self.numbers_label = named(QLabel(""), "status_numbers", "本机可用办件编号")
-        for w in (self.clerk_label, self.window_label, self.terminal_label, self.network_label):
+        for w in (self.clerk_label, self.window_label, self.terminal_label):
             bar.addWidget(w)
         bar.addPermanentWidget(self.warn_label)
         bar.addPermanentWidget(self.numbers_label)
-        bar.addPermanentWidget(self.queue_label)
+        bar.addPermanentWidget(self.sync_status)
 
     def refresh_status(self) -> None:
         self.ops.run_read(lambda: status_summary(self.ctx), self._show_status)
 
     def _show_status(self, s: StatusSummary) -> None:
-        self.queue_label.setText(f"待上传：{s.queued_events} 条")
         low = s.numbers_left < 50  # a station offline for days must see this coming
         self.numbers_label.setText(f"可用编号：{s.numbers_left}")
         self.numbers_label.setStyleSheet("color:#a12a2a;font-weight:bold;" if low else "")
@@ -96,9 +107,41 @@ class MainWindow(QMainWindow):
         if changes.catalog and self.intake is not None:
             self.intake.reload_catalog()
         self.refresh_status()
+        if self._from_platform:
+            return
+        self.ops.run_read(self.sync.refresh_counts, lambda _none: None)
+        if changes.cases or changes.outbox:
+            self.sync.sync_now()  # a decision taken here reaches the platform within seconds when online
+
+    def _platform_changes(self, changes: Changes) -> None:
+        """What a sync brought (catalog, progress) refreshes the views like a local change,
+        without asking for yet another sync."""
+        self._from_platform = True
+        try:
+            self.ops.changed.emit(changes)
+        finally:
+            self._from_platform = False
+
+    def _show_sync_status(self, status: SyncStatus) -> None:
+        self.sync_status.show_status(status, self.ctx.now())
+
+    def open_attention(self) -> None:
+        if self.attention_dialog is None:
+            self.attention_dialog = AttentionDialog(self.ctx, self.ops, self.actor, on_resolved=self.sync.sync_now)
+            self.attention_dialog.setParent(self, self.attention_dialog.windowFlags())
+            self.attention_dialog.open_case.connect(self._open_case)
+        self.attention_dialog.reload()
+        self.attention_dialog.show()
+        self.attention_dialog.raise_()
+        self.attention_dialog.activateWindow()
+
+    def _open_case(self, number: str) -> None:
+        self._show_tab(self.cases)
+        self.cases.open_case(number)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API
         self.sweeper.stop()
+        self.sync.stop()
         self.ops.shutdown()
         super().closeEvent(event)
 

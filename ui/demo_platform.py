@@ -1,0 +1,99 @@
+"""Demo mode: a sandbox platform on this machine, so a newcomer sees sync working out of the box.
+
+The sandbox runs as its own process (`clerkdesk-sandbox`), exactly as a real platform would be
+somewhere else; ClerkDesk only talks HTTP to it and never imports it. It keeps its data beside
+the terminal's, so the demo platform remembers the cases it received between runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PREFERRED_PORT = 8765  # the same address each run keeps the terminal's registration valid
+URL_LINE = "SANDBOX_URL"
+DEMO_ENROLMENT_CODE = "YC-DEMO-2026"  # the demo hall's enrolment code the sandbox accepts by default
+BACK_OFFICE_DELAY_SECONDS = 20  # long enough to watch a case move on at the pick-up desk
+
+
+class DemoPlatformError(RuntimeError):
+    pass
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def sandbox_command() -> list[str]:
+    """The installed `clerkdesk-sandbox` beside this Python, else the module (a source checkout)."""
+    beside = Path(sys.executable).with_name("clerkdesk-sandbox")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("clerkdesk-sandbox")
+    return [found] if found else [sys.executable, "-m", "sandbox"]
+
+
+class DemoPlatform:
+    def __init__(self, data_dir: Path, back_office_delay: float = BACK_OFFICE_DELAY_SECONDS):
+        self.data_dir = data_dir
+        self.back_office_delay = back_office_delay
+        self.process: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def start(self, timeout: float = 60.0) -> str:
+        """Start the sandbox and return its address once it listens."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        port = PREFERRED_PORT if _port_free(PREFERRED_PORT) else 0
+        cmd = [*sandbox_command(), "--port", str(port), "--data-dir", str(self.data_dir),
+               "--back-office-delay", str(self.back_office_delay)]
+        errors = open(self.data_dir / "sandbox.log", "a", encoding="utf-8")  # noqa: SIM115 — lives with the process
+        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True,
+                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.url = self._read_url(timeout)
+        log.info("demo platform at %s (pid %s)", self.url, self.process.pid)
+        return self.url
+
+    def _read_url(self, timeout: float) -> str:
+        assert self.process is not None and self.process.stdout is not None
+        stdout = self.process.stdout
+        found: list[str] = []
+        ready = threading.Event()
+
+        def read() -> None:
+            # Keeps draining after the address line, so a chatty sandbox never fills the pipe.
+            for line in stdout:
+                if not found and line.startswith(URL_LINE):
+                    found.append(line.split()[1])
+                    ready.set()
+            ready.set()  # the process ended
+
+        threading.Thread(target=read, daemon=True, name="demo-platform-stdout").start()
+        ready.wait(timeout)
+        if not found:
+            self.stop()
+            raise DemoPlatformError(f"演示平台未能启动，详见 {self.data_dir / 'sandbox.log'}")
+        return found[0]
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
