@@ -26,6 +26,7 @@ BENCHMARKS = {
     "search": "benchmarks.bench_search",
     "intake": "benchmarks.bench_intake",
     "lookup": "benchmarks.bench_lookup",
+    "sync": "benchmarks.bench_sync",
 }
 RESULTS = Path(__file__).with_name("results.md")
 

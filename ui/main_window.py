@@ -15,6 +15,7 @@ from app.usecases.decisions import sweep_deemed_acceptances
 from app.usecases.queries import StatusSummary, status_summary
 from sync.scheduler import SyncStatus
 from ui.cases_view import CasesView
+from ui.gc_pauses import freeze_startup_objects
 from ui.intake.view import IntakeView
 from ui.operations import Operations
 from ui.sync.attention_dialog import AttentionDialog
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.sync.changes_arrived.connect(self._platform_changes)
         self._show_sync_status(self.sync.status)
         self.sync.start()
+        freeze_startup_objects()
         self.sweeper = QTimer(self)
         self.sweeper.setInterval(SWEEP_INTERVAL_MS)
         self.sweeper.timeout.connect(self.sweep)

@@ -108,7 +108,10 @@ def _sendable():  # noqa: ANN202 - a SQLAlchemy select
         and_(earlier.case_number == OutboxEvent.case_number, earlier.case_number != "",
              earlier.status == ATTENTION, earlier.seq < OutboxEvent.seq)
     )
-    return select(OutboxEvent).where(OutboxEvent.status.in_(QUEUED), ~held).order_by(OutboxEvent.seq)
+    # Plain columns, not ORM objects: a batch is read once and never changed through the ORM.
+    cols = (OutboxEvent.seq, OutboxEvent.event_id, OutboxEvent.kind, OutboxEvent.case_number, OutboxEvent.payload,
+            OutboxEvent.attempts, OutboxEvent.status)
+    return select(*cols).where(OutboxEvent.status.in_(QUEUED), ~held).order_by(OutboxEvent.seq)
 
 
 def take_batch(ctx: AppContext, size: int) -> Batch:
@@ -117,7 +120,7 @@ def take_batch(ctx: AppContext, size: int) -> Batch:
     batch_id = str(uuid.uuid4())
     now = ctx.now()
     with ctx.unit_of_work() as s:
-        rows = s.scalars(_sendable().limit(max(1, size))).all()
+        rows = s.execute(_sendable().limit(max(1, size))).all()
         if not rows:
             return Batch(batch_id, ())
         seqs = [r.seq for r in rows]
