@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine (Python 3.11, no venv yet):
-#   bash scripts/dev.sh run    install everything, start ClerkDesk on its embedded default
+#   bash scripts/dev.sh run    install everything, start ClerkDesk on its embedded default with a local
+#                              sandbox platform (demo mode: sync works out of the box)
 #   bash scripts/dev.sh test   install everything, run the whole test suite (what CI runs)
 #   bash scripts/dev.sh bench  install everything, run the benchmarks
 set -euo pipefail
@@ -55,9 +56,9 @@ case "$cmd" in
   run)
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
       say "no screen found: starting under a virtual screen (Xvfb)"
-      exec xvfb-run -a -s "-screen 0 1366x800x24" "$VENV/bin/clerkdesk" "$@"
+      exec xvfb-run -a -s "-screen 0 1366x800x24" "$VENV/bin/clerkdesk" --demo-platform "$@"
     fi
-    exec "$VENV/bin/clerkdesk" "$@"
+    exec "$VENV/bin/clerkdesk" --demo-platform "$@"
     ;;
   test)
     export QT_QPA_PLATFORM=offscreen

@@ -1,0 +1,55 @@
+"""Demo mode: `clerkdesk --demo-platform` starts a sandbox process on loopback, registers the
+terminal with it and syncs — a newcomer sees the light go green without configuring anything."""
+
+from __future__ import annotations
+
+from app.usecases.registration import registration_for
+from app.usecases.sync_state import sync_overview, sync_setting
+from tests.sync.support import sync, take_in
+from ui.demo_platform import DemoPlatform
+from ui.main import build_parser, connect_platform
+
+
+def test_demo_platform_starts_registers_and_syncs(ctx, clerk, tmp_path) -> None:
+    take_in(ctx, clerk, 1)
+    demo = DemoPlatform(tmp_path / "demo-platform", back_office_delay=3600)
+    try:
+        url = demo.start()
+        assert url.startswith("http://127.0.0.1:")
+        assert connect_platform(ctx, url, "YC-DEMO-2026") == ""
+        assert sync_setting(ctx, "platform_url") == url and registration_for(ctx, url) is not None
+        assert sync(ctx).ok and sync_overview(ctx).queued == 0
+    finally:
+        demo.stop()
+    assert demo.process is None
+
+
+def test_clerks_log_in_online_against_the_demo_platform(ctx, tmp_path) -> None:
+    from sync.login import login
+
+    demo = DemoPlatform(tmp_path / "demo-platform")
+    try:
+        connect_platform(ctx, demo.start(), "YC-DEMO-2026")
+        outcome = login(ctx, "clerk01", "demo1234")
+    finally:
+        demo.stop()
+    assert outcome.online and outcome.actor.display_name == "李晓燕"
+
+
+def test_a_wrong_enrolment_code_leaves_the_terminal_working_offline_and_says_why(ctx, tmp_path) -> None:
+    demo = DemoPlatform(tmp_path / "demo-platform")
+    try:
+        url = demo.start()
+        why = connect_platform(ctx, url, "WRONG-CODE")
+    finally:
+        demo.stop()
+    assert "注册码" in why and registration_for(ctx, url) is None
+
+
+def test_the_run_command_asks_for_the_demo_platform() -> None:
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "dev.sh").read_text()
+    assert script.count("--demo-platform") == 2  # with and without a screen
+    args = build_parser().parse_args(["--demo-platform"])
+    assert args.demo_platform and args.platform is None
