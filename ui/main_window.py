@@ -73,9 +73,10 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         a = self.actor
-        self.clerk_label = named(QLabel(f"经办人：{a.display_name}（{ROLE_LABELS[a.role]}）"), "status_clerk", "当前经办人")
+        self.clerk_label = named(QLabel(f"经办人：{a.display_name}"), "status_clerk", "当前经办人")
+        self.clerk_label.setToolTip(f"{a.display_name}（{a.username}）· {ROLE_LABELS[a.role]}")
         self.window_label = named(QLabel(f"窗口：{a.window_no or '—'}"), "status_window", "窗口")
-        self.terminal_label = named(QLabel(f"终端：{self.ctx.setting('terminal_id')}"), "status_terminal", "终端编号")
+        self.terminal_label = named(QLabel(f"终端 {self.ctx.setting('terminal_id')}"), "status_terminal", "终端编号")
         self.sync_status = SyncStatusWidget()
         self.sync_status.sync_requested.connect(self.sync.sync_now)
         self.sync_status.attention_requested.connect(self.open_attention)

@@ -22,7 +22,7 @@ def test_case_list_refreshes_after_an_intake_and_shows_timeline(qtbot, window, c
     qtbot.waitUntil(lambda: view.detail is not None, timeout=10_000)
     html = view.browser.toPlainText()
     assert "收件" in html and "受理" in html and "张桂兰" in html
-    qtbot.waitUntil(lambda: "待上传：2 条" in w.queue_label.text())
+    qtbot.waitUntil(lambda: w.queue_label.text() == "待上传 2")
 
 
 def test_received_case_can_be_decided_from_the_list(qtbot, window, ctx) -> None:

@@ -14,30 +14,27 @@ from ui.widgets import named
 LIGHT_COLOURS = {"grey": "#7a7a7a", "red": "#c62828", "yellow": "#b58100", "green": "#1f7a3a"}
 
 
-def _last_sync(at: datetime | None, now: datetime) -> str:
-    if at is None:
-        return "尚未同步"
-    return f"上次同步 {at:%H:%M}" if at.date() == now.date() else f"上次同步 {at:%m-%d %H:%M}"
+def _clock(at: datetime, now: datetime) -> str:
+    return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%m-%d %H:%M}"
 
 
 def status_text(s: SyncStatus, now: datetime) -> str:
-    """The words beside the light (pure: tested without a window)."""
+    """The words beside the light, short enough for a crowded status bar (pure: tested
+    without a window); the details are in the tooltip."""
     if not s.configured:
-        return "离线工作（未设置政务服务平台）"
+        return "离线工作（未设平台）"
     if s.syncing:
         return "正在同步…"
-    last = _last_sync(s.last_sync_at, now)
     if s.online is None:
-        return f"正在连接平台… {last}"
+        return "正在连接平台…"
     if s.online is False:
-        return f"离线 · 本机保存，联网后自动上传（{last}）"
-    if s.last_error is not None:
-        return f"在线 · 部分未完成（{last}）"
-    return f"在线 · {last}"
+        return "离线 · 联网后自动上传"
+    when = f"{_clock(s.last_sync_at, now)} 已同步" if s.last_sync_at else "尚未同步"
+    return f"在线 · {when}" + ("，部分未完成" if s.last_error is not None else "")
 
 
-def status_tooltip(s: SyncStatus) -> str:
-    lines = []
+def status_tooltip(s: SyncStatus, now: datetime) -> str:
+    lines = [f"上次成功同步：{_clock(s.last_sync_at, now)}" if s.last_sync_at else "尚未与平台同步过"]
     if s.last_error is not None:
         lines.append(f"{s.last_error.message}（{s.last_error.code}）")
     r = s.last_report
@@ -62,7 +59,7 @@ class SyncStatusWidget(QWidget):
         self.attention.setFlat(True)
         self.attention.setStyleSheet("color:#a12a2a;font-weight:bold;padding:0 8px;min-height:0;")
         self.attention.clicked.connect(self.attention_requested)
-        self.sync_button = named(QPushButton("立即同步 (F12)"), "sync_now_button", "立即同步")
+        self.sync_button = named(QPushButton("同步 F12"), "sync_now_button", "立即同步")
         self.sync_button.setStyleSheet("padding:2px 10px;min-height:0;")
         self.sync_button.clicked.connect(self.sync_requested)
         layout = QHBoxLayout(self)
@@ -75,8 +72,8 @@ class SyncStatusWidget(QWidget):
         self.light.setStyleSheet(f"color:{LIGHT_COLOURS[s.light]};font-size:15pt;padding:0 2px;")
         self.light.setProperty("light", s.light)
         self.text.setText(status_text(s, now))
-        self.setToolTip(status_tooltip(s))
-        self.queue.setText(f"待上传：{s.queued} 条")
-        self.attention.setText(f"需处理：{s.attention} 条")
+        self.setToolTip(status_tooltip(s, now))
+        self.queue.setText(f"待上传 {s.queued}")
+        self.attention.setText(f"需处理 {s.attention}")
         self.attention.setVisible(s.attention > 0)
         self.sync_button.setEnabled(s.configured and not s.syncing)
