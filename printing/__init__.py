@@ -1,6 +1,11 @@
-"""Documents as data → PDF (DESIGN.md §5): one module per document kind, built from a
-snapshot of the case. Imports app/, never ui/.
+"""Documents on paper: a DocumentSnapshot (app/documents.py) in, PDF bytes out (reportlab).
 
-Empty until the printing issue: decisions already store in their timeline detail every
-fact the notices will print (materials, supplementation list, reason, agency, remedy).
-"""
+Imports app's data types only; the UI previews and prints what this returns."""
+
+from printing.certificates import CertificateType, certificate_type_for_item, certificate_types
+from printing.fonts import missing_glyphs
+from printing.render import RenderedDocument, render_calibration, render_document
+from printing.samples import sample_snapshot
+
+__all__ = ["CertificateType", "RenderedDocument", "certificate_type_for_item", "certificate_types", "missing_glyphs",
+           "render_calibration", "render_document", "sample_snapshot"]

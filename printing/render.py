@@ -1,0 +1,53 @@
+"""Snapshot in, PDF out: the one entry point the app's UI and admin command call."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+
+from app.documents import DOCUMENT_TITLES, CopyMark, DocumentKind, DocumentSnapshot
+from printing.certificates import render_calibration_pdf, render_certificate_pdf
+from printing.fonts import missing_glyphs
+from printing.layout import build_pdf
+from printing.notices import notice_story
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    pdf: bytes
+    pages: int
+    sha256: str
+    missing_glyphs: tuple[str, ...]  # characters that print as nothing: the clerk is warned before printing
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def snapshot_missing_glyphs(snapshot: DocumentSnapshot) -> tuple[str, ...]:
+    return missing_glyphs("".join(_strings(asdict(snapshot))))
+
+
+def _done(pdf: bytes, pages: int, missing: tuple[str, ...]) -> RenderedDocument:
+    return RenderedDocument(pdf, pages, hashlib.sha256(pdf).hexdigest(), missing)
+
+
+def render_document(snapshot: DocumentSnapshot, *, copy: CopyMark | None = None,
+                    offset_mm: tuple[float, float] = (0.0, 0.0)) -> RenderedDocument:
+    missing = snapshot_missing_glyphs(snapshot)
+    if snapshot.kind == DocumentKind.CERTIFICATE:
+        return _done(render_certificate_pdf(snapshot, offset_mm), 1, missing)
+    if snapshot.kind == DocumentKind.CALIBRATION:
+        return render_calibration(snapshot.certificate_type, offset_mm)
+    pdf, pages = build_pdf(snapshot, DOCUMENT_TITLES[snapshot.kind], notice_story(snapshot), copy)
+    return _done(pdf, pages, missing)
+
+
+def render_calibration(certificate_type: str, offset_mm: tuple[float, float] = (0.0, 0.0)) -> RenderedDocument:
+    return _done(render_calibration_pdf(certificate_type, offset_mm), 1, ())
