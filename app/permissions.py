@@ -28,6 +28,7 @@ class Perm(StrEnum):
     CLERK_MANAGE = "clerk.manage"
     SYNC_RESOLVE = "sync.resolve"  # resolve events the platform rejected ("needs attention")
     SYNC_CONFIGURE = "sync.configure"  # platform address, terminal registration
+    DOCUMENT_PRINT = "document.print"  # print and reprint notices and certificates, printer settings
 
 
 ROLE_LABELS = {
@@ -38,12 +39,12 @@ ROLE_LABELS = {
     Role.ADMIN: "系统管理员",
 }
 
-_INTAKE = {Perm.CATALOG_VIEW, Perm.CASE_INTAKE, Perm.CASE_DECIDE, Perm.CASE_VIEW}
+_INTAKE = {Perm.CATALOG_VIEW, Perm.CASE_INTAKE, Perm.CASE_DECIDE, Perm.CASE_VIEW, Perm.DOCUMENT_PRINT}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CLERK: frozenset(_INTAKE | {Perm.CASE_PROCESS}),
     Role.STATION: frozenset(_INTAKE),
-    Role.PICKUP: frozenset({Perm.CATALOG_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDOVER}),
+    Role.PICKUP: frozenset({Perm.CATALOG_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDOVER, Perm.DOCUMENT_PRINT}),
     Role.SUPERVISOR: frozenset(_INTAKE | {Perm.CASE_PROCESS, Perm.CASE_HANDOVER, Perm.AUDIT_VERIFY, Perm.SYNC_RESOLVE}),
     Role.ADMIN: frozenset(
         {Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CASE_VIEW, Perm.AUDIT_VERIFY, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE,

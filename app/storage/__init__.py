@@ -2,4 +2,7 @@
 
 # Every model module registers its tables on the one Base.metadata when the package loads,
 # so migrations, the schema test and the ORM always see the whole schema.
-from app.storage import sync_models  # noqa: F401, E402
+from app.storage import (
+    document_models,  # noqa: F401, E402
+    sync_models,  # noqa: F401, E402
+)

@@ -28,6 +28,7 @@ from app.rules.decisions import (
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Case, MaterialSubmission
 from app.usecases.case_flow import apply_transition, load_case
+from app.usecases.documents import IssuedDoc, issue_for_decision
 from app.usecases.intake import (
     IntakeInput,
     IntakeResult,
@@ -55,6 +56,7 @@ class DecisionOutcome:
     state: State
     supplement: tuple[dict, ...] = field(default_factory=tuple)
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
+    documents: tuple[IssuedDoc, ...] = field(default_factory=tuple)  # what to preview and print now
 
 
 def _current_ticks(s: Session, case: Case) -> list[Tick]:
@@ -104,7 +106,8 @@ def _decide(s: Session, ctx: AppContext, actor: Actor, case: Case, decision: Dec
         detail.update(ground=decision.reject_ground, ground_label=REJECT_GROUND_LABELS[RejectGround(decision.reject_ground)],
                       reason=case.reject_reason, competent_agency=case.competent_agency, remedy=case.remedy)
     state = apply_transition(s, ctx, actor.username, case, decision.action, decision.note.strip(), detail)
-    return DecisionOutcome(case.number, state, lines)
+    documents = issue_for_decision(s, ctx, actor, case, decision.action)
+    return DecisionOutcome(case.number, state, lines, documents=documents)
 
 
 def intake_and_decide(ctx: AppContext, actor: Actor, data: IntakeInput, decision: Decision) -> OpResult[DecisionOutcome]:
@@ -123,7 +126,8 @@ def intake_and_decide(ctx: AppContext, actor: Actor, data: IntakeInput, decision
         # The case is saved as received (nothing lost); the clerk decides it from the list.
         raise
     return OpResult(
-        DecisionOutcome(decided.value.number, decided.value.state, decided.value.supplement, received.value.warnings),
+        DecisionOutcome(decided.value.number, decided.value.state, decided.value.supplement, received.value.warnings,
+                        decided.value.documents),
         received.changes | decided.changes,
     )
 

@@ -1,0 +1,305 @@
+"""The documents a decision issues, and their prints.
+
+A document is built from a snapshot of the case taken in the same transaction as the decision
+(DESIGN.md §5) and stored with it; every print renders that snapshot again, so a reprint years
+later shows exactly what the applicant was given, marked 补打 with who and when. Rendering
+itself is printing/'s job (the UI calls it): this module never sees a PDF, only its hash.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.actor import Actor
+from app.case_states import Action, State
+from app.changes import Changes, OpResult
+from app.context import AppContext
+from app.documents import (
+    DOCUMENT_TITLES,
+    CertificateField,
+    CopyMark,
+    DocumentKind,
+    DocumentSnapshot,
+    MaterialLine,
+    PartySnapshot,
+)
+from app.permissions import Perm
+from app.rules.document_number import format_document_number
+from app.rules.problems import Problem, RuleError
+from app.storage.document_models import DocumentPrint, DocumentSequence, IssuedDocument
+from app.storage.models import Case, Clerk, Material, MaterialSubmission, Party, ServiceItem, Setting
+from app.usecases.case_flow import load_case
+from app.usecases.recording import record
+
+DEFAULT_PROGRESS_URL = "https://zwfw.example.gov.cn/progress?case={case_number}"
+DEFAULT_SUPPLEMENT_WORKDAYS = 10  # what the notice asks for; the law sets no applicant deadline, the hall does
+
+DOCUMENTS_FOR: dict[Action, tuple[DocumentKind, ...]] = {
+    Action.ACCEPT: (DocumentKind.ACCEPTANCE, DocumentKind.RECEIPT),
+    Action.REQUEST_SUPPLEMENT: (DocumentKind.SUPPLEMENTATION, DocumentKind.RECEIPT),
+    Action.REJECT: (DocumentKind.REJECTION,),
+}
+CERTIFICATE_STATES = {State.CONCLUDED_APPROVED, State.AWAITING_PICKUP, State.COLLECTED}
+
+
+@dataclass(frozen=True)
+class IssuedDoc:
+    id: int
+    kind: DocumentKind
+    title: str
+    doc_number: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    kind: DocumentKind
+    title: str
+    doc_number: str
+    issued_at: datetime
+    issued_by: str
+    prints: int
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """What the UI renders: the stored snapshot, the copy mark when it was printed before."""
+
+    document_id: int
+    snapshot: DocumentSnapshot
+    copy: CopyMark | None
+    original_sha256: str
+
+
+# --- building a snapshot ------------------------------------------------------------------
+
+
+def _party(p: Party | None) -> PartySnapshot | None:
+    if p is None:
+        return None
+    return PartySnapshot(p.kind, p.name, p.id_type, p.id_number, p.phone, p.address, p.legal_rep)
+
+
+def _materials(s: Session, case: Case) -> tuple[MaterialLine, ...]:
+    rows = s.execute(
+        select(MaterialSubmission, Material.copies).outerjoin(Material, Material.id == MaterialSubmission.material_id)
+        .where(MaterialSubmission.case_id == case.id, MaterialSubmission.round == case.round)
+        .order_by(MaterialSubmission.id)
+    ).all()
+    return tuple(MaterialLine(m.name, m.provided, m.pages, copies or 1, m.reused_from_case, m.platform_verified,
+                              m.tolerated, m.promise_date, m.clerk_note, m.problem, m.problem_note)
+                 for m, copies in rows)
+
+
+def _next_number(s: Session, ctx: AppContext, department: str, kind: DocumentKind) -> str:
+    year = ctx.today().year
+    seq = s.get(DocumentSequence, (department, year))
+    if seq is None:
+        seq = DocumentSequence(department=department, year=year, last=0)
+        s.add(seq)
+    seq.last += 1
+    return format_document_number(department, kind, year, ctx.setting("terminal_id"), seq.last)
+
+
+def _supplement_due(ctx: AppContext) -> date:
+    days = int(ctx.setting("supplement_workdays") or DEFAULT_SUPPLEMENT_WORKDAYS)
+    return ctx.calendar.add_working_days(ctx.today(), days).date
+
+
+def build_snapshot(s: Session, ctx: AppContext, actor: Actor, case: Case, kind: DocumentKind,
+                   doc_number: str, extra_fields: tuple[CertificateField, ...] = (), certificate_type: str = "",
+                   ) -> DocumentSnapshot:
+    item = s.get(ServiceItem, case.item_id)
+    clerk = s.get(Clerk, case.clerk_id)
+    url = (ctx.setting("progress_url_template") or DEFAULT_PROGRESS_URL).format(case_number=case.number)
+    return DocumentSnapshot(
+        kind=kind, doc_number=doc_number, case_number=case.number, issued_at=ctx.now(), issued_by=actor.display_name,
+        agency=item.department, hall_name=ctx.setting("hall_name"),
+        window_no=actor.window_no or case.window_no or (clerk.window_no if clerk else ""),
+        window_phone=ctx.setting("window_phone") or "0935-7521234", progress_url=url,
+        item_name=item.name, item_code=item.implementation_code,
+        applicant=_party(s.get(Party, case.applicant_id)), agent=_party(s.get(Party, case.agent_id) if case.agent_id else None),
+        received_on=case.round_received_on or case.received_on, accepted_on=case.accepted_on,
+        acceptance_basis=case.acceptance_basis, committed_limit_days=item.committed_limit_days,
+        committed_due=case.committed_due, legal_due=case.legal_due, due_confirmed=case.due_confirmed,
+        round=case.round, materials=_materials(s, case), reject_reason=case.reject_reason,
+        competent_agency=case.competent_agency, remedy=case.remedy,
+        supplement_due=_supplement_due(ctx) if kind == DocumentKind.SUPPLEMENTATION else None,
+        certificate_type=certificate_type, certificate_fields=extra_fields,
+    )
+
+
+def _store(s: Session, ctx: AppContext, actor: Actor, snap: DocumentSnapshot) -> IssuedDoc:
+    doc = IssuedDocument(case_number=snap.case_number, kind=snap.kind.value, doc_number=snap.doc_number,
+                         snapshot_json=snap.to_json(), pdf_sha256="", issued_at=snap.issued_at, issued_by=actor.username)
+    s.add(doc)
+    s.flush()
+    # Audited, not sent: the platform learns of the decision from the case event itself.
+    record(s, ctx, actor.username, "document.issue", "document", snap.doc_number,
+           {"case": snap.case_number, "kind": snap.kind.value})
+    return IssuedDoc(doc.id, snap.kind, DOCUMENT_TITLES[snap.kind], snap.doc_number)
+
+
+def issue_for_decision(s: Session, ctx: AppContext, actor: Actor, case: Case, action: Action) -> tuple[IssuedDoc, ...]:
+    """Inside the decision's transaction: the notices that decision owes the applicant."""
+    kinds = list(DOCUMENTS_FOR.get(action, ()))
+    if action == Action.ACCEPT and any(m.tolerated for m in _materials(s, case)):
+        kinds.append(DocumentKind.TOLERANCE_COMMITMENT)
+    department = s.get(ServiceItem, case.item_id).department
+    return tuple(_store(s, ctx, actor, build_snapshot(s, ctx, actor, case, kind, _next_number(s, ctx, department, kind)))
+                 for kind in kinds)
+
+
+# --- certificates -------------------------------------------------------------------------
+
+
+def certificate_fields(s: Session, ctx: AppContext, case: Case, certificate_no: str) -> tuple[CertificateField, ...]:
+    """Values a certificate takes from the case; the pick-up clerk checks them in the preview."""
+    p = s.get(Party, case.applicant_id)
+    today = ctx.today()
+    values = {
+        "holder_name": ("名称", p.name), "operator": ("经营者", p.legal_rep or p.name), "legal_rep": ("法定代表人", p.legal_rep),
+        "credit_code": ("统一社会信用代码", p.id_number if p.kind == "organisation" else ""),
+        "premises": ("经营场所", p.address), "certificate_no": ("证照编号", certificate_no),
+        "business_type": ("类型", "个体工商户" if p.kind == "person" else ""),
+        "registered_on": ("注册日期", f"{today.year}年{today.month}月{today.day}日"),
+        "issued_on": ("发证日期", f"{today.year}年{today.month}月{today.day}日"),
+        "valid_until": ("有效期至", f"{today.year + 5}年{today.month}月{today.day}日"),
+    }
+    return tuple(CertificateField(k, label, v) for k, (label, v) in values.items() if v)
+
+
+def issue_certificate(ctx: AppContext, actor: Actor, number: str, certificate_type: str) -> OpResult[IssuedDoc]:
+    """The paper certificate of an approved case (the UI knows the item's certificate type
+    from printing/'s templates and passes it in: app/ knows no templates)."""
+    actor.require(Perm.DOCUMENT_PRINT)
+    if not certificate_type:
+        raise RuleError(Problem("CERTIFICATE_TYPE_MISSING", "该事项没有配置证照套打模板，请联系信息中心。"))
+    with ctx.unit_of_work() as s:
+        case = load_case(s, number)
+        if State(case.state) not in CERTIFICATE_STATES:
+            raise RuleError(Problem("CERTIFICATE_NOT_READY", "办件尚未办结（准予），不能打印证照。"))
+        department = s.get(ServiceItem, case.item_id).department
+        doc_number = _next_number(s, ctx, department, DocumentKind.CERTIFICATE)
+        cert_no = f"{case.number[:6]}{ctx.today():%Y%m%d}{doc_number[-7:-1]}"
+        snap = build_snapshot(s, ctx, actor, case, DocumentKind.CERTIFICATE, doc_number,
+                              certificate_fields(s, ctx, case, cert_no), certificate_type)
+        issued = _store(s, ctx, actor, snap)
+    return OpResult(issued, Changes(cases=frozenset({case.number})))
+
+
+# --- reading and printing -----------------------------------------------------------------
+
+
+def documents_for_case(ctx: AppContext, number: str) -> list[DocumentView]:
+    with ctx.read() as s:
+        counts = (select(DocumentPrint.document_id, func.count().label("n")).group_by(DocumentPrint.document_id)
+                  .subquery())
+        rows = s.execute(select(IssuedDocument, counts.c.n).outerjoin(counts, counts.c.document_id == IssuedDocument.id)
+                         .where(IssuedDocument.case_number == number).order_by(IssuedDocument.id)).all()
+        return [DocumentView(d.id, DocumentKind(d.kind), DOCUMENT_TITLES[DocumentKind(d.kind)], d.doc_number, d.issued_at,
+                             d.issued_by, n or 0) for d, n in rows]
+
+
+def _not_found(what: str) -> RuleError:
+    return RuleError(Problem("DOCUMENT_NOT_FOUND", f"找不到{what}。"))
+
+
+def stored_snapshot(ctx: AppContext, case_number: str, kind: DocumentKind) -> DocumentSnapshot:
+    """The latest document of `kind` issued for the case, as it was issued."""
+    with ctx.read() as s:
+        doc = s.scalars(select(IssuedDocument).where(IssuedDocument.case_number == case_number,
+                                                     IssuedDocument.kind == DocumentKind(kind).value)
+                        .order_by(IssuedDocument.id.desc())).first()
+        if doc is None:
+            raise _not_found(f"办件 {case_number} 的{DOCUMENT_TITLES[DocumentKind(kind)]}")
+        return DocumentSnapshot.from_json(doc.snapshot_json)
+
+
+def document_for_print(ctx: AppContext, actor: Actor, document_id: int) -> PrintJob:
+    """The snapshot to render; a copy mark (who, now) when it has been printed before."""
+    actor.require(Perm.DOCUMENT_PRINT)
+    with ctx.read() as s:
+        doc = s.get(IssuedDocument, document_id)
+        if doc is None:
+            raise _not_found("这份文书")
+        printed = s.scalar(select(func.count()).select_from(DocumentPrint).where(DocumentPrint.document_id == doc.id))
+        copy = CopyMark(actor.display_name, ctx.now()) if printed else None
+        return PrintJob(doc.id, DocumentSnapshot.from_json(doc.snapshot_json), copy, doc.pdf_sha256)
+
+
+def record_rendered(ctx: AppContext, document_id: int, sha256: str) -> OpResult[str]:
+    """The first (original) rendering's hash is kept with the document."""
+    with ctx.unit_of_work() as s:
+        doc = s.get(IssuedDocument, document_id)
+        if doc is None:
+            raise _not_found("这份文书")
+        if not doc.pdf_sha256:
+            doc.pdf_sha256 = sha256
+        return OpResult(doc.pdf_sha256)
+
+
+def record_printed(ctx: AppContext, actor: Actor, document_id: int, printer: str, copies: int) -> OpResult[bool]:
+    """One print (or 补打) of a document, audited; returns whether it was a reprint."""
+    actor.require(Perm.DOCUMENT_PRINT)
+    with ctx.unit_of_work() as s:
+        doc = s.get(IssuedDocument, document_id)
+        if doc is None:
+            raise _not_found("这份文书")
+        before = s.scalar(select(func.count()).select_from(DocumentPrint).where(DocumentPrint.document_id == doc.id))
+        reprint = bool(before)
+        s.add(DocumentPrint(document_id=doc.id, at=ctx.now(), by=actor.username, reprint=reprint, printer=printer,
+                            copies=max(1, copies)))
+        record(s, ctx, actor.username, "document.reprint" if reprint else "document.print", "document", doc.doc_number,
+               {"case": doc.case_number, "kind": doc.kind, "printer": printer, "copies": copies})
+    return OpResult(reprint, Changes(cases=frozenset({doc.case_number})))
+
+
+# --- printer settings per terminal --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    printer: str = ""  # "" = the system's default printer
+    copies: int = 1
+    tray: str = ""
+    offset_mm: tuple[float, float] = (0.0, 0.0)  # certificates on pre-printed stock
+
+
+def _setting_key(kind: DocumentKind | str) -> str:
+    return f"printer.{DocumentKind(kind).value}"
+
+
+def printer_settings(ctx: AppContext, kind: DocumentKind) -> PrinterSettings:
+    raw = ctx.setting(_setting_key(kind))
+    if not raw:
+        return PrinterSettings()
+    d = json.loads(raw)
+    return PrinterSettings(d.get("printer", ""), int(d.get("copies", 1)), d.get("tray", ""),
+                           tuple(d.get("offset_mm", (0.0, 0.0))))
+
+
+def save_printer_settings(ctx: AppContext, actor: Actor, kind: DocumentKind, settings: PrinterSettings) -> OpResult[str]:
+    """Remembered per terminal and document kind (the window's A4 printer, the certificate printer …)."""
+    actor.require(Perm.DOCUMENT_PRINT)
+    if not 1 <= settings.copies <= 20:
+        raise RuleError(Problem("PRINT_COPIES_RANGE", "打印份数应在 1 到 20 之间。", "copies"))
+    if any(abs(v) > 20 for v in settings.offset_mm):
+        raise RuleError(Problem("PRINT_OFFSET_RANGE", "套打偏移超过 20 毫米，请检查纸张是否放正。", "offset"))
+    value = json.dumps({"printer": settings.printer, "copies": settings.copies, "tray": settings.tray,
+                        "offset_mm": list(settings.offset_mm)}, ensure_ascii=False)
+    key = _setting_key(kind)
+    with ctx.unit_of_work() as s:
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        record(s, ctx, actor.username, "settings.change", "setting", key, {"to": value})
+    ctx.reload_settings()
+    return OpResult(value)
