@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from app.config import resources_dir
 from app.documents import DocumentSnapshot
 from app.rules.problems import Problem, RuleError
-from printing.fonts import MAIN, draw_text, register_fonts, text_width
+from printing.fonts import MAIN, draw_text, register_fonts, text_width, wrap_text
 
 FORMAT = "clerkdesk.certificate/v1"
 SHRINK_TO = 0.75  # a long value shrinks to 3/4 of its size at most, then wraps: it must stay readable
@@ -100,13 +100,7 @@ def fit_lines(text: str, width: float, size: float) -> tuple[list[str], float]:
         size -= 0.5
     if text_width(text, size) <= width:
         return [text], size
-    lines, line = [], ""
-    for ch in text:
-        if line and text_width(line + ch, size) > width:
-            lines.append(line)
-            line = ""
-        line += ch
-    return [*lines, line], size
+    return wrap_text(text, width, size), size
 
 
 def _draw_value(c: Canvas, box: FieldBox, value: str, page_h: float, dx: float, dy: float) -> None:

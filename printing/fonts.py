@@ -94,3 +94,14 @@ def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "
 
 def text_width(text: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs(text))
+
+
+def wrap_text(text: str, width: float, size: float) -> list[str]:
+    """Lines of at most `width` points, broken between characters (as Chinese text may be)."""
+    lines, line = [], ""
+    for ch in text:
+        if line and text_width(line + ch, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line else lines

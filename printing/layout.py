@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from app.documents import CopyMark, DocumentSnapshot
 from printing.codes import draw_code128, draw_qr
-from printing.fonts import MAIN, draw_text, markup, register_fonts
+from printing.fonts import MAIN, draw_text, markup, register_fonts, wrap_text
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 26 * mm
@@ -125,7 +125,10 @@ class SealBlock(Flowable):
         c.setFillColor(GREY)
         draw_text(c, cx, cy + r - 7 * mm, "（盖章处）", 9, "center")
         c.restoreState()
-        draw_text(c, right, 18 * mm, self.agency, 13, "right")
+        # A long department name wraps onto lines above the date, right-aligned, never past the margin.
+        lines = wrap_text(self.agency, min(self.width, 120 * mm), 13)
+        for i, line in enumerate(reversed(lines)):
+            draw_text(c, right, 18 * mm + i * 6.5 * mm, line, 13, "right")
         draw_text(c, right, 10 * mm, cn_date(self.on), 13, "right")
 
 
