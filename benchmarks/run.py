@@ -27,6 +27,7 @@ BENCHMARKS = {
     "intake": "benchmarks.bench_intake",
     "lookup": "benchmarks.bench_lookup",
     "sync": "benchmarks.bench_sync",
+    "print": "benchmarks.bench_print",
 }
 RESULTS = Path(__file__).with_name("results.md")
 

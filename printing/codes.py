@@ -17,40 +17,61 @@ def code128_modules(value: str) -> str:
     return barcode.get("code128", value).build()[0]
 
 
-def draw_code128(canvas, x: float, y: float, value: str, width: float, height: float) -> None:  # noqa: ANN001
-    """Bars of `value` filling `width` × `height` from (x, y) bottom-left."""
-    modules = code128_modules(value)
-    module = width / len(modules)
-    canvas.saveState()
-    canvas.setFillColorRGB(0, 0, 0)
-    start = None
-    for i, bit in enumerate(modules + "0"):
+def _runs(bits: str) -> list[tuple[int, int]]:
+    """(start, length) of each run of dark modules."""
+    out, start = [], None
+    for i, bit in enumerate(bits + "0"):
         if bit == "1" and start is None:
             start = i
         elif bit == "0" and start is not None:
-            canvas.rect(x + start * module, y, (i - start) * module, height, stroke=0, fill=1)
+            out.append((start, i - start))
             start = None
-    canvas.restoreState()
+    return out
+
+
+def _fill_ops(rects: list[tuple[float, float, float, float]]) -> str:
+    """One filled path of rectangles as PDF operators (re … f): a page's codes in a single path."""
+    return " ".join(f"{x:.3f} {y:.3f} {w:.3f} {h:.3f} re" for x, y, w, h in rects) + " f"
 
 
 @cache
-def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
-    """Dark/light modules of a QR code (error correction M: a smudge at the counter still scans)."""
+def code128_ops(value: str, width: float, height: float) -> str:
+    modules = code128_modules(value)
+    m = width / len(modules)
+    return _fill_ops([(start * m, 0, length * m, height) for start, length in _runs(modules)])
+
+
+def draw_code128(canvas, x: float, y: float, value: str, width: float, height: float) -> None:  # noqa: ANN001
+    """Bars of `value` filling `width` × `height` from (x, y) bottom-left."""
+    _draw_ops(canvas, x, y, code128_ops(value, width, height))
+
+
+@cache
+def qr_modules(payload: str) -> tuple[str, ...]:
+    """Rows of dark ('1') / light modules (error correction M: a smudge at the counter still scans)."""
     qr = QRCode(None, QRErrorCorrectLevel.M)
     qr.addData(payload)
     qr.make()
     n = qr.getModuleCount()
-    return tuple(tuple(bool(qr.isDark(r, c)) for c in range(n)) for r in range(n))
+    return tuple("".join("1" if qr.isDark(r, c) else "0" for c in range(n)) for r in range(n))
+
+
+@cache
+def qr_ops(payload: str, size: float) -> str:
+    rows = qr_modules(payload)
+    m = size / (len(rows) + 8)  # the 4-module quiet zone is inside `size`
+    return _fill_ops([((start + 4) * m, size - (r + 5) * m, length * m, m)
+                      for r, row in enumerate(rows) for start, length in _runs(row)])
 
 
 def draw_qr(canvas, x: float, y: float, payload: str, size: float = 22 * mm) -> None:  # noqa: ANN001
-    """Modules drawn as rectangles, with the 4-module quiet zone inside `size`."""
-    rows = qr_modules(payload)
-    module = size / (len(rows) + 8)
+    _draw_ops(canvas, x, y, qr_ops(payload, size))
+
+
+def _draw_ops(canvas, x: float, y: float, ops: str) -> None:  # noqa: ANN001
+    """The cached operators, moved to (x, y), in black."""
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
-    for r, row in enumerate(rows):
-        for col, dark in enumerate(row):
-            if dark:
-                canvas.rect(x + (col + 4) * module, y + size - (r + 5) * module, module, module, stroke=0, fill=1)
+    canvas.translate(x, y)
+    canvas.addLiteral(ops)
     canvas.restoreState()

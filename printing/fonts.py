@@ -105,3 +105,7 @@ def wrap_text(text: str, width: float, size: float) -> list[str]:
             line = ""
         line += ch
     return [*lines, line] if line else lines
+
+
+def needs_fallback(text: str) -> bool:
+    return any(font_for(ch) != MAIN for ch in text)

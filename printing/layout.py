@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from app.documents import CopyMark, DocumentSnapshot
 from printing.codes import draw_code128, draw_qr
-from printing.fonts import MAIN, draw_text, markup, register_fonts, wrap_text
+from printing.fonts import MAIN, draw_text, markup, needs_fallback, register_fonts, text_width, wrap_text
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 26 * mm
@@ -70,14 +70,27 @@ def rich(parts: Sequence[tuple[str, bool]], style: ParagraphStyle) -> Paragraph:
     return Paragraph("".join(f"<u>{markup(t)}</u>" if under else markup(t) for t, under in parts), style)
 
 
+CELL_PAD = 12  # left + right padding of a table cell, points
+
+
+def cell(text: str, width: float, style: ParagraphStyle) -> Paragraph | str:
+    """A paragraph only where one is needed (it wraps, or a rare character needs its fallback font):
+    a short plain cell is drawn as a string, which costs a fraction of a wrapped paragraph."""
+    if "\n" not in text and not needs_fallback(text) and text_width(text, style.fontSize) <= width - CELL_PAD:
+        return text
+    return para(text, style)
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Sequence[float]) -> Table:
     """A ruled table whose long cells wrap inside their column; the header repeats on a new page."""
     s = styles()
-    data = [[para(h, s.head) for h in header]] + [[para(c, s.cell) for c in r] for r in rows]
     scale = TEXT_W / (sum(widths_mm) * mm)
-    t = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
+    widths = [w * mm * scale for w in widths_mm]
+    data = [[para(h, s.head) for h in header]] + [[cell(c, w, s.cell) for c, w in zip(r, widths, strict=True)]
+                                                  for r in rows]
+    t = Table(data, colWidths=widths, repeatRows=1)
     t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), MAIN),  # else Table sets Helvetica around each cell: an unembedded font
+        ("FONT", (0, 0), (-1, -1), MAIN, s.cell.fontSize, s.cell.leading),  # string cells; also keeps Helvetica out
         ("GRID", (0, 0), (-1, -1), 0.6, black),
         ("BACKGROUND", (0, 0), (-1, 0), Color(0.93, 0.93, 0.93)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -90,9 +103,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Seque
 def facts(rows: Sequence[tuple[str, str]]) -> Table:
     """Label/value pairs (办件编号, 申请事项 …) as a light two-column table."""
     s = styles()
-    t = Table([[para(k, s.cell), para(v, s.cell)] for k, v in rows], colWidths=[32 * mm, TEXT_W - 32 * mm])
+    t = Table([[cell(k, 32 * mm, s.cell), cell(v, TEXT_W - 32 * mm, s.cell)] for k, v in rows],
+              colWidths=[32 * mm, TEXT_W - 32 * mm])
     t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), MAIN),
+        ("FONT", (0, 0), (-1, -1), MAIN, s.cell.fontSize, s.cell.leading),
         ("GRID", (0, 0), (-1, -1), 0.6, black),
         ("BACKGROUND", (0, 0), (0, -1), Color(0.95, 0.95, 0.95)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
