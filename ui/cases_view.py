@@ -3,7 +3,7 @@ ID or name; open a case, see its timeline, and take the next step it allows."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,14 +35,18 @@ from app.usecases.decisions import (
     resubmit_materials,
     withdraw_case,
 )
+from app.usecases.documents import documents_for_case, issue_certificate
 from app.usecases.procedures import end_special_procedure, procedures_for, start_special_procedure
 from app.usecases.queries import FILTER_LABELS, CaseDetail, CaseFilter, case_detail, list_cases
+from printing import certificate_type_for_item
 from ui.case_detail_view import detail_html
 from ui.case_table import CaseTableModel
 from ui.intake.decision_dialogs import CorrectionDialog, ask_decision, assemble, dialog_buttons
 from ui.intake.materials_panel import MaterialsPanel
 from ui.operations import Operations, error_text
 from ui.widgets import named, show_message
+
+CERTIFICATE_STATES = {"concluded_approved", "awaiting_pickup", "collected"}
 
 
 class ResubmitDialog(QDialog):
@@ -60,6 +64,8 @@ class ResubmitDialog(QDialog):
 
 
 class CasesView(QWidget):
+    documents_issued = Signal(object)  # list of document ids to preview and print
+
     def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx, self.ops, self.actor = ctx, ops, actor
@@ -98,6 +104,8 @@ class CasesView(QWidget):
             "resume_clock": named(QPushButton("特别程序结束"), "case_resume", "特别程序结束"),
             "withdraw": named(QPushButton("撤回申请"), "case_withdraw", "撤回申请"),
         }
+        self.documents_button = named(QPushButton("文书 / 补打"), "case_documents", "查看和补打文书")
+        self.certificate_button = named(QPushButton("打印证照"), "case_certificate", "打印证照")
         self._build()
         self._wire()
         self.refresh()
@@ -117,7 +125,7 @@ class CasesView(QWidget):
         rl.addWidget(self.message)
         rl.addWidget(self.browser, 1)
         bar = QHBoxLayout()
-        for b in self.buttons.values():
+        for b in (*self.buttons.values(), self.documents_button, self.certificate_button):
             bar.addWidget(b)
             b.hide()
         rl.addLayout(bar)
@@ -134,6 +142,8 @@ class CasesView(QWidget):
         self.search.returnPressed.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._open_row(cur.row()))
         self.table.activated.connect(lambda idx: self._open_row(idx.row()))
+        self.documents_button.clicked.connect(self._documents)
+        self.certificate_button.clicked.connect(self._certificate)
         self.buttons["accept"].clicked.connect(lambda: self._decide(Action.ACCEPT))
         self.buttons["request_supplement"].clicked.connect(lambda: self._decide(Action.REQUEST_SUPPLEMENT))
         self.buttons["reject"].clicked.connect(lambda: self._decide(Action.REJECT))
@@ -191,6 +201,31 @@ class CasesView(QWidget):
             offered.add("suspend_clock")  # starting a special procedure starts processing first
         for key, b in self.buttons.items():
             b.setVisible(key in offered)
+        self.documents_button.setVisible(True)
+        self.certificate_button.setVisible(d.state in CERTIFICATE_STATES and bool(certificate_type_for_item(d.item_code)))
+
+    # --- documents -------------------------------------------------------------------
+    def _documents(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        number = d.number
+
+        def show(docs: list) -> None:
+            if docs:
+                self.documents_issued.emit([doc.id for doc in docs])
+            else:
+                show_message(self.message, "这个办件还没有出具文书。", "warn")
+
+        self.ops.run_read(lambda: documents_for_case(self.ctx, number), show, self._error)
+
+    def _certificate(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        number, kind = d.number, certificate_type_for_item(d.item_code) or ""
+        self.ops.run_write(lambda: issue_certificate(self.ctx, self.actor, number, kind),
+                           lambda doc: self.documents_issued.emit([doc.id]), self._error)
 
     # --- actions -------------------------------------------------------------------
     def _write(self, fn, done_text: str) -> None:  # noqa: ANN001
@@ -203,7 +238,12 @@ class CasesView(QWidget):
         decision = ask_decision(self, action, lambda: preview_case_supplement(self.ctx, d.number), remedy_preview(self.ctx))
         if decision is None:
             return
-        self._write(lambda: decide_case(self.ctx, self.actor, d.number, decision), "已作出决定。")
+        self.ops.run_write(lambda: decide_case(self.ctx, self.actor, d.number, decision), self._decided, self._error)
+
+    def _decided(self, outcome) -> None:  # noqa: ANN001 — a DecisionOutcome
+        show_message(self.message, "已作出决定，请打印并交给申请人。", "ok")
+        if outcome.documents:
+            self.documents_issued.emit([doc.id for doc in outcome.documents])
 
     def _correct(self) -> None:
         d = self.detail

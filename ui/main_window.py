@@ -3,7 +3,7 @@ where she sits, whether the platform is reachable, and what waits to be sent."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
@@ -18,6 +18,7 @@ from ui.cases_view import CasesView
 from ui.gc_pauses import freeze_startup_objects
 from ui.intake.view import IntakeView
 from ui.operations import Operations
+from ui.printing.preview_dialog import PreviewDialog
 from ui.sync.attention_dialog import AttentionDialog
 from ui.sync.bridge import SyncBridge
 from ui.sync.status_widget import SyncStatusWidget
@@ -50,6 +51,10 @@ class MainWindow(QMainWindow):
                 sc = QShortcut(QKeySequence(key), self)
                 sc.activated.connect(lambda w=widget: self._show_tab(w))
         QShortcut(QKeySequence("F12"), self).activated.connect(self.sync.sync_now)
+        self.previews: list[PreviewDialog] = []
+        self.cases.documents_issued.connect(self.show_documents)
+        if self.intake is not None:
+            self.intake.documents_issued.connect(self.show_documents)
         self.sync.status_changed.connect(self._show_sync_status)
         self.sync.changes_arrived.connect(self._platform_changes)
         self._show_sync_status(self.sync.status)
@@ -137,6 +142,24 @@ class MainWindow(QMainWindow):
         self.attention_dialog.show()
         self.attention_dialog.raise_()
         self.attention_dialog.activateWindow()
+
+    def show_documents(self, document_ids: list[int]) -> PreviewDialog:
+        """The decision's paper at once: preview, then print (a window, so the queue can go on)."""
+        dlg = PreviewDialog(self.ctx, self.ops, self.actor, document_ids, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.finished.connect(lambda _r, d=dlg: self._preview_closed(d))
+        self.previews.append(dlg)
+        dlg.show()
+        dlg.raise_()
+        dlg.activateWindow()
+        return dlg
+
+    def _preview_closed(self, dlg: PreviewDialog) -> None:
+        if dlg in self.previews:
+            self.previews.remove(dlg)
+        if self.tabs.currentWidget() is self.intake and self.intake is not None:
+            self.activateWindow()
+            self.intake.finder.focus_search()  # ready for the next applicant
 
     def _open_case(self, number: str) -> None:
         self._show_tab(self.cases)

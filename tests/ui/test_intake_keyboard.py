@@ -41,6 +41,18 @@ def wait_message(qtbot, w, word: str) -> str:
     return w.intake.message.text()
 
 
+def preview_opens_with(qtbot, w, titles: list[str]):  # noqa: ANN201
+    """The decision's documents open at once, print button first; Esc closes and hands the
+    keyboard back to the search box for the next applicant."""
+    qtbot.waitUntil(lambda: bool(w.previews) and w.previews[-1].tabs.count() == len(titles), timeout=20_000)
+    dlg = w.previews[-1]
+    assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())] == titles
+    qtbot.waitUntil(lambda: focused() is dlg.print_button)
+    press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: focused() is w.intake.finder.search)
+    return dlg
+
+
 def only_case(ctx, user="clerk01"):
     rows = list_cases(ctx, as_user(ctx, user), CaseFilter.TODAY)
     assert len(rows) == 1
@@ -65,6 +77,7 @@ def test_accept_with_keyboard_only(qtbot, window, ctx) -> None:
     press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)  # 全部按要求收齐
     press(Qt.Key.Key_F9)
     text = wait_message(qtbot, w, "已受理")
+    preview_opens_with(qtbot, w, ["受理通知书", "材料接收凭证"])
     d = only_case(ctx)
     assert d.state == State.ACCEPTED and d.applicant["id_number"] == APPLICANT_ID
     assert d.number[-1] in text and "承诺办结日期" in text
@@ -91,6 +104,7 @@ def test_one_time_supplementation_with_keyboard_only(qtbot, window, ctx) -> None
     when_dialog_opens(qtbot, confirm)
     press(Qt.Key.Key_F10)
     wait_message(qtbot, w, "一次性告知")
+    preview_opens_with(qtbot, w, ["补齐补正告知书", "材料接收凭证"])
     assert target.material.name in seen[0]
     d = only_case(ctx)
     assert d.state == State.AWAITING_SUPPLEMENT
@@ -111,6 +125,7 @@ def test_reject_with_keyboard_only(qtbot, window, ctx) -> None:
     when_dialog_opens(qtbot, fill)
     press(Qt.Key.Key_F11)
     wait_message(qtbot, w, "不予受理")
+    preview_opens_with(qtbot, w, ["不予受理通知书"])
     d = only_case(ctx)
     assert d.state == State.REJECTED
     assert d.competent_agency == "金昌市生态环境局永昌分局" and "行政复议" in d.remedy

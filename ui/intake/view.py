@@ -36,6 +36,7 @@ RESULT_WORDS = {
 
 class IntakeView(QWidget):
     case_saved = Signal(str)
+    documents_issued = Signal(object)  # list of document ids to preview and print
 
     def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, parent: QWidget | None = None):
         super().__init__(parent)
@@ -225,6 +226,9 @@ class IntakeView(QWidget):
         warnings = getattr(value, "warnings", ())
         self.last_number = number
         self.case_saved.emit(number)
+        documents = [d.id for d in getattr(value, "documents", ())]
+        if documents:
+            self.documents_issued.emit(documents)
         self.ops.run_read(lambda: case_detail(self.ctx, self.actor, number), lambda d: self._show_result(d, warnings),
                           self._show_error)
 

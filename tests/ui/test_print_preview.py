@@ -1,0 +1,87 @@
+"""The decision's paper in the app: preview (QtPdf), save as PDF, print (into a PDF file here:
+no printer on these machines), the copy mark after the first print, the missing-glyph
+warning, and a certificate from the case list."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+
+from app.documents import DocumentKind
+from app.storage.document_models import IssuedDocument
+from app.usecases.documents import documents_for_case
+from app.usecases.sync_pull import ProgressEntry, apply_progress
+from printing import sample_snapshot
+from tests.printing.pdf_tools import decode_codes, text
+from tests.sync.support import take_in
+
+
+def open_preview(qtbot, w, number: str):  # noqa: ANN201
+    dlg = w.show_documents([d.id for d in documents_for_case(w.ctx, number)])
+    qtbot.waitUntil(lambda: dlg.tabs.count() == len(dlg.document_ids) and dlg.print_button.isEnabled(), timeout=20_000)
+    return dlg
+
+
+def test_save_as_pdf_and_print_then_the_next_print_is_a_marked_copy(qtbot, window, ctx, clerk, tmp_path) -> None:
+    [number] = take_in(ctx, clerk, 1)
+    w = window()
+    dlg = open_preview(qtbot, w, number)
+    assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())] == ["受理通知书", "材料接收凭证"]
+    assert dlg.pages[dlg.document_ids[0]].pdf.pageCount() >= 1 and not dlg.warning.isVisible()
+
+    saved = tmp_path / "saved.pdf"
+    dlg.save_pdf(str(saved))
+    assert number in text(saved.read_bytes(), tmp_path) and "张桂兰" in text(saved.read_bytes(), tmp_path)
+
+    printed = tmp_path / "printed.pdf"
+    dlg.output_file = str(printed)
+    qtbot.keyClick(dlg, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "已打印受理通知书" in dlg.message.text(), timeout=30_000)
+    # The paper carries the case's barcode and QR code, readable by a scanner at the pick-up desk.
+    codes = decode_codes(printed.read_bytes(), tmp_path)
+    assert codes["Code128"] == number and number in codes["QRCode"]
+    qtbot.waitUntil(lambda: dlg.tabs.tabText(0) == "受理通知书（补打）", timeout=20_000)
+    assert "补打件" in text(dlg.current().rendered.pdf, tmp_path) and "李晓燕" in text(dlg.current().rendered.pdf, tmp_path)
+
+    printed.unlink()
+    qtbot.mouseClick(dlg.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已补打受理通知书" in dlg.message.text(), timeout=30_000)
+    assert printed.exists() and documents_for_case(ctx, number)[0].prints == 2
+
+
+def test_a_character_no_font_has_is_named_and_printing_waits_for_the_clerk(qtbot, window, ctx, clerk, tmp_path) -> None:
+    snap = sample_snapshot(DocumentKind.ACCEPTANCE)
+    snap = replace(snap, applicant=replace(snap.applicant, name="王\ue000明"))
+    with ctx.unit_of_work() as s:
+        s.add(IssuedDocument(case_number=snap.case_number, kind="acceptance", doc_number=snap.doc_number,
+                             snapshot_json=snap.to_json(), pdf_sha256="", issued_at=snap.issued_at, issued_by="clerk01"))
+    w = window()
+    dlg = open_preview(qtbot, w, snap.case_number)
+    assert dlg.warning.isVisible() and "U+E000" in dlg.warning.text()
+    asked: list[tuple] = []
+    dlg.confirm_missing_glyphs = lambda chars: asked.append(chars) or False  # the clerk says: not now
+    dlg.output_file = str(tmp_path / "never.pdf")
+    dlg.print_current()
+    assert asked == [("\ue000",)] and not (tmp_path / "never.pdf").exists()
+    assert documents_for_case(ctx, snap.case_number)[0].prints == 0
+
+
+def test_a_certificate_is_printed_from_the_case_list_once_the_case_is_ready(qtbot, window, ctx, clerk, tmp_path) -> None:
+    [number] = take_in(ctx, clerk, 1)
+    apply_progress(ctx, [ProgressEntry(number, "in_progress", progress_id="1"),
+                         ProgressEntry(number, "concluded_approved", progress_id="2"),
+                         ProgressEntry(number, "certificate_ready", progress_id="3")], "3")
+    w = window("pickup01")
+    w.cases.open_case(number)
+    qtbot.waitUntil(lambda: w.cases.detail is not None and w.cases.detail.number == number)
+    assert w.cases.certificate_button.isVisibleTo(w.cases)
+    qtbot.mouseClick(w.cases.certificate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(w.previews) and w.previews[-1].tabs.count() == 1, timeout=20_000)
+    dlg = w.previews[-1]
+    assert dlg.tabs.tabText(0) == "个体工商户营业执照（副本）"
+    body = text(dlg.current().rendered.pdf, tmp_path)
+    assert "张桂兰" in body and "名称" not in body  # values only: the stock has the labels
+    info = subprocess.run(["pdfinfo", "-"], input=dlg.current().rendered.pdf, capture_output=True).stdout.decode()
+    assert "842 x 595" in info or "841.89 x 595.276" in info  # the stock's own size (A4 landscape)

@@ -1,0 +1,1 @@
+"""Preview and print: the decision's documents on screen and on paper."""
