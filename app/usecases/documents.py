@@ -210,6 +210,17 @@ def _not_found(what: str) -> RuleError:
     return RuleError(Problem("DOCUMENT_NOT_FOUND", f"找不到{what}。"))
 
 
+def _document(s: Session, document_id: int) -> IssuedDocument:
+    doc = s.get(IssuedDocument, document_id)
+    if doc is None:
+        raise _not_found("这份文书")
+    return doc
+
+
+def _prints(s: Session, doc: IssuedDocument) -> int:
+    return s.scalar(select(func.count()).select_from(DocumentPrint).where(DocumentPrint.document_id == doc.id)) or 0
+
+
 def stored_snapshot(ctx: AppContext, case_number: str, kind: DocumentKind) -> DocumentSnapshot:
     """The latest document of `kind` issued for the case, as it was issued."""
     with ctx.read() as s:
@@ -225,20 +236,15 @@ def document_for_print(ctx: AppContext, actor: Actor, document_id: int) -> Print
     """The snapshot to render; a copy mark (who, now) when it has been printed before."""
     actor.require(Perm.DOCUMENT_PRINT)
     with ctx.read() as s:
-        doc = s.get(IssuedDocument, document_id)
-        if doc is None:
-            raise _not_found("这份文书")
-        printed = s.scalar(select(func.count()).select_from(DocumentPrint).where(DocumentPrint.document_id == doc.id))
-        copy = CopyMark(actor.display_name, ctx.now()) if printed else None
+        doc = _document(s, document_id)
+        copy = CopyMark(actor.display_name, ctx.now()) if _prints(s, doc) else None
         return PrintJob(doc.id, DocumentSnapshot.from_json(doc.snapshot_json), copy, doc.pdf_sha256)
 
 
 def record_rendered(ctx: AppContext, document_id: int, sha256: str) -> OpResult[str]:
     """The first (original) rendering's hash is kept with the document."""
     with ctx.unit_of_work() as s:
-        doc = s.get(IssuedDocument, document_id)
-        if doc is None:
-            raise _not_found("这份文书")
+        doc = _document(s, document_id)
         if not doc.pdf_sha256:
             doc.pdf_sha256 = sha256
         return OpResult(doc.pdf_sha256)
@@ -248,11 +254,8 @@ def record_printed(ctx: AppContext, actor: Actor, document_id: int, printer: str
     """One print (or 补打) of a document, audited; returns whether it was a reprint."""
     actor.require(Perm.DOCUMENT_PRINT)
     with ctx.unit_of_work() as s:
-        doc = s.get(IssuedDocument, document_id)
-        if doc is None:
-            raise _not_found("这份文书")
-        before = s.scalar(select(func.count()).select_from(DocumentPrint).where(DocumentPrint.document_id == doc.id))
-        reprint = bool(before)
+        doc = _document(s, document_id)
+        reprint = _prints(s, doc) > 0
         s.add(DocumentPrint(document_id=doc.id, at=ctx.now(), by=actor.username, reprint=reprint, printer=printer,
                             copies=max(1, copies)))
         record(s, ctx, actor.username, "document.reprint" if reprint else "document.print", "document", doc.doc_number,
