@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +27,16 @@ BACK_OFFICE_DELAY_SECONDS = 20  # long enough to watch a case move on at the pic
 
 class DemoPlatformError(RuntimeError):
     pass
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec (Linux): if ClerkDesk is killed, the demo platform goes too."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the platform is stopped on a normal exit only
 
 
 def _port_free(port: int) -> bool:
@@ -61,7 +72,8 @@ class DemoPlatform:
                "--back-office-delay", str(self.back_office_delay)]
         errors = open(self.data_dir / "sandbox.log", "a", encoding="utf-8")  # noqa: SIM115 — lives with the process
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True,
-                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         self.url = self._read_url(timeout)
         log.info("demo platform at %s (pid %s)", self.url, self.process.pid)
         return self.url

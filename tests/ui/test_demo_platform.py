@@ -53,3 +53,29 @@ def test_the_run_command_asks_for_the_demo_platform() -> None:
     assert script.count("--demo-platform") == 2  # with and without a screen
     args = build_parser().parse_args(["--demo-platform"])
     assert args.demo_platform and args.platform is None
+
+
+def test_the_demo_platform_goes_when_clerkdesk_is_killed(tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("import sys, pathlib; from ui.demo_platform import DemoPlatform; "
+            "d = DemoPlatform(pathlib.Path(sys.argv[1])); d.start(); print(d.process.pid, flush=True); "
+            "import time; time.sleep(600)")
+    parent = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "p")], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    os.kill(child, 0)  # running
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(child, signal.SIGKILL)
+    raise AssertionError("the demo platform outlived ClerkDesk")
