@@ -278,13 +278,22 @@ def _setting_key(kind: DocumentKind | str) -> str:
     return f"printer.{DocumentKind(kind).value}"
 
 
+def _calibration_key(printer: str) -> str:
+    """Each printer feeds the stock its own way: the offset belongs to the printer."""
+    return f"calibration.{printer or 'default'}"[:60]
+
+
+def calibration_offset(ctx: AppContext, printer: str) -> tuple[float, float]:
+    raw = ctx.setting(_calibration_key(printer))
+    return tuple(json.loads(raw)) if raw else (0.0, 0.0)
+
+
 def printer_settings(ctx: AppContext, kind: DocumentKind) -> PrinterSettings:
     raw = ctx.setting(_setting_key(kind))
-    if not raw:
-        return PrinterSettings()
-    d = json.loads(raw)
-    return PrinterSettings(d.get("printer", ""), int(d.get("copies", 1)), d.get("tray", ""),
-                           tuple(d.get("offset_mm", (0.0, 0.0))))
+    d = json.loads(raw) if raw else {}
+    printer = d.get("printer", "")
+    offset = calibration_offset(ctx, printer) if DocumentKind(kind) == DocumentKind.CERTIFICATE else (0.0, 0.0)
+    return PrinterSettings(printer, int(d.get("copies", 1)), d.get("tray", ""), offset)
 
 
 def save_printer_settings(ctx: AppContext, actor: Actor, kind: DocumentKind, settings: PrinterSettings) -> OpResult[str]:
@@ -294,15 +303,18 @@ def save_printer_settings(ctx: AppContext, actor: Actor, kind: DocumentKind, set
         raise RuleError(Problem("PRINT_COPIES_RANGE", "打印份数应在 1 到 20 之间。", "copies"))
     if any(abs(v) > 20 for v in settings.offset_mm):
         raise RuleError(Problem("PRINT_OFFSET_RANGE", "套打偏移超过 20 毫米，请检查纸张是否放正。", "offset"))
-    value = json.dumps({"printer": settings.printer, "copies": settings.copies, "tray": settings.tray,
-                        "offset_mm": list(settings.offset_mm)}, ensure_ascii=False)
-    key = _setting_key(kind)
+    value = json.dumps({"printer": settings.printer, "copies": settings.copies, "tray": settings.tray},
+                       ensure_ascii=False)
+    changes = {_setting_key(kind): value}
+    if DocumentKind(kind) == DocumentKind.CERTIFICATE:
+        changes[_calibration_key(settings.printer)] = json.dumps(list(settings.offset_mm))
     with ctx.unit_of_work() as s:
-        row = s.get(Setting, key)
-        if row is None:
-            s.add(Setting(key=key, value=value))
-        else:
-            row.value = value
-        record(s, ctx, actor.username, "settings.change", "setting", key, {"to": value})
+        for key, new in changes.items():
+            row = s.get(Setting, key)
+            if row is None:
+                s.add(Setting(key=key, value=new))
+            else:
+                row.value = new
+            record(s, ctx, actor.username, "settings.change", "setting", key, {"to": new})
     ctx.reload_settings()
     return OpResult(value)

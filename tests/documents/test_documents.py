@@ -116,6 +116,12 @@ def test_printer_settings_are_remembered_per_kind_and_checked(ctx, clerk) -> Non
     save_printer_settings(ctx, clerk, DocumentKind.CERTIFICATE, PrinterSettings("证照打印机", 1, "手动进纸", (1.5, -2.0)))
     assert printer_settings(ctx, DocumentKind.CERTIFICATE) == PrinterSettings("证照打印机", 1, "手动进纸", (1.5, -2.0))
     assert printer_settings(ctx, DocumentKind.ACCEPTANCE) == PrinterSettings()
+    # The offset belongs to the printer: another certificate printer starts from its own (none yet) …
+    save_printer_settings(ctx, clerk, DocumentKind.CERTIFICATE, PrinterSettings("备用打印机", 1, "", (0.0, 0.0)))
+    assert printer_settings(ctx, DocumentKind.CERTIFICATE).offset_mm == (0.0, 0.0)
+    # … and going back to the first one brings its calibration back.
+    save_printer_settings(ctx, clerk, DocumentKind.CERTIFICATE, PrinterSettings("证照打印机", 1, "手动进纸", (1.5, -2.0)))
+    assert printer_settings(ctx, DocumentKind.CERTIFICATE).offset_mm == (1.5, -2.0)
     with pytest.raises(RuleError) as err:
         save_printer_settings(ctx, clerk, DocumentKind.ACCEPTANCE, replace(PrinterSettings(), copies=0))
     assert err.value.code == "PRINT_COPIES_RANGE"

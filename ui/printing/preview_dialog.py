@@ -29,6 +29,7 @@ from app.documents import DOCUMENT_TITLES, DocumentKind
 from app.usecases.documents import (
     PrinterSettings,
     PrintJob,
+    calibration_offset,
     document_for_print,
     printer_settings,
     record_printed,
@@ -237,7 +238,7 @@ class PreviewDialog(QDialog):
         if p is None:
             return
         kind = p.job.snapshot.kind
-        dlg = PrintSettingsDialog(kind, p.settings, self)
+        dlg = PrintSettingsDialog(kind, p.settings, self, offset_for=lambda name: calibration_offset(self.ctx, name))
         dlg.calibrate.clicked.connect(lambda: self._calibration(p, dlg.values()))
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return

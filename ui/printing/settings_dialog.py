@@ -3,6 +3,8 @@ certificates on pre-printed stock the X/Y offset with a calibration page to chec
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,7 +35,8 @@ def _offset_box(name: str, label: str) -> QDoubleSpinBox:
 
 
 class PrintSettingsDialog(QDialog):
-    def __init__(self, kind: DocumentKind, current: PrinterSettings, parent: QDialog | None = None):
+    def __init__(self, kind: DocumentKind, current: PrinterSettings, parent: QDialog | None = None,
+                 offset_for: Callable[[str], tuple[float, float]] | None = None):
         super().__init__(parent)
         self.kind = kind
         self.setObjectName("print_settings_dialog")
@@ -61,6 +64,8 @@ class PrintSettingsDialog(QDialog):
         self.offset_x.setValue(current.offset_mm[0])
         self.offset_y.setValue(current.offset_mm[1])
         self.calibrate = named(QPushButton("打印校准页…"), "print_calibrate", "打印校准页")
+        if offset_for is not None:  # each printer keeps its own calibration
+            self.printer.currentIndexChanged.connect(lambda _i: self._show_offset(offset_for(self.printer.currentData() or "")))
         if kind == DocumentKind.CERTIFICATE:
             form.addRow("横向偏移（向右为正）", self.offset_x)
             form.addRow("纵向偏移（向下为正）", self.offset_y)
@@ -77,6 +82,10 @@ class PrintSettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _show_offset(self, offset: tuple[float, float]) -> None:
+        self.offset_x.setValue(offset[0])
+        self.offset_y.setValue(offset[1])
 
     def values(self) -> PrinterSettings:
         return PrinterSettings(self.printer.currentData() or "", self.copies.value(), self.tray.currentData() or "",
