@@ -1,10 +1,13 @@
-"""Who is acting: passed to every use case and checked against app.permissions."""
+"""Who is acting: passed to every unit of work and checked against app.permissions.
+
+Never None: the terminal's own automatic steps act as SYSTEM, what the platform reports acts
+as PLATFORM — both roles in the one permission table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.permissions import Perm, Role, require
+from app.permissions import Perm, Role, can, require
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,16 @@ class Actor:
     def require(self, perm: Perm) -> None:
         require(self.role, perm)
 
+    def can(self, perm: Perm) -> bool:
+        return can(self.role, perm)
 
-# Automatic transitions (deemed acceptance) are recorded under this name, not a person's.
-SYSTEM_USERNAME = "system"
+    @property
+    def is_person(self) -> bool:
+        return self.role not in (Role.SYSTEM, Role.PLATFORM)
+
+
+SYSTEM = Actor(0, "system", "本终端系统", Role.SYSTEM)
+PLATFORM = Actor(0, "platform", "政务服务平台", Role.PLATFORM)
+# The admin command line on this PC (clerkdesk-admin): the terminal's own role with its narrow
+# rights, under its own name in the audit, until the data-protection issue asks for a password.
+ADMIN_COMMAND = Actor(0, "admin-command", "本机管理命令", Role.SYSTEM)

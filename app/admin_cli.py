@@ -9,6 +9,7 @@ from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from app.actor import ADMIN_COMMAND
 from app.config import resolve_paths
 from app.rules.problems import RuleError
 from app.rules.workdays import WorkCalendar, parse_calendar_file
@@ -21,7 +22,7 @@ def _cmd_import_catalog(args: argparse.Namespace) -> int:
     from app.usecases.catalog import import_catalog, load_catalog_file
 
     ctx = start_terminal(resolve_paths(args.data_dir))
-    result = import_catalog(ctx, None, load_catalog_file(Path(args.file)))
+    result = import_catalog(ctx, ADMIN_COMMAND, load_catalog_file(Path(args.file)))
     s = result.value
     print(f"导入完成：新增 {s.added}，更新 {s.updated}，状态变更 {s.status_changed}，未变 {s.unchanged}（目录版本 {s.revision}）")
     return 0
@@ -33,7 +34,7 @@ def _cmd_import_calendar(args: argparse.Namespace) -> int:
 
     ctx = start_terminal(resolve_paths(args.data_dir))
     data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    year = import_calendar(ctx, None, data).value
+    year = import_calendar(ctx, ADMIN_COMMAND, data).value
     print(f"已导入 {year} 年节假日安排，覆盖内置日历。")
     return 0
 
@@ -98,7 +99,12 @@ def _add_plugin_commands(sub: argparse._SubParsersAction) -> None:
     """Commands that need printing/ or sync/ register themselves through the entry point group
     `clerkdesk.admin_commands` (a callable taking the subparsers), so app/ never imports them."""
     for ep in sorted(entry_points(group=ADMIN_COMMANDS_GROUP), key=lambda e: e.name):
-        ep.load()(sub)
+        try:
+            register = ep.load()
+        except ImportError as exc:  # a broken install loses one command, not the whole tool
+            print(f"警告 [ADMIN_PLUGIN_MISSING]：管理命令“{ep.name}”未能加载（{exc}），请重新安装。", file=sys.stderr)
+            continue
+        register(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

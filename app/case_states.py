@@ -1,14 +1,17 @@
-"""Case states and the one table of allowed transitions (DESIGN.md §4).
+"""Case states, actions and THE case workflow table (DESIGN.md §4).
 
-Every state change in ClerkDesk goes through `next_state`; anything not in TRANSITIONS
-is refused with a clear error, so no screen can invent a path the law does not allow.
+Every state change of a case goes through `CASE_WORKFLOW` (app/workflow.py): anything not a
+row is refused with a clear error, so no screen can invent a path the law does not allow.
+Who may take a step, what it prints and what the platform hears are columns of the same row.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from app.rules.problems import Problem, RuleError
+from app.documents import DocumentKind as D
+from app.permissions import Perm
+from app.workflow import By, Owed, Step, Workflow
 
 
 class State(StrEnum):
@@ -27,6 +30,7 @@ class State(StrEnum):
 
 
 class Action(StrEnum):
+    RECEIVE = "receive"  # 收件 (creates the case)
     ACCEPT = "accept"  # 受理
     REQUEST_SUPPLEMENT = "request_supplement"  # 一次性告知补齐补正
     REJECT = "reject"  # 不予受理
@@ -39,31 +43,11 @@ class Action(StrEnum):
     CONCLUDE_APPROVED = "conclude_approved"
     CONCLUDE_DENIED = "conclude_denied"
     CERTIFICATE_READY = "certificate_ready"
+    PRINT_CERTIFICATE = "print_certificate"  # 打印证照 (state unchanged; local)
     COLLECT = "collect"
     MAIL = "mail"
     WITHDRAW = "withdraw"
 
-
-TRANSITIONS: dict[tuple[State, Action], State] = {
-    (State.RECEIVED, Action.ACCEPT): State.ACCEPTED,
-    (State.RECEIVED, Action.REQUEST_SUPPLEMENT): State.AWAITING_SUPPLEMENT,
-    (State.RECEIVED, Action.REJECT): State.REJECTED,
-    (State.RECEIVED, Action.CORRECT_ON_SPOT): State.RECEIVED,
-    (State.RECEIVED, Action.DEEM_ACCEPTED): State.ACCEPTED,
-    (State.RECEIVED, Action.WITHDRAW): State.WITHDRAWN,
-    (State.AWAITING_SUPPLEMENT, Action.RESUBMIT): State.RECEIVED,
-    (State.AWAITING_SUPPLEMENT, Action.WITHDRAW): State.WITHDRAWN,
-    (State.ACCEPTED, Action.START_PROCESSING): State.IN_PROGRESS,
-    (State.ACCEPTED, Action.WITHDRAW): State.WITHDRAWN,
-    (State.IN_PROGRESS, Action.SUSPEND_CLOCK): State.SUSPENDED,
-    (State.SUSPENDED, Action.RESUME_CLOCK): State.IN_PROGRESS,
-    (State.IN_PROGRESS, Action.CONCLUDE_APPROVED): State.CONCLUDED_APPROVED,
-    (State.IN_PROGRESS, Action.CONCLUDE_DENIED): State.CONCLUDED_DENIED,
-    (State.IN_PROGRESS, Action.WITHDRAW): State.WITHDRAWN,
-    (State.CONCLUDED_APPROVED, Action.CERTIFICATE_READY): State.AWAITING_PICKUP,
-    (State.AWAITING_PICKUP, Action.COLLECT): State.COLLECTED,
-    (State.AWAITING_PICKUP, Action.MAIL): State.MAILED,
-}
 
 STATE_LABELS: dict[State, str] = {
     State.RECEIVED: "已收件待审",
@@ -81,6 +65,7 @@ STATE_LABELS: dict[State, str] = {
 }
 
 ACTION_LABELS: dict[Action, str] = {
+    Action.RECEIVE: "收件",
     Action.ACCEPT: "受理",
     Action.REQUEST_SUPPLEMENT: "一次性告知补齐补正",
     Action.REJECT: "不予受理",
@@ -93,32 +78,88 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CONCLUDE_APPROVED: "办结（准予）",
     Action.CONCLUDE_DENIED: "办结（不予许可）",
     Action.CERTIFICATE_READY: "证照待领取",
+    Action.PRINT_CERTIFICATE: "打印证照",
     Action.COLLECT: "已领取",
     Action.MAIL: "已寄出",
     Action.WITHDRAW: "撤回申请",
 }
 
+_P, _SYS, _PF = frozenset({By.PERSON}), frozenset({By.SYSTEM}), frozenset({By.PLATFORM})
+_P_OR_PF = _P | _PF  # a clerk may start processing (special procedure) or the back office reports it
+_RECEIPT = Owed(D.RECEIPT)
+
+
+def _ev(action: Action) -> str:
+    return f"case.{action.value}"
+
+
+def _row(frm: State | None, action: Action, to: State, perm: Perm, by: frozenset[By] = _P,
+         documents: tuple[Owed, ...] = (), event: bool = True, progress: str | None = None,
+         implicit: bool = False) -> Step[State, Action]:
+    # The platform hears of what the terminal did, never of a step only it takes.
+    sends = event and by != _PF
+    return Step(frm, action, to, perm, by, documents, _ev(action) if sends else None, progress, implicit)
+
+
+S, A = State, Action
+CASE_WORKFLOW: Workflow[State, Action] = Workflow(
+    name="case",
+    steps=(
+        # 收件 — 第二十条: walk-in intake needs no prior online submission
+        _row(None, A.RECEIVE, S.RECEIVED, Perm.CASE_INTAKE),
+        # 行政许可法 第三十二条: exactly these outcomes, each on paper
+        _row(S.RECEIVED, A.ACCEPT, S.ACCEPTED, Perm.CASE_DECIDE,
+             documents=(Owed(D.ACCEPTANCE), _RECEIPT, Owed(D.TOLERANCE_COMMITMENT, only_if="tolerated"))),
+        _row(S.RECEIVED, A.REQUEST_SUPPLEMENT, S.AWAITING_SUPPLEMENT, Perm.CASE_DECIDE,
+             documents=(Owed(D.SUPPLEMENTATION), _RECEIPT)),
+        _row(S.RECEIVED, A.REJECT, S.REJECTED, Perm.CASE_DECIDE, documents=(Owed(D.REJECTION),)),
+        _row(S.RECEIVED, A.CORRECT_ON_SPOT, S.RECEIVED, Perm.CASE_DECIDE),
+        _row(S.RECEIVED, A.DEEM_ACCEPTED, S.ACCEPTED, Perm.CASE_SYSTEM, by=_SYS),
+        _row(S.RECEIVED, A.WITHDRAW, S.WITHDRAWN, Perm.CASE_DECIDE),
+        _row(S.AWAITING_SUPPLEMENT, A.RESUBMIT, S.RECEIVED, Perm.CASE_INTAKE),
+        _row(S.AWAITING_SUPPLEMENT, A.WITHDRAW, S.WITHDRAWN, Perm.CASE_DECIDE),
+        # 办理: the back office's path, reported by the platform; special procedures at the window
+        # At the window processing starts only with a special procedure: offered as that step.
+        _row(S.ACCEPTED, A.START_PROCESSING, S.IN_PROGRESS, Perm.CASE_PROCESS, by=_P_OR_PF, progress="in_progress",
+             implicit=True),
+        _row(S.ACCEPTED, A.WITHDRAW, S.WITHDRAWN, Perm.CASE_DECIDE),
+        _row(S.IN_PROGRESS, A.SUSPEND_CLOCK, S.SUSPENDED, Perm.CASE_PROCESS),
+        _row(S.SUSPENDED, A.RESUME_CLOCK, S.IN_PROGRESS, Perm.CASE_PROCESS, by=_P_OR_PF),
+        _row(S.IN_PROGRESS, A.CONCLUDE_APPROVED, S.CONCLUDED_APPROVED, Perm.CASE_PROGRESS, by=_PF,
+             progress="concluded_approved"),
+        _row(S.IN_PROGRESS, A.CONCLUDE_DENIED, S.CONCLUDED_DENIED, Perm.CASE_PROGRESS, by=_PF,
+             progress="concluded_denied"),
+        _row(S.IN_PROGRESS, A.WITHDRAW, S.WITHDRAWN, Perm.CASE_DECIDE),
+        _row(S.CONCLUDED_APPROVED, A.CERTIFICATE_READY, S.AWAITING_PICKUP, Perm.CASE_PROGRESS, by=_PF,
+             progress="certificate_ready"),
+        # 第二十二条: the paper certificate — printed on pre-printed stock, collected or mailed
+        *(_row(st, A.PRINT_CERTIFICATE, st, Perm.DOCUMENT_PRINT, documents=(Owed(D.CERTIFICATE),), event=False)
+          for st in (S.CONCLUDED_APPROVED, S.AWAITING_PICKUP, S.COLLECTED)),
+        _row(S.AWAITING_PICKUP, A.COLLECT, S.COLLECTED, Perm.CASE_HANDOVER),
+        _row(S.AWAITING_PICKUP, A.MAIL, S.MAILED, Perm.CASE_HANDOVER),
+    ),
+    state_labels=STATE_LABELS,
+    action_labels=ACTION_LABELS,
+    abandoned=frozenset({S.WITHDRAWN}),
+)
+
+# Derived, never written by hand.
+# The platform's own steps (what its progress reports may move a case by).
+PLATFORM_ACTIONS = frozenset(r.action for r in CASE_WORKFLOW.steps if By.PLATFORM in r.by)
+# Back-office progress step (contract ProgressStep) → the state the case reaches.
+PROGRESS_TARGETS: dict[str, State] = CASE_WORKFLOW.progress_targets()
+# Where a certificate may be printed.
+CERTIFICATE_STATES = CASE_WORKFLOW.states_after(Action.PRINT_CERTIFICATE)
+
+# Deadline facts (not transitions): which clock runs in which state.
 # States in which a decision on acceptance is still open: the 5-day clock runs.
 PENDING_DECISION = frozenset({State.RECEIVED})
 # States in which the committed deadline runs.
 CLOCK_RUNNING = frozenset({State.ACCEPTED, State.IN_PROGRESS})
-FINAL = frozenset({State.REJECTED, State.COLLECTED, State.MAILED, State.WITHDRAWN, State.CONCLUDED_DENIED})
+# States with no row out of them (derived): nothing more can happen to the case.
+FINAL = frozenset(st for st in State if not [r for r in CASE_WORKFLOW.rows_from(st) if r.to != st])
 
 
 def next_state(state: State | str, action: Action | str) -> State:
     """The state after `action`, or RuleError(CASE_TRANSITION_NOT_ALLOWED)."""
-    st, act = State(state), Action(action)
-    try:
-        return TRANSITIONS[(st, act)]
-    except KeyError:
-        raise RuleError(
-            Problem(
-                "CASE_TRANSITION_NOT_ALLOWED",
-                f"办件当前状态为“{STATE_LABELS[st]}”，不能执行“{ACTION_LABELS[act]}”。",
-            )
-        ) from None
-
-
-def allowed_actions(state: State | str) -> list[Action]:
-    st = State(state)
-    return [a for (s, a) in TRANSITIONS if s == st]
+    return CASE_WORKFLOW.next_state(state, action)

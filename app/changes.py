@@ -14,6 +14,7 @@ class Changes:
     catalog: bool = False
     outbox: bool = False
     clerks: bool = False
+    settings: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -21,11 +22,12 @@ class Changes:
             self.catalog or other.catalog,
             self.outbox or other.outbox,
             self.clerks or other.clerks,
+            self.settings or other.settings,
         )
 
     @property
     def empty(self) -> bool:
-        return not (self.cases or self.catalog or self.outbox or self.clerks)
+        return not (self.cases or self.catalog or self.outbox or self.clerks or self.settings)
 
 
 @dataclass(frozen=True)

@@ -1,41 +1,36 @@
-"""The open application: database, clock, terminal settings and the working-day calendar.
+"""The open application: database, clock, and the terminal's settings and calendar.
 
-Every use case takes an AppContext and an Actor and runs one unit of work.
+Use cases open a unit of work from it (`ctx.unit_of_work(actor)`, app/unit_of_work.py) for
+every change, and `ctx.read()` for a look that never blocks a save.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Paths
-from app.rules.workdays import WorkCalendar, parse_calendar_file
+from app.rules.workdays import WorkCalendar
+from app.settings import Settings
 from app.storage.db import make_engine, make_session_factory
 from app.storage.migrate import upgrade_with_backup
-from app.storage.models import CalendarYear, Setting
+
+if TYPE_CHECKING:
+    from app.actor import Actor
+    from app.unit_of_work import UnitOfWork
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def china_now() -> datetime:
     return datetime.now(CHINA_TZ).replace(microsecond=0)
-
-
-DEFAULT_SETTINGS = {
-    "terminal_id": "YC-ZWFW-DEMO-01",
-    "area_code": "620321",
-    "county": "永昌县",
-    "hall_name": "永昌县政务服务中心",
-    "review_body": "永昌县人民政府",
-    "court": "永昌县人民法院",
-    "demo": "1",
-}
 
 
 @dataclass
@@ -46,9 +41,9 @@ class AppContext:
     read_engine: Engine
     read_sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = china_now
-    settings: dict[str, str] = field(default_factory=dict)
-    calendar: WorkCalendar = field(default_factory=WorkCalendar)
     backup_made: object = None
+    _settings: Settings | None = None
+    _calendar: WorkCalendar | None = None
 
     def now(self) -> datetime:
         # Stored naive in China time: the hall's legal dates are China dates.
@@ -57,11 +52,11 @@ class AppContext:
     def today(self) -> date:
         return self.now().date()
 
-    @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: everything inside commits together or not at all."""
-        with self.sessions() as session, session.begin():
-            yield session
+    def unit_of_work(self, actor: Actor) -> AbstractContextManager[UnitOfWork]:
+        """One transaction acting as `actor`: everything inside commits together or not at all."""
+        from app.unit_of_work import unit_of_work
+
+        return unit_of_work(self, actor)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -73,18 +68,29 @@ class AppContext:
         self.engine.dispose()
         self.read_engine.dispose()
 
-    def setting(self, key: str) -> str:
-        return self.settings.get(key, DEFAULT_SETTINGS.get(key, ""))
+    @property
+    def settings(self) -> Settings:
+        """The stored settings over the defaults, as last committed."""
+        if self._settings is None:
+            from app.unit_of_work import load_settings
 
-    def reload_settings(self) -> None:
-        with self.read() as s:
-            self.settings = {row.key: row.value for row in s.scalars(select(Setting))}
+            with self.read() as s:
+                self._settings = load_settings(s)
+        return self._settings
 
-    def reload_calendar(self) -> None:
-        """Platform calendar files stored in the database override the package default."""
-        with self.read() as s:
-            overrides = {row.year: parse_calendar_file(row.data) for row in s.scalars(select(CalendarYear))}
-        self.calendar = WorkCalendar(overrides)
+    @property
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            from app.unit_of_work import load_calendar
+
+            with self.read() as s:
+                self._calendar = load_calendar(s)
+        return self._calendar
+
+    def invalidate(self) -> None:
+        """Called by a unit of work that changed settings or the calendar, after its commit."""
+        self._settings = None
+        self._calendar = None
 
 
 def open_context(paths: Paths, clock: Callable[[], datetime] | None = None) -> AppContext:
@@ -93,8 +99,5 @@ def open_context(paths: Paths, clock: Callable[[], datetime] | None = None) -> A
     engine = make_engine(paths.database)
     backup = upgrade_with_backup(engine, paths.database, paths.backups)
     readers = make_engine(paths.database, for_writing=False)
-    ctx = AppContext(paths, engine, make_session_factory(engine), readers, make_session_factory(readers),
-                     clock or china_now, backup_made=backup)
-    ctx.reload_settings()
-    ctx.reload_calendar()
-    return ctx
+    return AppContext(paths, engine, make_session_factory(engine), readers, make_session_factory(readers),
+                      clock or china_now, backup_made=backup)

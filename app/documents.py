@@ -90,7 +90,8 @@ class DocumentSnapshot:
     committed_limit_days: int = 0
     committed_due: date | None = None
     legal_due: date | None = None
-    due_confirmed: bool = True
+    due_confirmed: bool = True  # all of the case's due dates fall in years with an official holiday calendar
+    committed_due_confirmed: bool | None = None  # committed_due alone (None: not recorded, older snapshots)
     round: int = 1
     materials: tuple[MaterialLine, ...] = ()
     reject_reason: str = ""

@@ -1,4 +1,11 @@
-"""Roles and the one role→permission table. Every use case checks the acting clerk here."""
+"""Roles and the one role→permission table. Every use case checks the acting person here.
+
+Besides the people at the counter there are two non-human actors, each a role of its own with
+a narrow set of rights, so no code path ever runs "as nobody": the terminal itself (automatic
+steps such as deemed acceptance, applying what the platform sent, first-run setup, and the
+local admin command line until the data-protection issue puts it behind a password) and the
+platform (back-office progress it reports).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,12 @@ class Role(StrEnum):
     PICKUP = "pickup"  # 发证窗口
     SUPERVISOR = "supervisor"  # 科长/值班主任
     ADMIN = "admin"  # 县信息化管理员
+    SYSTEM = "system"  # 本终端（自动步骤、本机管理命令）
+    PLATFORM = "platform"  # 政务服务平台（后台办理进度）
+
+
+# Roles a person can hold (accounts, the platform's clerk list); the other two are actors only.
+PERSON_ROLES = (Role.CLERK, Role.STATION, Role.PICKUP, Role.SUPERVISOR, Role.ADMIN)
 
 
 class Perm(StrEnum):
@@ -23,11 +36,14 @@ class Perm(StrEnum):
     CASE_VIEW = "case.view"
     CASE_PROCESS = "case.process"  # special procedures, conclusion
     CASE_HANDOVER = "case.handover"
+    CASE_SYSTEM = "case.system"  # automatic steps the law itself takes (deemed acceptance)
+    CASE_PROGRESS = "case.progress"  # back-office steps the platform reports
     AUDIT_VERIFY = "audit.verify"
     CALENDAR_IMPORT = "calendar.import"
     CLERK_MANAGE = "clerk.manage"
     SYNC_RESOLVE = "sync.resolve"  # resolve events the platform rejected ("needs attention")
     SYNC_CONFIGURE = "sync.configure"  # platform address, terminal registration
+    SYNC_RUN = "sync.run"  # push the outbox, store what the platform sends down
     DOCUMENT_PRINT = "document.print"  # print and reprint notices and certificates, printer settings
 
 
@@ -37,6 +53,8 @@ ROLE_LABELS = {
     Role.PICKUP: "发证窗口",
     Role.SUPERVISOR: "科长/值班主任",
     Role.ADMIN: "系统管理员",
+    Role.SYSTEM: "本终端系统",
+    Role.PLATFORM: "政务服务平台",
 }
 
 _INTAKE = {Perm.CATALOG_VIEW, Perm.CASE_INTAKE, Perm.CASE_DECIDE, Perm.CASE_VIEW, Perm.DOCUMENT_PRINT}
@@ -50,6 +68,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         {Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CASE_VIEW, Perm.AUDIT_VERIFY, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE,
          Perm.SYNC_RESOLVE, Perm.SYNC_CONFIGURE}
     ),
+    # The terminal: first-run setup, platform data, automatic legal steps. It takes no
+    # decision a person must take and resolves nothing a person must look at.
+    Role.SYSTEM: frozenset({Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE,
+                            Perm.CASE_VIEW, Perm.CASE_SYSTEM, Perm.SYNC_CONFIGURE, Perm.SYNC_RUN, Perm.AUDIT_VERIFY}),
+    Role.PLATFORM: frozenset({Perm.CASE_PROGRESS}),
 }
 
 

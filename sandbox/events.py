@@ -2,9 +2,9 @@
 with a code and a Chinese reason — and the whole batch applied in ONE transaction together
 with the event ids, so an event is either applied and remembered, or neither.
 
-The platform keeps its own state per case and its own transition table (the same law as
-the terminal's app/case_states.py; the platform is a separate system and shares no code with
-the terminal but the contract).
+The platform keeps its own state per case and applies the contract's transition table
+(sync/contract.py CASE_TRANSITIONS, held equal to the terminal's workflow by a test); each
+event's data is validated against its kind's contract model before it is applied.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,32 +23,22 @@ from sandbox import clock
 from sandbox.auth import Principal
 from sandbox.catalog import STATUS_LABELS
 from sandbox.store import AppliedEvent, CatalogEntry, EventReceipt, ItemStatusPeriod, PlatformCase
-from sync.contract import CHINA, ErrorCode, Event, EventResult
+from sync.contract import (
+    CASE_TRANSITIONS,
+    CHINA,
+    PLATFORM_ACTIONS,
+    TERMINAL_ACTIONS,
+    CaseReceivedData,
+    ErrorCode,
+    Event,
+    EventResult,
+    event_data,
+)
 
 RECEIVE = "case.receive"
 
-TRANSITIONS: dict[tuple[str, str], str] = {
-    ("received", "accept"): "accepted",
-    ("received", "request_supplement"): "awaiting_supplement",
-    ("received", "reject"): "rejected",
-    ("received", "correct_on_spot"): "received",
-    ("received", "deem_accepted"): "accepted",
-    ("received", "withdraw"): "withdrawn",
-    ("awaiting_supplement", "resubmit"): "received",
-    ("awaiting_supplement", "withdraw"): "withdrawn",
-    ("accepted", "start_processing"): "in_progress",
-    ("accepted", "withdraw"): "withdrawn",
-    ("in_progress", "suspend_clock"): "suspended",
-    ("suspended", "resume_clock"): "in_progress",
-    ("in_progress", "conclude_approved"): "concluded_approved",
-    ("in_progress", "conclude_denied"): "concluded_denied",
-    ("in_progress", "withdraw"): "withdrawn",
-    ("concluded_approved", "certificate_ready"): "awaiting_pickup",
-    ("awaiting_pickup", "collect"): "collected",
-    ("awaiting_pickup", "mail"): "mailed",
-}
-ACTIONS = {action for _, action in TRANSITIONS}
-
+# The contract's one table: the platform accepts exactly these moves, as the terminal does.
+TRANSITIONS: dict[tuple[str, str], str] = {(frm, action): to for frm, action, to, _by in CASE_TRANSITIONS if frm}
 STATE_LABELS = {
     "received": "已收件待审", "awaiting_supplement": "待补齐补正", "rejected": "不予受理", "accepted": "已受理",
     "in_progress": "办理中", "suspended": "特别程序中", "concluded_approved": "已办结（准予）",
@@ -63,7 +54,7 @@ ACTION_LABELS = {
 }
 # Steps the back office also takes: a terminal reporting one the platform has already passed
 # (it started processing while the back office did too) is applied without changing the state.
-BACK_OFFICE_ACTIONS = {"start_processing", "conclude_approved", "conclude_denied", "certificate_ready"}
+BACK_OFFICE_ACTIONS = PLATFORM_ACTIONS
 _RANK = {"accepted": 0, "in_progress": 1, "suspended": 1, "concluded_approved": 2, "concluded_denied": 2,
          "awaiting_pickup": 3, "collected": 4, "mailed": 4}
 # Decisions that need the item to be open for intake on the day they happened.
@@ -102,6 +93,7 @@ def _load(s: Session, events: Sequence[Event]) -> _Batch:
         seen |= set(s.scalars(select(AppliedEvent.event_id).where(AppliedEvent.event_id.in_(chunk))))
     for chunk in _chunks(numbers):
         cases |= {c.case_number: c for c in s.scalars(select(PlatformCase).where(PlatformCase.case_number.in_(chunk)))}
+    # Only to load the items a batch names; each event's data is validated when it is applied.
     codes = {str(e.data.get("item_code", "")) for e in events if e.kind == RECEIVE} | {c.item_code for c in cases.values()}
     codes.discard("")
     items: dict[str, dict[str, Any]] = {}
@@ -128,23 +120,27 @@ def _check_item_open(batch: _Batch, code: str, day: date) -> None:
                           f"{day.isoformat()}办理的该事项办件平台不予接收，请与业务部门联系处理。")
 
 
-def _action_of(event: Event) -> str:
+def _action_of(event: Event) -> tuple[str, Any]:
+    """The action an event reports and its data checked against the contract's model."""
     if not event.kind.startswith("case."):
         raise Rejected(ErrorCode.KIND_UNKNOWN, f"平台不认识事件类型“{event.kind}”。")
     action = event.kind.removeprefix("case.")
-    if action != "receive" and action not in ACTIONS:
-        raise Rejected(ErrorCode.KIND_UNKNOWN, f"平台不认识办件操作“{action}”。")
+    if action not in TERMINAL_ACTIONS:
+        raise Rejected(ErrorCode.KIND_UNKNOWN, f"平台不认识终端可报送的办件操作“{action}”。")
     if not event.case_number:
         raise Rejected(ErrorCode.EVENT_INVALID, "事件缺少办件编号。")
-    return action
+    try:
+        data = event_data(event)
+    except ValidationError as exc:
+        where = "、".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
+        raise Rejected(ErrorCode.EVENT_INVALID, f"事件内容不符合平台接口约定（{where}）。") from None
+    return action, data
 
 
-def _receive(batch: _Batch, who: Principal, event: Event, office_delay: float) -> PlatformCase:
+def _receive(batch: _Batch, who: Principal, event: Event, data: CaseReceivedData) -> PlatformCase:
     if event.case_number in batch.cases:
         raise Rejected(ErrorCode.CASE_EXISTS, f"办件编号 {event.case_number} 已在平台登记收件，不能重复收件，请核对编号。")
-    code = str(event.data.get("item_code", "") or "")
-    if not code:
-        raise Rejected(ErrorCode.EVENT_INVALID, "收件事件缺少事项实施编码（item_code）。")
+    code = data.item_code
     _check_item_open(batch, code, event.occurred_at.astimezone(CHINA).date())
     case = PlatformCase(case_number=event.case_number, terminal_id=who.terminal_id, item_code=code, state="received",
                         received_at=clock.stored(event.occurred_at), office_due_at=None)
@@ -175,8 +171,8 @@ def _transition(batch: _Batch, event: Event, action: str, office_delay: float) -
 
 def _already_there(state: str, action: str) -> bool:
     target = {"start_processing": "in_progress", "conclude_approved": "concluded_approved",
-              "conclude_denied": "concluded_denied", "certificate_ready": "awaiting_pickup"}[action]
-    return state in _RANK and _RANK[state] >= _RANK[target]
+              "conclude_denied": "concluded_denied", "certificate_ready": "awaiting_pickup"}.get(action)
+    return target is not None and state in _RANK and _RANK[state] >= _RANK[target]
 
 
 def ingest(s: Session, who: Principal, events: Sequence[Event], office_delay: float) -> list[EventResult]:
@@ -190,8 +186,8 @@ def ingest(s: Session, who: Principal, events: Sequence[Event], office_delay: fl
             s.add(EventReceipt(event_id=event.event_id, outcome="duplicate", at=now))
             continue
         try:
-            action = _action_of(event)
-            case = (_receive(batch, who, event, office_delay) if action == "receive"
+            action, data = _action_of(event)
+            case = (_receive(batch, who, event, data) if action == "receive"
                     else _transition(batch, event, action, office_delay))
         except Rejected as r:
             results.append(EventResult(event_id=event.event_id, status="rejected", code=r.code, reason=r.reason))

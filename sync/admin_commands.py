@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from app.actor import ADMIN_COMMAND
 from app.config import resolve_paths
 from app.context import AppContext
 
@@ -26,13 +27,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _cmd_sync(args: argparse.Namespace) -> int:
     from app.bootstrap import start_terminal
-    from app.usecases.sync_state import set_sync_setting, sync_setting
+    from app.usecases.sync_state import set_sync_setting
 
     ctx = start_terminal(resolve_paths(args.data_dir))
     try:
-        if args.platform and args.platform.rstrip("/") != sync_setting(ctx, "platform_url"):
-            set_sync_setting(ctx, None, "platform_url", args.platform)
-            print(f"平台地址已设为 {sync_setting(ctx, 'platform_url')}")
+        if args.platform and args.platform.rstrip("/") != ctx.settings.get("platform_url"):
+            set_sync_setting(ctx, ADMIN_COMMAND, "platform_url", args.platform)
+            print(f"平台地址已设为 {ctx.settings.get('platform_url')}")
         if not args.once:
             _print_status(ctx)
             return 0
@@ -42,12 +43,11 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _sync_once(ctx: AppContext, enrolment_code: str, batch_size: int | None) -> int:
-    from app.usecases.sync_state import sync_setting
     from sync.connection import ensure_registered, open_api
     from sync.cycle import run_once, summary_lines
     from sync.http import PlatformError
 
-    url = sync_setting(ctx, "platform_url")
+    url = ctx.settings.get("platform_url")
     try:
         reg, newly = ensure_registered(ctx, url, enrolment_code) if url else (None, False)
     except PlatformError as err:

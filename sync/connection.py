@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import threading
 
+from app.actor import SYSTEM
 from app.context import AppContext
 from app.rules.problems import Problem, RuleError
 from app.usecases.registration import Registration, registration_for, save_registration, save_token
-from app.usecases.sync_state import sync_setting
 from sync.api import PlatformApi
 from sync.http import HttpSettings, PlatformHttp
 
@@ -27,7 +27,7 @@ def not_registered(url: str) -> NotConfigured:
 
 
 def http_settings(ctx: AppContext, **overrides: float) -> HttpSettings:
-    return HttpSettings(ca_bundle=sync_setting(ctx, "ca_bundle"), **overrides)
+    return HttpSettings(ca_bundle=ctx.settings.get("ca_bundle"), **overrides)
 
 
 class _TerminalAuth:
@@ -51,7 +51,7 @@ class _TerminalAuth:
 def open_api(ctx: AppContext, platform_url: str | None = None, cancel: threading.Event | None = None,
              settings: HttpSettings | None = None) -> PlatformApi:
     """A client for the configured (or given) platform, authenticated as this terminal."""
-    url = (platform_url or sync_setting(ctx, "platform_url")).rstrip("/")
+    url = (platform_url or ctx.settings.get("platform_url")).rstrip("/")
     if not url:
         raise not_configured()
     reg = registration_for(ctx, url)
@@ -74,9 +74,9 @@ def ensure_registered(ctx: AppContext, platform_url: str, enrolment_code: str = 
         return reg, False
     api = PlatformApi(PlatformHttp(url, settings or http_settings(ctx)))
     try:
-        cred = api.register_terminal(ctx.setting("terminal_id"), ctx.setting("area_code"), ctx.setting("hall_name"),
+        cred = api.register_terminal(ctx.settings.get("terminal_id"), ctx.settings.get("area_code"), ctx.settings.get("hall_name"),
                                      enrolment_code)
     finally:
         api.close()
     reg = Registration(url, cred.terminal_id, cred.terminal_secret, cred.token, cred.expires_at)
-    return save_registration(ctx, None, reg).value, True
+    return save_registration(ctx, SYSTEM, reg).value, True

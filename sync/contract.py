@@ -338,11 +338,167 @@ class NumberBlock(ContractModel):
 # --- events --------------------------------------------------------------------------------
 
 
+# --- the case workflow both sides agree on ------------------------------------------------------
+# States and moves of a case as the platform knows them. The terminal's own table
+# (app/case_states.py CASE_WORKFLOW) has more columns (permissions, documents); every move it
+# reports or receives must be one of these — tests/test_contract_agreement.py holds them equal.
+# The sandbox applies exactly this table.
+
+CASE_STATES = ("received", "awaiting_supplement", "rejected", "accepted", "in_progress", "suspended",
+               "concluded_approved", "concluded_denied", "awaiting_pickup", "collected", "mailed", "withdrawn")
+CaseState = Literal["received", "awaiting_supplement", "rejected", "accepted", "in_progress", "suspended",
+                    "concluded_approved", "concluded_denied", "awaiting_pickup", "collected", "mailed", "withdrawn"]
+
+# (from, action, to); "" = the case does not exist yet. `by`: who reports the move —
+# "terminal" (an event the terminal sends), "platform" (progress the platform reports), or both.
+CASE_TRANSITIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("", "receive", "received", "terminal"),
+    ("received", "accept", "accepted", "terminal"),
+    ("received", "request_supplement", "awaiting_supplement", "terminal"),
+    ("received", "reject", "rejected", "terminal"),
+    ("received", "correct_on_spot", "received", "terminal"),
+    ("received", "deem_accepted", "accepted", "terminal"),
+    ("received", "withdraw", "withdrawn", "terminal"),
+    ("awaiting_supplement", "resubmit", "received", "terminal"),
+    ("awaiting_supplement", "withdraw", "withdrawn", "terminal"),
+    ("accepted", "start_processing", "in_progress", "both"),
+    ("accepted", "withdraw", "withdrawn", "terminal"),
+    ("in_progress", "suspend_clock", "suspended", "terminal"),
+    ("suspended", "resume_clock", "in_progress", "both"),
+    ("in_progress", "conclude_approved", "concluded_approved", "platform"),
+    ("in_progress", "conclude_denied", "concluded_denied", "platform"),
+    ("in_progress", "withdraw", "withdrawn", "terminal"),
+    ("concluded_approved", "certificate_ready", "awaiting_pickup", "platform"),
+    ("awaiting_pickup", "collect", "collected", "terminal"),
+    ("awaiting_pickup", "mail", "mailed", "terminal"),
+)
+TERMINAL_ACTIONS = frozenset(a for _f, a, _t, by in CASE_TRANSITIONS if by in ("terminal", "both"))
+PLATFORM_ACTIONS = frozenset(a for _f, a, _t, by in CASE_TRANSITIONS if by in ("platform", "both"))
+
+
+# --- what each event carries ----------------------------------------------------------------------
+# One model per event kind ("case.<action>"); the terminal's app/events.py has the same fields.
+
+
+class EventParty(ContractModel):
+    kind: Literal["person", "organisation"]
+    name: str = Field(min_length=1)
+    id_type: str
+    id_number: str
+    phone: str
+    address: str
+    legal_rep: str
+
+
+class EventMaterial(ContractModel):
+    name: str = Field(min_length=1)
+    provided: Literal["original", "copy", "electronic", "none"]
+    pages: int = Field(ge=0)
+    tolerated: bool
+    promise_date: OptionalDate
+    reused_from_case: str
+    platform_verified: bool
+    problem: Literal["", "missing", "incorrect"]
+    problem_note: str
+
+
+class EventTolerated(ContractModel):
+    name: str
+    promise_date: date
+
+
+class EventSupplement(ContractModel):
+    name: str
+    kind: Literal["missing", "incorrect"]
+    note: str
+
+
+class EventCorrection(ContractModel):
+    field: str
+    before: str
+    after: str
+
+
+class CaseReceivedData(ContractModel):
+    item_code: str = Field(min_length=1)
+    item_revision: int = Field(ge=1)
+    channel: Literal["window", "station"]
+    applicant: EventParty
+    agent: EventParty | None
+    authorisation: str
+    window_no: str
+    materials: list[EventMaterial]
+
+
+class CaseMovedData(ContractModel):
+    from_: CaseState = Field(alias="from")
+    to: CaseState
+    round: int = Field(ge=1)
+    note: str
+
+
+class CaseAcceptedData(CaseMovedData):
+    materials: list[EventMaterial] = []
+    tolerated: list[EventTolerated] = []
+
+
+class SupplementRequestedData(CaseMovedData):
+    materials: list[EventMaterial] = []
+    supplement: list[EventSupplement] = []
+
+
+class CaseRejectedData(CaseMovedData):
+    materials: list[EventMaterial] = []
+    ground: str = ""
+    ground_label: str = ""
+    reason: str = ""
+    competent_agency: str = ""
+    remedy: str = ""
+
+
+class CorrectedOnSpotData(CaseMovedData):
+    corrections: list[EventCorrection] = []
+
+
+class MaterialsResubmittedData(CaseMovedData):
+    materials: list[EventMaterial] = []
+
+
+class DeemedAcceptedData(CaseMovedData):
+    acceptance_due: OptionalDate = None
+    effective_on: OptionalDate = None
+
+
+class ClockSuspendedData(CaseMovedData):
+    procedure: str = ""
+    limit_days: int = 0
+
+
+class ClockResumedData(CaseMovedData):
+    procedure: str = ""
+
+
+EVENT_DATA_MODELS: dict[str, type[ContractModel]] = {
+    "case.receive": CaseReceivedData,
+    "case.accept": CaseAcceptedData,
+    "case.request_supplement": SupplementRequestedData,
+    "case.reject": CaseRejectedData,
+    "case.correct_on_spot": CorrectedOnSpotData,
+    "case.resubmit": MaterialsResubmittedData,
+    "case.deem_accepted": DeemedAcceptedData,
+    "case.start_processing": CaseMovedData,
+    "case.suspend_clock": ClockSuspendedData,
+    "case.resume_clock": ClockResumedData,
+    "case.withdraw": CaseMovedData,
+    "case.collect": CaseMovedData,
+    "case.mail": CaseMovedData,
+}
+
+
 class Event(ContractModel):
-    """One outbox event, exactly the payload app/storage/outbox.py writes (its extra field
-    `contract` is ignored). kind: "case.receive" or "case.<action>" with an
-    app.case_states.Action value. data: for case.receive at least `item_code`; for an
-    action the app's transition detail ("from", "to", "note", …)."""
+    """One outbox event, exactly the payload app/storage/outbox.py writes. kind: "case.<action>"
+    for an action the terminal reports (TERMINAL_ACTIONS); data: that kind's model in
+    EVENT_DATA_MODELS (checked with `event_data`)."""
 
     event_id: str = Field(min_length=1, max_length=64)
     kind: str
@@ -351,6 +507,15 @@ class Event(ContractModel):
     terminal_id: str
     actor: str = ""
     data: dict[str, Any] = {}
+
+
+def event_data(event: Event) -> ContractModel:
+    """The event's data as its kind's model; ValueError (kind unknown) or pydantic's
+    ValidationError (data not as the kind needs)."""
+    model = EVENT_DATA_MODELS.get(event.kind)
+    if model is None:
+        raise ValueError(f"unknown event kind {event.kind!r}")
+    return model.model_validate(event.data)
 
 
 class EventBatch(ContractModel):

@@ -45,7 +45,7 @@ def run_once(ctx: AppContext, api: PlatformApi, on_batch: Callable[[PushSummary]
     try:
         api.health()
     except PlatformError as err:
-        report.errors.append(err.problems[0])
+        report.errors.append(err.as_problem())
         report.finished_at = ctx.now()
         return report
     report.reachable = True
@@ -55,10 +55,10 @@ def run_once(ctx: AppContext, api: PlatformApi, on_batch: Callable[[PushSummary]
         try:
             step()
         except (PlatformUnreachable, PlatformMaintenance) as err:
-            report.errors.append(err.problems[0])
+            report.errors.append(err.as_problem())
             break  # the link went away mid-cycle: the rest waits for the next one
         except PlatformError as err:
-            report.errors.append(err.problems[0])
+            report.errors.append(err.as_problem())
     report.finished_at = ctx.now()
     return report
 

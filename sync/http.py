@@ -23,17 +23,18 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from app.rules.problems import Problem, RuleError
+from app.errors import ClerkDeskError
 
 
-class PlatformError(RuleError):
-    """Any failure talking to the platform. A RuleError, so screens show it like any other."""
+class PlatformError(ClerkDeskError):
+    """Any failure talking to the platform: its own kind, not a rule problem (the input was
+    fine; the link was not). Screens show `message` like any ClerkDeskError."""
 
     code_name = "PLATFORM_ERROR"
 
     def __init__(self, message: str, status: int | None = None, retry_after: float | None = None,
                  platform_code: str = ""):
-        super().__init__(Problem(self.code_name, message))
+        super().__init__(self.code_name, message)
         self.status = status
         self.retry_after = retry_after
         self.platform_code = platform_code  # the platform's own code (contract ErrorBody.code)

@@ -14,7 +14,6 @@ from app.context import AppContext
 from app.rules.problems import Problem, RuleError
 from app.usecases.auth import login as local_login
 from app.usecases.credentials import offline_login, remember_online_login
-from app.usecases.sync_state import sync_setting
 from sync.connection import NotConfigured, http_settings, open_api
 from sync.http import PlatformMaintenance, PlatformRefused, PlatformServerError, PlatformUnreachable
 
@@ -34,7 +33,7 @@ class LoginOutcome:
 
 
 def login(ctx: AppContext, username: str, password: str) -> LoginOutcome:
-    if not sync_setting(ctx, "platform_url"):
+    if not ctx.settings.get("platform_url"):
         return LoginOutcome(local_login(ctx, username, password), "local")
     try:
         api = open_api(ctx, settings=http_settings(ctx, **LOGIN_HTTP))

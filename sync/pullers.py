@@ -19,7 +19,7 @@ from app.usecases.sync_pull import (
     store_leased_block,
     years_needing_numbers,
 )
-from app.usecases.sync_state import read_cursor, sync_setting_int
+from app.usecases.sync_state import read_cursor
 from sync.api import PlatformApi
 
 MAX_PAGES = 1000  # a platform that never says "no more" must not keep the sync thread forever
@@ -61,7 +61,7 @@ def pull_calendars(ctx: AppContext, api: PlatformApi, out: PullSummary) -> None:
 
 
 def lease_numbers(ctx: AppContext, api: PlatformApi, out: PullSummary) -> None:
-    size = sync_setting_int(ctx, "number_block_size")
+    size = ctx.settings.int("number_block_size")
     for year in years_needing_numbers(ctx):
         block = api.lease_block(year, size, lease_request_id(ctx, year))
         if store_leased_block(ctx, block).value:

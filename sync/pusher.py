@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.context import AppContext
-from app.usecases.sync_state import PushSummary, record_answers, sync_setting_int, take_batch
+from app.usecases.sync_state import PushSummary, record_answers, take_batch
 from sync.api import PlatformApi
 
 
@@ -22,7 +22,7 @@ def push_pending(ctx: AppContext, api: PlatformApi, batch_size: int | None = Non
                  on_batch: Callable[[PushSummary], None] | None = None) -> PushSummary:
     """Push until nothing sendable is left. A platform error propagates (the batch stays
     "sending" and goes again next time, under the same event ids)."""
-    size = batch_size or sync_setting_int(ctx, "sync_batch_size")
+    size = batch_size or ctx.settings.int("sync_batch_size")
     total = PushSummary()
     while True:
         batch = take_batch(ctx, size)

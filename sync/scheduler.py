@@ -22,7 +22,7 @@ from datetime import datetime
 from app.changes import Changes
 from app.context import AppContext
 from app.rules.problems import Problem
-from app.usecases.sync_state import PushSummary, sync_overview, sync_setting, sync_setting_int
+from app.usecases.sync_state import PushSummary, sync_overview
 from sync.connection import NotConfigured, open_api
 from sync.cycle import SyncReport, run_once
 from sync.http import SyncCancelled
@@ -112,10 +112,10 @@ class SyncScheduler:
             self._wake.clear()
 
     def _interval_seconds(self) -> float:
-        return self._interval if self._interval is not None else max(5, sync_setting_int(self.ctx, "sync_interval_seconds"))
+        return self._interval if self._interval is not None else max(5, self.ctx.settings.int("sync_interval_seconds"))
 
     def _cycle(self) -> None:
-        if not sync_setting(self.ctx, "platform_url"):
+        if not self.ctx.settings.get("platform_url"):
             self._update(configured=False, online=None, **self._counts())
             return
         self._update(configured=True, syncing=True)
@@ -130,7 +130,7 @@ class SyncScheduler:
             self._update(syncing=False)
             return
         except NotConfigured as err:
-            self._update(syncing=False, online=None, last_error=err.problems[0], **self._counts())
+            self._update(syncing=False, online=None, last_error=err.as_problem(), **self._counts())
             return
         except Exception as err:  # noqa: BLE001 - the sync thread must survive anything and say so
             log.exception("sync cycle failed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.actor import SYSTEM
 from app.usecases.calendar import import_calendar
 from app.usecases.intake import IntakeInput, receive_case
 from app.usecases.queries import CaseFilter, case_detail, list_cases
@@ -29,7 +30,7 @@ def test_a_deadline_reaching_an_unknown_year_is_unconfirmed_until_the_platform_s
     row = next(r for r in list_cases(ctx, clerk, CaseFilter.TODAY) if r.number == number)
     assert row.due_confirmed is False  # the list marks it （未确认）
 
-    import_calendar(ctx, None, CALENDAR_2027)
+    import_calendar(ctx, SYSTEM, CALENDAR_2027)
 
     after = case_detail(ctx, clerk, number)
     # 12-29, 12-30, 12-31, 01-03 (worked Sunday), 01-05 — 01-01 and 01-04 are off.

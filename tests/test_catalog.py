@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from app.actor import SYSTEM
 from app.catalog_format import GUIDE_FIELDS, parse_catalog
 from app.catalog_search import CatalogIndex, IndexedItem, search_key
 from app.config import demo_catalog_path
@@ -70,14 +71,14 @@ def test_search_by_code_and_department(ctx) -> None:
 
 def test_import_is_idempotent_and_a_newer_revision_suspends_an_item(ctx) -> None:
     raw = json.loads(demo_catalog_path().read_text(encoding="utf-8"))
-    again = import_catalog(ctx, None, parse_catalog(raw)).value
+    again = import_catalog(ctx, SYSTEM, parse_catalog(raw)).value
     assert (again.added, again.updated, again.status_changed) == (0, 0, 0)
     changed = copy.deepcopy(raw)
     target = next(i for i in changed["items"] if i["status"] == "active")
     target["revision"] += 1
     target["status"], target["status_reason"], target["status_since"] = "suspended", "系统维护", "2026-11-20"
     target["materials"] = target["materials"][:-1]  # a material dropped by the platform
-    summary = import_catalog(ctx, None, parse_catalog(changed)).value
+    summary = import_catalog(ctx, SYSTEM, parse_catalog(changed)).value
     assert summary.updated == 1
     hit = next(h for h in build_index(ctx).search(target["implementation_code"]))
     g = item_guide(ctx, hit.item_id)

@@ -1,5 +1,5 @@
-"""DESIGN.md §3: app imports no ui, sync, printing, sandbox, PySide6, requests;
-printing imports no ui; sync imports no ui."""
+"""DESIGN.md §3: app imports no ui, sync, printing, sandbox, devices, PySide6, requests;
+printing, sync and devices import no ui."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 FORBIDDEN = {
-    "app": {"ui", "sync", "printing", "sandbox", "PySide6", "requests"},
-    "printing": {"ui", "sandbox"},
-    "sync": {"ui", "sandbox"},
+    "app": {"ui", "sync", "printing", "sandbox", "devices", "PySide6", "requests"},
+    "printing": {"ui", "sandbox", "devices"},
+    "sync": {"ui", "sandbox", "devices"},
+    # Device drivers and simulators: results reach the UI as signals, never the other way.
+    "devices": {"ui", "sandbox", "sync", "printing", "sqlalchemy"},
     # The UI calls use cases and renders what they return; it never touches SQL.
     "ui": {"sqlalchemy", "sqlite3", "alembic", "sandbox"},
     # The platform reimplementation shares only the contract with the client (see below).
-    "sandbox": {"app", "ui", "printing", "benchmarks", "PySide6", "requests"},
+    "sandbox": {"app", "ui", "printing", "devices", "benchmarks", "PySide6", "requests"},
 }
 
 

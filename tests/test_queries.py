@@ -69,12 +69,14 @@ def test_lookup_by_number_catches_a_typo(ctx, clerk) -> None:
     assert lookup_case(ctx, clerk, typo) is None
 
 
-def test_status_summary_counts_queued_events_and_numbers_left(ctx, clerk) -> None:
+def test_status_summary_counts_numbers_left_and_the_platform_queue(ctx, clerk) -> None:
+    from app.usecases.sync_state import sync_overview
+
     g = find_item(ctx, "个体工商户设立登记")
-    before = status_summary(ctx)
+    before, queued_before = status_summary(ctx), sync_overview(ctx).queued
     intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT))
     after = status_summary(ctx)
-    assert after.queued_events == before.queued_events + 2
+    assert sync_overview(ctx).queued == queued_before + 2  # receive + accept, one transaction
     assert after.numbers_left == before.numbers_left - 1
 
 

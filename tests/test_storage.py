@@ -6,8 +6,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
+from app.actor import SYSTEM
 from app.config import Paths
 from app.context import open_context
 from app.storage.db import make_engine, pragma
@@ -22,16 +24,13 @@ def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(ctx) -> None:
 
 
 def test_foreign_keys_are_enforced(ctx) -> None:
-    with ctx.engine.connect() as conn:
-        try:
-            conn.execute(text("INSERT INTO materials (item_id, code, position, name, required, form, copies, media, "
-                              "tolerable, platform_verifiable, notes, retired) VALUES (999999, 'X', 0, 'x', 1, '原件', 1, "
-                              "'纸质', 0, 0, '', 0)"))
-            conn.commit()
-            raised = False
-        except Exception:  # noqa: BLE001
-            raised = True
-    assert raised
+    from sqlalchemy.exc import IntegrityError
+
+    with ctx.engine.connect() as conn, pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
+        conn.execute(text("INSERT INTO materials (item_id, code, position, name, required, form, copies, media, "
+                          "tolerable, platform_verifiable, notes, retired) VALUES (999999, 'X', 0, 'x', 1, '原件', 1, "
+                          "'纸质', 0, 0, '', 0)"))
+        conn.commit()
 
 
 def test_empty_database_upgrades_to_head(tmp_path: Path) -> None:
@@ -146,7 +145,7 @@ def test_reading_never_waits_for_a_save_in_progress(ctx, clerk) -> None:
 
     from app.storage.models import ServiceItem
 
-    with ctx.unit_of_work() as writing:
-        writing.execute(text("UPDATE settings SET value = value WHERE key = 'county'"))  # holds the write lock
+    with ctx.unit_of_work(SYSTEM) as writing:
+        writing.session.execute(text("UPDATE settings SET value = value WHERE key = 'county'"))  # holds the write lock
         with ctx.read() as s:
             assert s.scalar(select(func.count()).select_from(ServiceItem)) > 30

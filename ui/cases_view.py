@@ -46,8 +46,6 @@ from ui.intake.materials_panel import MaterialsPanel
 from ui.operations import Operations, error_text
 from ui.widgets import named, show_message
 
-CERTIFICATE_STATES = {"concluded_approved", "awaiting_pickup", "collected"}
-
 
 class ResubmitDialog(QDialog):
     """补正材料送达: tick the materials as they come back (same case, new round)."""
@@ -168,7 +166,9 @@ class CasesView(QWidget):
             which = CaseFilter.ALL
         self.ops.run_read(lambda: list_cases(self.ctx, self.actor, which, text), self._rows_loaded, self._error)
 
-    def on_changed(self, changes: Changes) -> None:
+    def on_changed(self, changes: Changes, initiator: object = None) -> None:
+        if initiator is self:  # our own step: `_after_write` has refreshed already
+            return
         if changes.cases:
             self.refresh()
             if self.detail and self.detail.number in changes.cases:
@@ -196,13 +196,12 @@ class CasesView(QWidget):
     def _show_detail(self, d: CaseDetail) -> None:
         self.detail = d
         self.browser.setHtml(detail_html(d))
+        # The workflow decides what this clerk may do next (CaseDetail.next_actions); the screen shows it.
         offered = set(d.next_actions)
-        if "start_processing" in offered:
-            offered.add("suspend_clock")  # starting a special procedure starts processing first
         for key, b in self.buttons.items():
             b.setVisible(key in offered)
         self.documents_button.setVisible(True)
-        self.certificate_button.setVisible(d.state in CERTIFICATE_STATES and bool(certificate_type_for_item(d.item_code)))
+        self.certificate_button.setVisible("print_certificate" in offered and bool(certificate_type_for_item(d.item_code)))
 
     # --- documents -------------------------------------------------------------------
     def _documents(self) -> None:
@@ -229,7 +228,16 @@ class CasesView(QWidget):
 
     # --- actions -------------------------------------------------------------------
     def _write(self, fn, done_text: str) -> None:  # noqa: ANN001
-        self.ops.run_write(fn, lambda _v: show_message(self.message, done_text, "ok"), self._error)
+        def done(_value: object) -> None:
+            show_message(self.message, done_text, "ok")
+            self._after_write()
+
+        self.ops.run_write(fn, done, self._error, initiator=self)
+
+    def _after_write(self) -> None:
+        self.refresh()
+        if self.detail is not None:
+            self.open_case(self.detail.number)
 
     def _decide(self, action: Action) -> None:
         d = self.detail
@@ -238,10 +246,12 @@ class CasesView(QWidget):
         decision = ask_decision(self, action, lambda: preview_case_supplement(self.ctx, d.number), remedy_preview(self.ctx))
         if decision is None:
             return
-        self.ops.run_write(lambda: decide_case(self.ctx, self.actor, d.number, decision), self._decided, self._error)
+        self.ops.run_write(lambda: decide_case(self.ctx, self.actor, d.number, decision), self._decided, self._error,
+                           initiator=self)
 
     def _decided(self, outcome) -> None:  # noqa: ANN001 — a DecisionOutcome
         show_message(self.message, "已作出决定，请打印并交给申请人。", "ok")
+        self._after_write()
         if outcome.documents:
             self.documents_issued.emit([doc.id for doc in outcome.documents])
 

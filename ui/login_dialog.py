@@ -22,7 +22,7 @@ class LoginDialog(QDialog):
         self.setWindowTitle("ClerkDesk 窗口受理台 — 登录")
         self.setObjectName("login_dialog")
         self.setMinimumWidth(460)
-        title = QLabel(f"{ctx.setting('hall_name')}\n窗口受理台")
+        title = QLabel(f"{ctx.settings.get('hall_name')}\n窗口受理台")
         title.setObjectName("section_title")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = named(QLineEdit(), "login_username", "用户名")

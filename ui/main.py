@@ -4,20 +4,23 @@ asked for, log in, open the main window.
     clerkdesk                          the terminal as configured (offline-only without a platform)
     clerkdesk --platform URL --enrolment-code CODE   set the platform and register this terminal
     clerkdesk --demo-platform          start a sandbox platform on this machine and use it
+    clerkdesk --debug                  also log every UI stall over 100 ms with its stack (or CLERKDESK_DEBUG=1)
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.actor import SYSTEM
 from app.bootstrap import start_terminal
 from app.config import resolve_paths
 from app.context import AppContext
-from app.rules.problems import RuleError
+from app.errors import ClerkDeskError
 from app.usecases.setup import DEMO_CLERKS, DEMO_PASSWORD
 from app.usecases.sync_state import set_sync_setting
 from sync.connection import ensure_registered
@@ -40,7 +43,7 @@ def _setup_logging(ctx: AppContext) -> None:
 
 
 def demo_hint(ctx: AppContext) -> str:
-    if ctx.setting("demo") != "1":
+    if ctx.settings.get("demo") != "1":
         return ""
     names = "、".join(f"{u}" for u, *_ in DEMO_CLERKS)
     return f"演示账号：{names}，密码均为 {DEMO_PASSWORD}"
@@ -57,10 +60,10 @@ def make_app(argv: list[str]) -> QApplication:
 def connect_platform(ctx: AppContext, url: str, enrolment_code: str) -> str:
     """Set the platform address and register this terminal; "" or why it could not register
     (the terminal then works offline and the status bar says so)."""
-    set_sync_setting(ctx, None, "platform_url", url)
+    set_sync_setting(ctx, SYSTEM, "platform_url", url)
     try:
         ensure_registered(ctx, url, enrolment_code)
-    except RuleError as err:  # PlatformError included: unreachable, refused code…
+    except ClerkDeskError as err:  # PlatformError included: unreachable, refused code…
         log.warning("registration with %s failed: %s", url, err)
         return getattr(err, "message", str(err))
     return ""
@@ -73,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--enrolment-code", default="", help="终端注册码（由县信息中心发放）")
     parser.add_argument("--demo-platform", action="store_true",
                         help="在本机启动演示平台（沙箱）并连接，用于演示和培训")
+    parser.add_argument("--debug", action="store_true",
+                        help="调试模式：界面卡顿超过 100 毫秒时把调用栈写入日志（也可设 CLERKDESK_DEBUG=1）")
     return parser
 
 
@@ -96,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
                 QMessageBox.warning(None, "演示平台", f"{err}\n本机将离线工作，数据照常保存。")
         elif args.platform:
             connect_platform(ctx, args.platform, args.enrolment_code)
+        if args.debug or os.environ.get("CLERKDESK_DEBUG") == "1":
+            from ui.stall_watchdog import start_stall_watchdog  # imported only in debug mode: free otherwise
+
+            start_stall_watchdog(app)
         return _run(app, ctx)
     finally:
         if demo is not None:

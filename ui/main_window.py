@@ -33,9 +33,8 @@ class MainWindow(QMainWindow):
         self.ctx, self.ops, self.actor = ctx, ops, actor
         self.sync = sync if sync is not None else SyncBridge(ctx, self)
         self.attention_dialog: AttentionDialog | None = None
-        self._from_platform = False
         self.setObjectName("main_window")
-        self.setWindowTitle(f"ClerkDesk 窗口受理台 — {ctx.setting('hall_name')}")
+        self.setWindowTitle(f"ClerkDesk 窗口受理台 — {ctx.settings.get('hall_name')}")
         self.tabs = named(QTabWidget(), "main_tabs", "功能页")
         self.intake: IntakeView | None = None
         if can(actor.role, Perm.CASE_INTAKE):
@@ -81,7 +80,7 @@ class MainWindow(QMainWindow):
         self.clerk_label = named(QLabel(f"经办人：{a.display_name}"), "status_clerk", "当前经办人")
         self.clerk_label.setToolTip(f"{a.display_name}（{a.username}）· {ROLE_LABELS[a.role]}")
         self.window_label = named(QLabel(f"窗口：{a.window_no or '—'}"), "status_window", "窗口")
-        self.terminal_label = named(QLabel(f"终端 {self.ctx.setting('terminal_id')}"), "status_terminal", "终端编号")
+        self.terminal_label = named(QLabel(f"终端 {self.ctx.settings.get('terminal_id')}"), "status_terminal", "终端编号")
         self.sync_status = SyncStatusWidget()
         self.sync_status.sync_requested.connect(self.sync.sync_now)
         self.sync_status.attention_requested.connect(self.open_attention)
@@ -110,25 +109,21 @@ class MainWindow(QMainWindow):
             parts.append(f"待补正 {s.awaiting_supplement}")
         self.warn_label.setText("　".join(parts))
 
-    def on_changed(self, changes: Changes) -> None:
-        self.cases.on_changed(changes)
+    def on_changed(self, changes: Changes, initiator: object = None) -> None:
+        self.cases.on_changed(changes, initiator)
         if changes.catalog and self.intake is not None:
             self.intake.reload_catalog()
         self.refresh_status()
-        if self._from_platform:
+        if initiator is self.sync:  # the platform's own news: no sync back for it
             return
         self.ops.run_read(self.sync.refresh_counts, lambda _none: None)
         if changes.cases or changes.outbox:
             self.sync.sync_now()  # a decision taken here reaches the platform within seconds when online
 
     def _platform_changes(self, changes: Changes) -> None:
-        """What a sync brought (catalog, progress) refreshes the views like a local change,
-        without asking for yet another sync."""
-        self._from_platform = True
-        try:
-            self.ops.changed.emit(changes)
-        finally:
-            self._from_platform = False
+        """What a sync brought (catalog, progress) refreshes the views like a local change; the
+        sync is its initiator, so it does not ask for yet another sync."""
+        self.ops.changed.emit(changes, self.sync)
 
     def _show_sync_status(self, status: SyncStatus) -> None:
         self.sync_status.show_status(status, self.ctx.now())

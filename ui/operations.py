@@ -1,5 +1,6 @@
 """Long work off the UI thread, then one broadcast of what changed (after Anki's
-aqt/operations): views subscribe to `changed` and refresh only what they show."""
+aqt/operations): views subscribe to `changed(changes, initiator)` and refresh only what they
+show — and skip a change they caused themselves (they updated in their own `on_done`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.changes import OpResult
-from app.rules.problems import RuleError
+from app.errors import ClerkDeskError, StorageError
 
 log = logging.getLogger("clerkdesk.ui")
 
@@ -30,7 +31,9 @@ class _Job(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # noqa: BLE001 — every failure must reach the clerk, not kill the thread
-            if not isinstance(exc, RuleError):
+            if isinstance(exc, StorageError):
+                log.error("storage %s: %s", exc.code, exc.detail)
+            elif not isinstance(exc, ClerkDeskError):
                 log.error("operation failed: %s", traceback.format_exc())
             self.signals.failed.emit(exc)
         else:
@@ -40,7 +43,7 @@ class _Job(QRunnable):
 class Operations(QObject):
     """Runs writes one at a time in order (like a single database writer) and reads in parallel."""
 
-    changed = Signal(object)  # Changes
+    changed = Signal(object, object)  # Changes, initiator (the view or component that asked; or None)
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None):
@@ -71,14 +74,15 @@ class Operations(QObject):
         return self._writing > 0
 
     def run_write(self, fn: Callable[[], OpResult], on_done: Callable[[Any], None] | None = None,
-                  on_error: Callable[[Exception], None] | None = None) -> None:
-        """`fn` returns an OpResult; its changes are broadcast after `on_done` runs."""
+                  on_error: Callable[[Exception], None] | None = None, initiator: object | None = None) -> None:
+        """`fn` returns an OpResult; its changes are broadcast after `on_done` runs, with the
+        `initiator` so the view that asked can skip what it already shows."""
         def done(result: OpResult) -> None:
             self._writing -= 1
             if on_done:
                 on_done(result.value)
             if isinstance(result, OpResult) and not result.changes.empty:
-                self.changed.emit(result.changes)
+                self.changed.emit(result.changes, initiator)
 
         def failed(exc: Exception) -> None:
             self._writing -= 1
@@ -132,13 +136,13 @@ class Operations(QObject):
 
 
 def error_text(exc: Exception) -> str:
-    """What the clerk reads: our rule messages as they are; anything else, a calm sentence
-    (the details go to the log with the error code)."""
-    if isinstance(exc, RuleError):
+    """What the clerk reads: a rule, storage or platform message as it is; anything else a calm
+    sentence — never an exception's class or SQL (the details go to the log with the code)."""
+    if isinstance(exc, ClerkDeskError):
         return exc.message
-    return f"操作未能完成（{type(exc).__name__}）。已录入的内容未丢失，请重试；如仍失败请联系信息中心。"
+    return "操作未能完成，已录入的内容未丢失，请重试；如仍失败请联系信息中心（错误代码 INTERNAL）。"
 
 
 def error_code(exc: Exception) -> str:
-    return exc.code if isinstance(exc, RuleError) else "INTERNAL"
+    return exc.code if isinstance(exc, ClerkDeskError) else "INTERNAL"
 

@@ -12,17 +12,26 @@ class Problem:
     field: str = ""  # which input it is about, e.g. "id_number"
 
 
-class RuleError(Exception):
+class ClerkDeskError(Exception):
+    """Every failure the clerk may be told about: `code` for the log, `message` for the screen."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code, self.message = code, message
+
+    def as_problem(self) -> Problem:
+        """The first (or only) thing wrong, as a Problem for reports and the status bar."""
+        return Problem(self.code, self.message)
+
+
+class RuleError(ClerkDeskError):
     """Raised by use cases when input breaks a rule; carries every problem found."""
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__("; ".join(f"{p.code}: {p.message}" for p in self.problems))
+        code = self.problems[0].code if self.problems else "RULE"
+        super().__init__(code, "；".join(p.message for p in self.problems))
+        self.args = ("; ".join(f"{p.code}: {p.message}" for p in self.problems),)
 
-    @property
-    def code(self) -> str:
-        return self.problems[0].code if self.problems else "RULE"
-
-    @property
-    def message(self) -> str:
-        return "；".join(p.message for p in self.problems)
+    def as_problem(self) -> Problem:
+        return self.problems[0] if self.problems else Problem(self.code, self.message)

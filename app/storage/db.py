@@ -10,11 +10,16 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
+# How long a save waits for another writer (the sync thread, a second window) before the clerk
+# is told "另一个程序正在使用数据库" — long enough for any batch of ours, short enough to say so.
+BUSY_SECONDS = 5.0
+
+
 def make_engine(db_path: Path, for_writing: bool = True) -> Engine:
     """The writer's engine takes the write lock at BEGIN; the readers' engine starts
     ordinary deferred transactions, so in WAL mode the screens keep reading while a
     case is being saved."""
-    engine = create_engine(f"sqlite:///{db_path}", connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(f"sqlite:///{db_path}", connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS})
     _configure_sqlite(engine, for_writing)
     return engine
 
@@ -30,7 +35,7 @@ def _configure_sqlite(engine: Engine, for_writing: bool) -> None:
         # FULL: a committed case survives a power cut, not just a process crash.
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -12,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from app.errors import StorageError
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -58,5 +60,11 @@ def upgrade_with_backup(engine: Engine, db_path: Path, backup_dir: Path) -> Path
     backup = None
     if current is not None:  # an existing database with data: keep a copy first
         backup = backup_database(db_path, backup_dir, f"before-{current}")
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 — whatever Alembic or SQLite said goes to the log, not the screen
+        where = f"升级前的备份在 {backup}。" if backup else ""
+        raise StorageError("STORAGE_MIGRATION_FAILED",
+                           f"本机数据库升级未完成，程序不能启动。{where}请联系县政务服务中心信息科，不要删除数据目录。",
+                           repr(exc)) from exc
     return backup

@@ -5,22 +5,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.storage.models import OutboxEvent
 
-CONTRACT_VERSION = "v1"
 
-
-def enqueue(session: Session, kind: str, case_number: str, occurred_at: datetime, terminal_id: str, actor: str, data: dict) -> OutboxEvent:
+def enqueue(session: Session, kind: str, case_number: str, occurred_at: datetime, terminal_id: str, actor: str,
+            data: dict) -> OutboxEvent:
+    """`data` comes checked against its kind's type (app/events.py, UnitOfWork.send)."""
     event_id = str(uuid.uuid4())
     ev = OutboxEvent(
         event_id=event_id,
         kind=kind,
         case_number=case_number,
         payload={
-            "contract": CONTRACT_VERSION,
             "event_id": event_id,
             "kind": kind,
             "case_number": case_number,
@@ -33,7 +31,3 @@ def enqueue(session: Session, kind: str, case_number: str, occurred_at: datetime
     )
     session.add(ev)
     return ev
-
-
-def pending_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == "pending")) or 0

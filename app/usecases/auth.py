@@ -6,13 +6,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from app.actor import Actor
-from app.changes import Changes, OpResult
+from app.actor import SYSTEM, Actor
+from app.changes import OpResult
 from app.context import AppContext
-from app.permissions import Perm, Role
+from app.permissions import PERSON_ROLES, Perm, Role
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Clerk
-from app.usecases.recording import record
 
 _hasher = PasswordHasher()
 _LOGIN_FAILED = Problem("LOGIN_FAILED", "用户名或密码不正确。")
@@ -34,16 +33,13 @@ def _actor(c: Clerk) -> Actor:
 
 
 def login(ctx: AppContext, username: str, password: str) -> Actor:
-    with ctx.unit_of_work() as s:
+    # The terminal checks the password; the audit names who tried.
+    with ctx.unit_of_work(SYSTEM) as uow:
+        s = uow.session
         clerk = s.scalars(select(Clerk).where(Clerk.username == username.strip())).first()
-        ok = False
-        if clerk is not None and clerk.active:
-            try:
-                ok = _hasher.verify(clerk.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                ok = False
-        record(s, ctx, username.strip()[:40] or "?", "login.success" if ok else "login.failed", "clerk",
-               username.strip()[:40], {})
+        ok = clerk is not None and clerk.active and verify_password(clerk.password_hash, password)
+        uow.audit("login.success" if ok else "login.failed", "clerk", username.strip()[:40], {},
+                  by=username.strip()[:40] or "?")
         if ok and _hasher.check_needs_rehash(clerk.password_hash):
             clerk.password_hash = hash_password(password)
     if not ok:
@@ -52,19 +48,22 @@ def login(ctx: AppContext, username: str, password: str) -> Actor:
 
 
 def create_clerk(
-    ctx: AppContext, actor: Actor | None, username: str, display_name: str, role: Role, password: str, window_no: str = ""
+    ctx: AppContext, actor: Actor, username: str, display_name: str, role: Role, password: str, window_no: str = ""
 ) -> OpResult[Actor]:
-    if actor is not None:
-        actor.require(Perm.CLERK_MANAGE)
+    actor.require(Perm.CLERK_MANAGE)
+    if Role(role) not in PERSON_ROLES:
+        raise RuleError(Problem("ROLE_NOT_FOR_PERSON", "这个角色不能分配给工作人员账号。", "role"))
     if len(password) < 8:
         raise RuleError(Problem("PASSWORD_TOO_SHORT", "密码至少8位。", "password"))
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(actor) as uow:
+        s = uow.session
         if s.scalars(select(Clerk).where(Clerk.username == username)).first():
             raise RuleError(Problem("CLERK_EXISTS", f"用户名 {username} 已存在。", "username"))
         clerk = Clerk(username=username, display_name=display_name, role=role.value,
-                      password_hash=hash_password(password), window_no=window_no, created_at=ctx.now())
+                      password_hash=hash_password(password), window_no=window_no, created_at=uow.now)
         s.add(clerk)
         s.flush()
-        record(s, ctx, actor.username if actor else "setup", "clerk.create", "clerk", username,
-               {"role": role.value, "display_name": display_name, "window_no": window_no})
-    return OpResult(_actor(clerk), Changes(clerks=True))
+        uow.audit("clerk.create", "clerk", username, {"role": role.value, "display_name": display_name,
+                                                     "window_no": window_no})
+        uow.changes.clerks = True
+    return OpResult(_actor(clerk), uow.changes.freeze())

@@ -1,21 +1,20 @@
-"""The one path every case state change takes: check the transition table, move the case,
-add a timeline entry, recompute the deadlines, and record audit + outbox in the same
-transaction."""
+"""The one path every case state change takes: the workflow row is checked (state, who,
+permission), the case moves, a timeline entry is added, the deadlines are recomputed, and
+the audit record and the platform event (the row's) are written in the same transaction."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.case_states import CLOCK_RUNNING, PENDING_DECISION, Action, State, next_state
-from app.context import AppContext
+from app.case_states import CASE_WORKFLOW, CLOCK_RUNNING, PENDING_DECISION, Action, State
+from app.events import EVENT_TYPES, to_wire
 from app.rules.case_number import check_case_number
 from app.rules.deadlines import ACCEPTANCE_LIMIT_DAYS, Suspension, compute_deadlines, yellow_date
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Case, CaseEvent, ClockSuspension, ServiceItem
-from app.usecases.recording import record
+from app.unit_of_work import UnitOfWork
+from app.workflow import Step
 
 
 def load_case(s: Session, number: str) -> Case:
@@ -31,18 +30,15 @@ def suspensions_of(s: Session, case_id: int) -> list[Suspension]:
     return [Suspension(r.procedure, r.started_on, r.ended_on, r.limit_days) for r in rows]
 
 
-def refresh_deadlines(
-    s: Session, ctx: AppContext, case: Case, item: ServiceItem | None = None, suspensions: list[Suspension] | None = None
-) -> None:
+def refresh_deadlines(uow: UnitOfWork, case: Case, item: ServiceItem | None = None,
+                      suspensions: list[Suspension] | None = None) -> None:
     """`suspensions` may be given when known (a new case has none) to save a query."""
+    s, cal = uow.session, uow.calendar
     item = item or s.get(ServiceItem, case.item_id)
-    today = ctx.today()
     if suspensions is None:
         suspensions = suspensions_of(s, case.id)
-    d = compute_deadlines(
-        ctx.calendar, case.round_received_on, case.accepted_on, item.committed_limit_days, item.legal_limit_days,
-        suspensions, today,
-    )
+    d = compute_deadlines(cal, case.round_received_on, case.accepted_on, item.committed_limit_days,
+                          item.legal_limit_days, suspensions, uow.today)
     case.acceptance_due = d.acceptance_due.date
     case.committed_due = d.committed_due.date if d.committed_due else None
     case.legal_due = d.legal_due.date if d.legal_due else None
@@ -50,41 +46,40 @@ def refresh_deadlines(
     state = State(case.state)
     if state in PENDING_DECISION:
         case.watch_due = case.acceptance_due
-        case.watch_yellow_on = yellow_date(ctx.calendar, case.round_received_on, ACCEPTANCE_LIMIT_DAYS)
+        case.watch_yellow_on = yellow_date(cal, case.round_received_on, ACCEPTANCE_LIMIT_DAYS)
     elif state in CLOCK_RUNNING and case.accepted_on and d.committed_due:
         case.watch_due = case.committed_due
-        case.watch_yellow_on = yellow_date(ctx.calendar, case.accepted_on, item.committed_limit_days, d.suspended_days)
+        case.watch_yellow_on = yellow_date(cal, case.accepted_on, item.committed_limit_days, d.suspended_days)
     else:
         # Awaiting the applicant, suspended, or done: no running deadline to warn about.
         case.watch_due = None
         case.watch_yellow_on = None
 
 
-def apply_transition(
-    s: Session,
-    ctx: AppContext,
-    actor: str,
-    case: Case,
-    action: Action,
-    note: str = "",
-    detail: dict | None = None,
-    on: date | None = None,
-    notify_platform: bool = True,
-) -> State:
-    """`notify_platform=False` for a step the platform itself reported (case progress): it is
-    audited like any other, but not queued back to the platform that sent it."""
+def check_step(uow: UnitOfWork, case: Case | None, action: Action) -> Step[State, Action]:
+    """The workflow row for `action` on `case` (None: creating one), if the actor may take it."""
+    return CASE_WORKFLOW.check(case.state if case is not None else None, action, uow.actor)
+
+
+def apply_transition(uow: UnitOfWork, case: Case, action: Action, note: str = "", **detail: object) -> Step[State, Action]:
+    """Move `case` by `action` as the unit of work's actor. The row names the platform event;
+    its typed data (app/events.py) takes the extra fields from `detail`. A step the platform
+    itself reported is audited like any other but never queued back to it."""
+    row = check_step(uow, case, action)
     before = State(case.state)
-    after = next_state(before, action)
-    now = ctx.now()
-    case.state = after.value
-    case.updated_at = now
-    detail = dict(detail or {})
-    s.add(CaseEvent(case_id=case.id, at=now, actor=actor, action=action.value, from_state=before.value,
-                    to_state=after.value, note=note, detail=detail))
-    refresh_deadlines(s, ctx, case)
-    payload = {"from": before.value, "to": after.value, "round": case.round, "note": note, **detail}
-    if on is not None:
-        payload["effective_on"] = on.isoformat()
-    record(s, ctx, actor, f"case.{action.value}", "case", case.number, payload,
-           event_kind=f"case.{action.value}" if notify_platform else None, case_number=case.number)
-    return after
+    case.state = row.to.value
+    case.updated_at = uow.now
+    refresh_deadlines(uow, case)
+    kind = row.event_for(uow.actor)
+    if kind:
+        wire = uow.send(case.number, EVENT_TYPES[kind](from_=before.value, to=row.to.value, round=case.round,
+                                                       note=note, **detail))
+    else:
+        wire = {"from": before.value, "to": row.to.value, "round": case.round, "note": note,
+                **{k: to_wire(v) for k, v in detail.items()}}
+        uow.audit(f"case.{action.value}", "case", case.number, wire)
+    timeline = {k: v for k, v in wire.items() if k not in ("from", "to", "round", "note")}
+    uow.session.add(CaseEvent(case_id=case.id, at=uow.now, actor=uow.actor.username, action=action.value,
+                              from_state=before.value, to_state=row.to.value, note=note, detail=timeline))
+    uow.changes.case(case.number)
+    return row

@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session, selectinload
 from app.actor import Actor
 from app.catalog_format import GUIDE_FIELDS, CatalogFile, ItemRecord, parse_catalog
 from app.catalog_search import CatalogIndex, IndexedItem, search_key
-from app.changes import Changes, OpResult
+from app.changes import OpResult
 from app.context import AppContext
 from app.permissions import Perm
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Material, ServiceItem
-from app.usecases.recording import record
 
 STATUS_LABELS = {"active": "在用", "suspended": "暂停", "terminated": "终止"}
 
@@ -109,24 +108,22 @@ def upsert_items(s: Session, records: Sequence[ItemRecord], revision: str, now: 
     return counts
 
 
-def import_catalog(ctx: AppContext, actor: Actor | None, catalog: CatalogFile) -> OpResult[ImportSummary]:
+def import_catalog(ctx: AppContext, actor: Actor, catalog: CatalogFile) -> OpResult[ImportSummary]:
     """Upsert every item; a newer revision or a status change replaces the stored one."""
-    if actor is not None:
-        actor.require(Perm.CATALOG_IMPORT)
-    now = ctx.now()
-    with ctx.unit_of_work() as s:
+    actor.require(Perm.CATALOG_IMPORT)
+    with ctx.unit_of_work(actor) as uow:
+        s, now = uow.session, uow.now
         existing = {
             i.implementation_code: i
             for i in s.scalars(select(ServiceItem).options(selectinload(ServiceItem.materials)))
         }
         counts = upsert_items(s, catalog.items, catalog.revision, now, existing)
         summary = ImportSummary(counts["added"], counts["updated"], counts["unchanged"], counts["status"], catalog.revision)
-        record(
-            s, ctx, actor.username if actor else "setup", "catalog.import", "catalog", catalog.revision,
-            {"added": summary.added, "updated": summary.updated, "status_changed": summary.status_changed,
-             "source": catalog.source},
-        )
-    return OpResult(summary, Changes(catalog=True))
+        uow.audit("catalog.import", "catalog", catalog.revision,
+                  {"added": summary.added, "updated": summary.updated, "status_changed": summary.status_changed,
+                   "source": catalog.source})
+        uow.changes.catalog = True
+    return OpResult(summary, uow.changes.freeze())
 
 
 def catalog_size(ctx: AppContext) -> int:

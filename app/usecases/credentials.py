@@ -12,15 +12,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.actor import Actor
+from app.actor import SYSTEM, Actor
 from app.context import AppContext
-from app.permissions import Role
+from app.permissions import PERSON_ROLES, Role
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Clerk
 from app.storage.sync_models import OnlineCredential
+from app.unit_of_work import UnitOfWork
 from app.usecases.auth import hash_password, verify_password
-from app.usecases.recording import record
-from app.usecases.sync_state import sync_setting_int
 
 NEVER_ONLINE = "OFFLINE_LOGIN_NEVER_ONLINE"
 EXPIRED = "OFFLINE_LOGIN_EXPIRED"
@@ -32,12 +31,14 @@ def remember_online_login(ctx: AppContext, username: str, password: str, display
     (cases point at a local clerk row), and return the Actor. One transaction, audited."""
     try:
         role_value = Role(role)
+        if role_value not in PERSON_ROLES:
+            raise ValueError(role)
     except ValueError:
         raise RuleError(Problem("ROLE_UNKNOWN", f"平台返回的角色“{role}”本机不认识，请联系管理员。")) from None
     username = username.strip()
     password_hash = hash_password(password)
-    now = ctx.now()
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(SYSTEM) as uow:
+        s, now = uow.session, uow.now
         clerk = s.scalars(select(Clerk).where(Clerk.username == username)).first()
         if clerk is None:
             clerk = Clerk(username=username, display_name=display_name, role=role_value.value,
@@ -54,7 +55,7 @@ def remember_online_login(ctx: AppContext, username: str, password: str, display
         else:
             cred.password_hash, cred.display_name, cred.role = password_hash, display_name, role_value.value
             cred.window_no, cred.last_online_login_at = clerk.window_no, now
-        record(s, ctx, username, "login.online", "clerk", username, {"role": role_value.value})
+        uow.audit("login.online", "clerk", username, {"role": role_value.value}, by=username)
     return Actor(clerk.id, clerk.username, clerk.display_name, role_value, clerk.window_no)
 
 
@@ -62,25 +63,26 @@ def offline_login(ctx: AppContext, username: str, password: str) -> Actor:
     """Log in while the platform cannot be reached, against the credential cached at the
     clerk's last online login on this terminal. Audited either way."""
     username = username.strip()
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(SYSTEM) as uow:
+        s = uow.session
         cred = s.get(OnlineCredential, username)
         clerk = s.scalars(select(Clerk).where(Clerk.username == username)).first()
-        problem = _offline_problem(ctx, cred, clerk, password)
-        record(s, ctx, username[:40] or "?", "login.offline" if problem is None else "login.offline_refused",
-               "clerk", username[:40], {"code": problem.code if problem else ""})
+        problem = _offline_problem(uow, cred, clerk, password)
+        uow.audit("login.offline" if problem is None else "login.offline_refused", "clerk", username[:40],
+                  {"code": problem.code if problem else ""}, by=username[:40] or "?")
     if problem is not None:
         raise RuleError(problem)
     return Actor(clerk.id, clerk.username, cred.display_name, Role(cred.role), clerk.window_no)
 
 
-def _offline_problem(ctx: AppContext, cred: OnlineCredential | None, clerk: Clerk | None, password: str) -> Problem | None:
+def _offline_problem(uow: UnitOfWork, cred: OnlineCredential | None, clerk: Clerk | None, password: str) -> Problem | None:
     if cred is None or clerk is None:
         return Problem(NEVER_ONLINE, "无法连接政务服务平台，且该账号从未在本机联网登录过，不能离线登录。"
                                      "请在网络恢复后登录一次，之后断网时也可在本机登录。")
     if not verify_password(cred.password_hash, password) or not clerk.active:
         return Problem("LOGIN_FAILED", "用户名或密码不正确。")
-    days = sync_setting_int(ctx, "offline_login_days")
-    if ctx.now() - cred.last_online_login_at > timedelta(days=days):
+    days = uow.settings.int("offline_login_days")
+    if uow.now - cred.last_online_login_at > timedelta(days=days):
         return Problem(EXPIRED, f"该账号已超过 {days} 天未联网登录，离线登录已失效。请在网络恢复后联网登录一次。")
     return None
 

@@ -5,18 +5,20 @@ correct on the spot. Plus what follows: resubmission, deemed acceptance, withdra
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.actor import SYSTEM_USERNAME, Actor
+from app.actor import SYSTEM, Actor
 from app.case_states import Action, State
-from app.changes import Changes, OpResult
+from app.changes import OpResult
 from app.context import AppContext
-from app.permissions import Perm
+from app.events import CorrectionData, SupplementData, ToleratedData, materials_of
 from app.rules.decisions import (
     REJECT_GROUND_LABELS,
     RejectGround,
+    Requirement,
     Tick,
     acceptance_problems,
     correction_problems,
@@ -27,15 +29,16 @@ from app.rules.decisions import (
 )
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Case, MaterialSubmission
-from app.usecases.case_flow import apply_transition, load_case
-from app.usecases.documents import IssuedDoc, issue_for_decision
+from app.unit_of_work import UnitOfWork
+from app.usecases.case_flow import apply_transition, check_step, load_case
+from app.usecases.documents import IssuedDoc, issue_documents
 from app.usecases.intake import (
     IntakeInput,
-    IntakeResult,
     add_submissions,
     item_requirements,
-    receive_case,
-    submissions_payload,
+    load_item,
+    receive,
+    requirements_of,
 )
 
 DECISIONS = (Action.ACCEPT, Action.REQUEST_SUPPLEMENT, Action.REJECT)
@@ -68,10 +71,8 @@ def _current_ticks(s: Session, case: Case) -> list[Tick]:
                  r.promise_date, r.clerk_note, r.problem, r.problem_note) for r in rows]
 
 
-def decision_problems(ctx: AppContext, s: Session, item_id: int, ticks: list[Tick], decision: Decision) -> list[Problem]:
+def decision_problems(today: date, reqs: list[Requirement], ticks: list[Tick], decision: Decision) -> list[Problem]:
     """Checks a decision without saving anything: the screen asks before it commits."""
-    reqs = item_requirements(s, item_id)
-    today = ctx.today()
     if decision.action == Action.ACCEPT:
         return acceptance_problems(reqs, ticks, today)
     if decision.action == Action.REQUEST_SUPPLEMENT:
@@ -81,128 +82,118 @@ def decision_problems(ctx: AppContext, s: Session, item_id: int, ticks: list[Tic
     return [Problem("DECISION_KIND", "不是受理环节的决定。")]
 
 
-def _decide(s: Session, ctx: AppContext, actor: Actor, case: Case, decision: Decision) -> DecisionOutcome:
+def _decide(uow: UnitOfWork, case: Case, decision: Decision) -> DecisionOutcome:
     if decision.action not in DECISIONS:
         raise RuleError(Problem("DECISION_KIND", "不是受理环节的决定。"))
+    check_step(uow, case, decision.action)  # state, who and permission before anything else
+    s = uow.session
     ticks = _current_ticks(s, case)
-    problems = decision_problems(ctx, s, case.item_id, ticks, decision)
+    reqs = item_requirements(s, case.item_id)
+    problems = decision_problems(uow.today, reqs, ticks, decision)
     if problems:
         raise RuleError(problems)
-    detail: dict = {"materials": submissions_payload(ticks)}
+    detail: dict = {"materials": materials_of(ticks)}
     lines: tuple[dict, ...] = ()
     if decision.action == Action.ACCEPT:
-        case.accepted_on = ctx.today()
+        case.accepted_on = uow.today
         case.acceptance_basis = "decision"
-        tolerated = [t for t in ticks if t.tolerated]
-        detail["tolerated"] = [{"name": t.name, "promise_date": t.promise_date.isoformat()} for t in tolerated]
+        detail["tolerated"] = tuple(ToleratedData(t.name, t.promise_date) for t in ticks if t.tolerated)
     elif decision.action == Action.REQUEST_SUPPLEMENT:
-        lines = tuple(asdict(line) for line in supplement_lines(item_requirements(s, case.item_id), ticks))
-        detail["supplement"] = list(lines)
+        found = supplement_lines(reqs, ticks)
+        lines = tuple(asdict(line) for line in found)
+        detail["supplement"] = tuple(SupplementData(line.name, line.kind, line.note) for line in found)
     else:
         case.reject_ground = decision.reject_ground
         case.reject_reason = decision.reason.strip()
         case.competent_agency = decision.competent_agency.strip()
-        case.remedy = remedy_text(ctx.setting("review_body"), ctx.setting("court"))
+        case.remedy = remedy_text(uow.settings.get("review_body"), uow.settings.get("court"))
         detail.update(ground=decision.reject_ground, ground_label=REJECT_GROUND_LABELS[RejectGround(decision.reject_ground)],
                       reason=case.reject_reason, competent_agency=case.competent_agency, remedy=case.remedy)
-    state = apply_transition(s, ctx, actor.username, case, decision.action, decision.note.strip(), detail)
-    documents = issue_for_decision(s, ctx, actor, case, decision.action)
-    return DecisionOutcome(case.number, state, lines, documents=documents)
+    row = apply_transition(uow, case, decision.action, decision.note.strip(), **detail)
+    documents = issue_documents(uow, case, row)
+    return DecisionOutcome(case.number, row.to, lines, documents=documents)
 
 
 def intake_and_decide(ctx: AppContext, actor: Actor, data: IntakeInput, decision: Decision) -> OpResult[DecisionOutcome]:
     """The window's usual path: the applicant is in front of the clerk, who receives and
-    decides at once. Checked in full first, so a refused decision saves nothing half-way."""
-    actor.require(Perm.CASE_INTAKE)
-    actor.require(Perm.CASE_DECIDE)
-    with ctx.read() as s:
-        problems = decision_problems(ctx, s, data.item_id, data.materials, decision)
-    if problems:
-        raise RuleError(problems)
-    received: OpResult[IntakeResult] = receive_case(ctx, actor, data)
-    try:
-        decided = decide_case(ctx, actor, received.value.number, decision)
-    except RuleError:
-        # The case is saved as received (nothing lost); the clerk decides it from the list.
-        raise
-    return OpResult(
-        DecisionOutcome(decided.value.number, decided.value.state, decided.value.supplement, received.value.warnings,
-                        decided.value.documents),
-        received.changes | decided.changes,
-    )
+    decides at once — one transaction, so a refused decision saves nothing half-way."""
+    with ctx.unit_of_work(actor) as uow:
+        check_step(uow, None, Action.RECEIVE)
+        item = load_item(uow.session, data.item_id)
+        problems = decision_problems(uow.today, requirements_of(item), data.materials, decision)
+        if problems:
+            raise RuleError(problems)
+        case, warnings = receive(uow, item, data)
+        decided = _decide(uow, case, decision)
+    return OpResult(DecisionOutcome(decided.number, decided.state, decided.supplement, warnings, decided.documents),
+                    uow.changes.freeze())
 
 
 def decide_case(ctx: AppContext, actor: Actor, number: str, decision: Decision) -> OpResult[DecisionOutcome]:
-    actor.require(Perm.CASE_DECIDE)
     deemed = sweep_deemed_acceptances(ctx, only_number=number)
     if deemed.value:
         raise RuleError(Problem(
             "CASE_DEEMED_ACCEPTED",
             "该办件收件后超过5个工作日未作出决定，依法自收到申请材料之日起视为受理，已按受理处理，不能再出具补正告知或不予受理。",
         ))
-    with ctx.unit_of_work() as s:
-        outcome = _decide(s, ctx, actor, load_case(s, number), decision)
-    return OpResult(outcome, Changes(cases=frozenset({outcome.number}), outbox=True))
+    with ctx.unit_of_work(actor) as uow:
+        outcome = _decide(uow, load_case(uow.session, number), decision)
+    return OpResult(outcome, uow.changes.freeze())
 
 
 def resubmit_materials(ctx: AppContext, actor: Actor, number: str, ticks: list[Tick]) -> OpResult[str]:
     """补正材料送达: same case number, a new round, back to review (the 5-day clock restarts)."""
-    actor.require(Perm.CASE_INTAKE)
-    with ctx.unit_of_work() as s:
-        case = load_case(s, number)
-        if case.state != State.AWAITING_SUPPLEMENT:
-            apply_transition(s, ctx, actor.username, case, Action.RESUBMIT)  # raises the table's clear error
+    with ctx.unit_of_work(actor) as uow:
+        case = load_case(uow.session, number)
+        check_step(uow, case, Action.RESUBMIT)
         case.round += 1
-        case.round_received_on = ctx.today()
-        add_submissions(s, case, ticks)
-        apply_transition(s, ctx, actor.username, case, Action.RESUBMIT, detail={"materials": submissions_payload(ticks)})
-    return OpResult(case.number, Changes(cases=frozenset({case.number}), outbox=True))
+        case.round_received_on = uow.today
+        add_submissions(uow.session, case, ticks)
+        apply_transition(uow, case, Action.RESUBMIT, materials=materials_of(ticks))
+    return OpResult(case.number, uow.changes.freeze())
 
 
 def correct_on_spot(ctx: AppContext, actor: Actor, number: str, corrections: list[tuple[str, str, str]]) -> OpResult[str]:
     """当场更正: an error the applicant can fix at the counter is fixed there, and recorded."""
-    actor.require(Perm.CASE_DECIDE)
     problems = correction_problems(corrections)
     if problems:
         raise RuleError(problems)
-    with ctx.unit_of_work() as s:
-        case = load_case(s, number)
-        apply_transition(s, ctx, actor.username, case, Action.CORRECT_ON_SPOT,
+    with ctx.unit_of_work(actor) as uow:
+        case = load_case(uow.session, number)
+        apply_transition(uow, case, Action.CORRECT_ON_SPOT,
                          note="；".join(f"{f}：{b} → {a}" for f, b, a in corrections),
-                         detail={"corrections": [{"field": f, "before": b, "after": a} for f, b, a in corrections]})
-    return OpResult(case.number, Changes(cases=frozenset({case.number}), outbox=True))
+                         corrections=tuple(CorrectionData(f, b, a) for f, b, a in corrections))
+    return OpResult(case.number, uow.changes.freeze())
 
 
 def withdraw_case(ctx: AppContext, actor: Actor, number: str, reason: str) -> OpResult[str]:
-    actor.require(Perm.CASE_DECIDE)
     if not reason.strip():
         raise RuleError(Problem("WITHDRAW_NO_REASON", "请登记申请人撤回申请的原因。", "reason"))
-    with ctx.unit_of_work() as s:
-        case = load_case(s, number)
-        apply_transition(s, ctx, actor.username, case, Action.WITHDRAW, note=reason.strip())
-    return OpResult(case.number, Changes(cases=frozenset({case.number}), outbox=True))
+    with ctx.unit_of_work(actor) as uow:
+        case = load_case(uow.session, number)
+        apply_transition(uow, case, Action.WITHDRAW, note=reason.strip())
+    return OpResult(case.number, uow.changes.freeze())
 
 
 def sweep_deemed_acceptances(ctx: AppContext, only_number: str | None = None) -> OpResult[list[str]]:
     """行政许可法 第三十二条: no decision within 5 working days of receipt → accepted from the
-    day of receipt. Recorded as its own transition, run on start, periodically and before
-    any decision."""
-    today = ctx.today()
+    day of receipt. Recorded as its own transition by the terminal (the SYSTEM actor), run on
+    start, periodically and before any decision."""
     done: list[str] = []
-    with ctx.unit_of_work() as s:
-        q = select(Case).where(Case.state == State.RECEIVED.value, Case.acceptance_due < today)
+    with ctx.unit_of_work(SYSTEM) as uow:
+        q = select(Case).where(Case.state == State.RECEIVED.value, Case.acceptance_due < uow.today)
         if only_number is not None:
-            q = q.where(Case.number == load_case(s, only_number).number)
-        for case in s.scalars(q).all():
+            q = q.where(Case.number == load_case(uow.session, only_number).number)
+        for case in uow.session.scalars(q).all():
             case.accepted_on = case.round_received_on
             case.acceptance_basis = "deemed"
             apply_transition(
-                s, ctx, SYSTEM_USERNAME, case, Action.DEEM_ACCEPTED,
+                uow, case, Action.DEEM_ACCEPTED,
                 note=f"受理期限 {case.acceptance_due:%Y-%m-%d} 届满未作决定，自收件之日起视为受理",
-                detail={"acceptance_due": case.acceptance_due.isoformat()}, on=case.round_received_on,
+                acceptance_due=case.acceptance_due, effective_on=case.round_received_on,
             )
             done.append(case.number)
-    return OpResult(done, Changes(cases=frozenset(done), outbox=bool(done)))
+    return OpResult(done, uow.changes.freeze())
 
 
 def preview_supplement(ctx: AppContext, item_id: int, ticks: list[Tick]) -> list[dict]:
@@ -212,7 +203,7 @@ def preview_supplement(ctx: AppContext, item_id: int, ticks: list[Tick]) -> list
 
 
 def remedy_preview(ctx: AppContext) -> str:
-    return remedy_text(ctx.setting("review_body"), ctx.setting("court"))
+    return remedy_text(ctx.settings.get("review_body"), ctx.settings.get("court"))
 
 
 def preview_case_supplement(ctx: AppContext, number: str) -> list[dict]:

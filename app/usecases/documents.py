@@ -9,6 +9,7 @@ itself is printing/'s job (the UI calls it): this module never sees a PDF, only 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
-from app.case_states import Action, State
-from app.changes import Changes, OpResult
+from app.case_states import CERTIFICATE_STATES, Action, State
+from app.changes import OpResult
 from app.context import AppContext
 from app.documents import (
     DOCUMENT_TITLES,
@@ -32,19 +33,14 @@ from app.permissions import Perm
 from app.rules.document_number import format_document_number
 from app.rules.problems import Problem, RuleError
 from app.storage.document_models import DocumentPrint, DocumentSequence, IssuedDocument
-from app.storage.models import Case, Clerk, Material, MaterialSubmission, Party, ServiceItem, Setting
-from app.usecases.case_flow import load_case
-from app.usecases.recording import record
+from app.storage.models import Case, Clerk, Material, MaterialSubmission, Party, ServiceItem
+from app.unit_of_work import UnitOfWork
+from app.usecases.case_flow import apply_transition, load_case
+from app.workflow import Step
 
 DEFAULT_PROGRESS_URL = "https://zwfw.example.gov.cn/progress?case={case_number}"
 DEFAULT_SUPPLEMENT_WORKDAYS = 10  # what the notice asks for; the law sets no applicant deadline, the hall does
 
-DOCUMENTS_FOR: dict[Action, tuple[DocumentKind, ...]] = {
-    Action.ACCEPT: (DocumentKind.ACCEPTANCE, DocumentKind.RECEIPT),
-    Action.REQUEST_SUPPLEMENT: (DocumentKind.SUPPLEMENTATION, DocumentKind.RECEIPT),
-    Action.REJECT: (DocumentKind.REJECTION,),
-}
-CERTIFICATE_STATES = {State.CONCLUDED_APPROVED, State.AWAITING_PICKUP, State.COLLECTED}
 
 
 @dataclass(frozen=True)
@@ -96,32 +92,32 @@ def _materials(s: Session, case: Case) -> tuple[MaterialLine, ...]:
                  for m, copies in rows)
 
 
-def _next_number(s: Session, ctx: AppContext, department: str, kind: DocumentKind) -> str:
-    year = ctx.today().year
-    seq = s.get(DocumentSequence, (department, year))
+def _next_number(uow: UnitOfWork, department: str, kind: DocumentKind) -> str:
+    year = uow.today.year
+    seq = uow.session.get(DocumentSequence, (department, year))
     if seq is None:
         seq = DocumentSequence(department=department, year=year, last=0)
-        s.add(seq)
+        uow.session.add(seq)
     seq.last += 1
-    return format_document_number(department, kind, year, ctx.setting("terminal_id"), seq.last)
+    return format_document_number(department, kind, year, uow.terminal_id, seq.last)
 
 
-def _supplement_due(ctx: AppContext) -> date:
-    days = int(ctx.setting("supplement_workdays") or DEFAULT_SUPPLEMENT_WORKDAYS)
-    return ctx.calendar.add_working_days(ctx.today(), days).date
+def _supplement_due(uow: UnitOfWork) -> date:
+    days = uow.settings.int("supplement_workdays") or DEFAULT_SUPPLEMENT_WORKDAYS
+    return uow.calendar.add_working_days(uow.today, days).date
 
 
-def build_snapshot(s: Session, ctx: AppContext, actor: Actor, case: Case, kind: DocumentKind,
-                   doc_number: str, extra_fields: tuple[CertificateField, ...] = (), certificate_type: str = "",
-                   ) -> DocumentSnapshot:
+def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: str,
+                   extra_fields: tuple[CertificateField, ...] = (), certificate_type: str = "") -> DocumentSnapshot:
+    s, actor = uow.session, uow.actor
     item = s.get(ServiceItem, case.item_id)
     clerk = s.get(Clerk, case.clerk_id)
-    url = (ctx.setting("progress_url_template") or DEFAULT_PROGRESS_URL).format(case_number=case.number)
+    url = (uow.settings.get("progress_url_template") or DEFAULT_PROGRESS_URL).format(case_number=case.number)
     return DocumentSnapshot(
-        kind=kind, doc_number=doc_number, case_number=case.number, issued_at=ctx.now(), issued_by=actor.display_name,
-        agency=item.department, hall_name=ctx.setting("hall_name"),
+        kind=kind, doc_number=doc_number, case_number=case.number, issued_at=uow.now, issued_by=actor.display_name,
+        agency=item.department, hall_name=uow.settings.get("hall_name"),
         window_no=actor.window_no or case.window_no or (clerk.window_no if clerk else ""),
-        window_phone=ctx.setting("window_phone") or "0935-7521234", progress_url=url,
+        window_phone=uow.settings.get("window_phone") or "0935-7521234", progress_url=url,
         item_name=item.name, item_code=item.implementation_code,
         applicant=_party(s.get(Party, case.applicant_id)), agent=_party(s.get(Party, case.agent_id) if case.agent_id else None),
         received_on=case.round_received_on or case.received_on, accepted_on=case.accepted_on,
@@ -129,39 +125,50 @@ def build_snapshot(s: Session, ctx: AppContext, actor: Actor, case: Case, kind: 
         committed_due=case.committed_due, legal_due=case.legal_due, due_confirmed=case.due_confirmed,
         round=case.round, materials=_materials(s, case), reject_reason=case.reject_reason,
         competent_agency=case.competent_agency, remedy=case.remedy,
-        supplement_due=_supplement_due(ctx) if kind == DocumentKind.SUPPLEMENTATION else None,
+        supplement_due=_supplement_due(uow) if kind == DocumentKind.SUPPLEMENTATION else None,
         certificate_type=certificate_type, certificate_fields=extra_fields,
     )
 
 
-def _store(s: Session, ctx: AppContext, actor: Actor, snap: DocumentSnapshot) -> IssuedDoc:
+def _store(uow: UnitOfWork, snap: DocumentSnapshot) -> IssuedDoc:
     doc = IssuedDocument(case_number=snap.case_number, kind=snap.kind.value, doc_number=snap.doc_number,
-                         snapshot_json=snap.to_json(), pdf_sha256="", issued_at=snap.issued_at, issued_by=actor.username)
-    s.add(doc)
-    s.flush()
+                         snapshot_json=snap.to_json(), pdf_sha256="", issued_at=snap.issued_at,
+                         issued_by=uow.actor.username)
+    uow.session.add(doc)
+    uow.session.flush()
     # Audited, not sent: the platform learns of the decision from the case event itself.
-    record(s, ctx, actor.username, "document.issue", "document", snap.doc_number,
-           {"case": snap.case_number, "kind": snap.kind.value})
+    uow.audit("document.issue", "document", snap.doc_number, {"case": snap.case_number, "kind": snap.kind.value})
+    uow.changes.case(snap.case_number)
     return IssuedDoc(doc.id, snap.kind, DOCUMENT_TITLES[snap.kind], snap.doc_number)
 
 
-def issue_for_decision(s: Session, ctx: AppContext, actor: Actor, case: Case, action: Action) -> tuple[IssuedDoc, ...]:
-    """Inside the decision's transaction: the notices that decision owes the applicant."""
-    kinds = list(DOCUMENTS_FOR.get(action, ()))
-    if action == Action.ACCEPT and any(m.tolerated for m in _materials(s, case)):
-        kinds.append(DocumentKind.TOLERANCE_COMMITMENT)
-    department = s.get(ServiceItem, case.item_id).department
-    return tuple(_store(s, ctx, actor, build_snapshot(s, ctx, actor, case, kind, _next_number(s, ctx, department, kind)))
-                 for kind in kinds)
+def _facts(uow: UnitOfWork, case: Case) -> set[str]:
+    """The facts a workflow row's conditional documents depend on (`Owed.only_if`)."""
+    return {"tolerated"} if any(m.tolerated for m in _materials(uow.session, case)) else set()
+
+
+def issue_documents(uow: UnitOfWork, case: Case, row: Step,
+                    extra_fields: tuple[CertificateField, ...] | Callable[[str], tuple[CertificateField, ...]] = (),
+                    certificate_type: str = "") -> tuple[IssuedDoc, ...]:
+    """Inside the step's transaction: the documents its workflow row owes the applicant."""
+    owed = [o for o in row.documents if not o.only_if or o.only_if in _facts(uow, case)]
+    department = uow.session.get(ServiceItem, case.item_id).department
+    issued = []
+    for o in owed:
+        kind = DocumentKind(o.kind)
+        doc_number = _next_number(uow, department, kind)
+        fields_ = extra_fields(doc_number) if callable(extra_fields) else extra_fields
+        issued.append(_store(uow, build_snapshot(uow, case, kind, doc_number, fields_, certificate_type)))
+    return tuple(issued)
 
 
 # --- certificates -------------------------------------------------------------------------
 
 
-def certificate_fields(s: Session, ctx: AppContext, case: Case, certificate_no: str) -> tuple[CertificateField, ...]:
+def certificate_fields(uow: UnitOfWork, case: Case, certificate_no: str) -> tuple[CertificateField, ...]:
     """Values a certificate takes from the case; the pick-up clerk checks them in the preview."""
-    p = s.get(Party, case.applicant_id)
-    today = ctx.today()
+    p = uow.session.get(Party, case.applicant_id)
+    today = uow.today
     values = {
         "holder_name": ("名称", p.name), "operator": ("经营者", p.legal_rep or p.name), "legal_rep": ("法定代表人", p.legal_rep),
         "credit_code": ("统一社会信用代码", p.id_number if p.kind == "organisation" else ""),
@@ -177,20 +184,19 @@ def certificate_fields(s: Session, ctx: AppContext, case: Case, certificate_no: 
 def issue_certificate(ctx: AppContext, actor: Actor, number: str, certificate_type: str) -> OpResult[IssuedDoc]:
     """The paper certificate of an approved case (the UI knows the item's certificate type
     from printing/'s templates and passes it in: app/ knows no templates)."""
-    actor.require(Perm.DOCUMENT_PRINT)
     if not certificate_type:
         raise RuleError(Problem("CERTIFICATE_TYPE_MISSING", "该事项没有配置证照套打模板，请联系信息中心。"))
-    with ctx.unit_of_work() as s:
-        case = load_case(s, number)
+    with ctx.unit_of_work(actor) as uow:
+        case = load_case(uow.session, number)
         if State(case.state) not in CERTIFICATE_STATES:
             raise RuleError(Problem("CERTIFICATE_NOT_READY", "办件尚未办结（准予），不能打印证照。"))
-        department = s.get(ServiceItem, case.item_id).department
-        doc_number = _next_number(s, ctx, department, DocumentKind.CERTIFICATE)
-        cert_no = f"{case.number[:6]}{ctx.today():%Y%m%d}{doc_number[-7:-1]}"
-        snap = build_snapshot(s, ctx, actor, case, DocumentKind.CERTIFICATE, doc_number,
-                              certificate_fields(s, ctx, case, cert_no), certificate_type)
-        issued = _store(s, ctx, actor, snap)
-    return OpResult(issued, Changes(cases=frozenset({case.number})))
+        row = apply_transition(uow, case, Action.PRINT_CERTIFICATE)
+
+        def fields_for(doc_number: str) -> tuple[CertificateField, ...]:
+            return certificate_fields(uow, case, f"{case.number[:6]}{uow.today:%Y%m%d}{doc_number[-7:-1]}")
+
+        (issued,) = issue_documents(uow, case, row, fields_for, certificate_type)
+    return OpResult(issued, uow.changes.freeze())
 
 
 # --- reading and printing -----------------------------------------------------------------
@@ -241,26 +247,28 @@ def document_for_print(ctx: AppContext, actor: Actor, document_id: int) -> Print
         return PrintJob(doc.id, DocumentSnapshot.from_json(doc.snapshot_json), copy, doc.pdf_sha256)
 
 
-def record_rendered(ctx: AppContext, document_id: int, sha256: str) -> OpResult[str]:
+def record_rendered(ctx: AppContext, actor: Actor, document_id: int, sha256: str) -> OpResult[str]:
     """The first (original) rendering's hash is kept with the document."""
-    with ctx.unit_of_work() as s:
-        doc = _document(s, document_id)
+    with ctx.unit_of_work(actor) as uow:
+        doc = _document(uow.session, document_id)
         if not doc.pdf_sha256:
             doc.pdf_sha256 = sha256
-        return OpResult(doc.pdf_sha256)
+    return OpResult(doc.pdf_sha256)
 
 
 def record_printed(ctx: AppContext, actor: Actor, document_id: int, printer: str, copies: int) -> OpResult[bool]:
     """One print (or 补打) of a document, audited; returns whether it was a reprint."""
     actor.require(Perm.DOCUMENT_PRINT)
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(actor) as uow:
+        s = uow.session
         doc = _document(s, document_id)
         reprint = _prints(s, doc) > 0
-        s.add(DocumentPrint(document_id=doc.id, at=ctx.now(), by=actor.username, reprint=reprint, printer=printer,
+        s.add(DocumentPrint(document_id=doc.id, at=uow.now, by=actor.username, reprint=reprint, printer=printer,
                             copies=max(1, copies)))
-        record(s, ctx, actor.username, "document.reprint" if reprint else "document.print", "document", doc.doc_number,
-               {"case": doc.case_number, "kind": doc.kind, "printer": printer, "copies": copies})
-    return OpResult(reprint, Changes(cases=frozenset({doc.case_number})))
+        uow.audit("document.reprint" if reprint else "document.print", "document", doc.doc_number,
+                  {"case": doc.case_number, "kind": doc.kind, "printer": printer, "copies": copies})
+        uow.changes.case(doc.case_number)
+    return OpResult(reprint, uow.changes.freeze())
 
 
 # --- printer settings per terminal --------------------------------------------------------
@@ -284,12 +292,12 @@ def _calibration_key(printer: str) -> str:
 
 
 def calibration_offset(ctx: AppContext, printer: str) -> tuple[float, float]:
-    raw = ctx.setting(_calibration_key(printer))
+    raw = ctx.settings.get(_calibration_key(printer))
     return tuple(json.loads(raw)) if raw else (0.0, 0.0)
 
 
 def printer_settings(ctx: AppContext, kind: DocumentKind) -> PrinterSettings:
-    raw = ctx.setting(_setting_key(kind))
+    raw = ctx.settings.get(_setting_key(kind))
     d = json.loads(raw) if raw else {}
     printer = d.get("printer", "")
     offset = calibration_offset(ctx, printer) if DocumentKind(kind) == DocumentKind.CERTIFICATE else (0.0, 0.0)
@@ -308,13 +316,8 @@ def save_printer_settings(ctx: AppContext, actor: Actor, kind: DocumentKind, set
     changes = {_setting_key(kind): value}
     if DocumentKind(kind) == DocumentKind.CERTIFICATE:
         changes[_calibration_key(settings.printer)] = json.dumps(list(settings.offset_mm))
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(actor) as uow:
         for key, new in changes.items():
-            row = s.get(Setting, key)
-            if row is None:
-                s.add(Setting(key=key, value=new))
-            else:
-                row.value = new
-            record(s, ctx, actor.username, "settings.change", "setting", key, {"to": new})
-    ctx.reload_settings()
-    return OpResult(value)
+            uow.put_setting(key, new)
+            uow.audit("settings.change", "setting", key, {"to": new})
+    return OpResult(value, uow.changes.freeze())

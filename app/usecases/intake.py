@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.actor import Actor
-from app.changes import Changes, OpResult
+from app.case_states import Action
+from app.changes import OpResult
 from app.context import AppContext
+from app.events import CaseReceived, materials_of, party_data
 from app.permissions import Perm
 from app.rules.decisions import Provided, Requirement, Tick, tick_problems
 from app.rules.party import PartyInput, check_party
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Case, CaseEvent, Material, MaterialSubmission, Party, ServiceItem
-from app.usecases.case_flow import refresh_deadlines
+from app.unit_of_work import UnitOfWork
+from app.usecases.case_flow import check_step, refresh_deadlines
 from app.usecases.numbers import take_number
-from app.usecases.recording import record
 
 CHANNELS = {"window": "窗口", "station": "便民站代收"}
 
@@ -44,9 +46,8 @@ def requirements_of(item: ServiceItem) -> list[Requirement]:
             for m in item.materials if not m.retired]
 
 
-def check_intake(ctx: AppContext, item: ServiceItem, data: IntakeInput) -> tuple[PartyInput, PartyInput | None, list[Problem], list[Problem]]:
+def check_intake(today: date, item: ServiceItem, data: IntakeInput) -> tuple[PartyInput, PartyInput | None, list[Problem], list[Problem]]:
     """Every problem with the form at once, so the clerk fixes them in one pass."""
-    today = ctx.today()
     problems: list[Problem] = []
     warnings: list[Problem] = []
     if item.status != "active":
@@ -72,7 +73,7 @@ def check_intake(ctx: AppContext, item: ServiceItem, data: IntakeInput) -> tuple
     return applicant.party, agent_party, problems, warnings
 
 
-def _find_or_add_party(s: Session, p: PartyInput, now) -> Party:  # noqa: ANN001
+def _find_or_add_party(s: Session, p: PartyInput, now: datetime) -> Party:
     """Same ID number and name: the same person; details are refreshed, not duplicated."""
     existing = s.scalars(
         select(Party).where(Party.id_number == p.id_number, Party.name == p.name, Party.kind == p.kind)
@@ -88,61 +89,59 @@ def _find_or_add_party(s: Session, p: PartyInput, now) -> Party:  # noqa: ANN001
 
 
 def add_submissions(s: Session, case: Case, ticks: list[Tick]) -> None:
-    for t in ticks:
-        s.add(MaterialSubmission(
-            case_id=case.id, round=case.round, material_id=t.material_id, name=t.name, provided=Provided(t.provided).value,
-            pages=t.pages, reused_from_case=t.reused_from_case, platform_verified=t.platform_verified,
-            tolerated=t.tolerated, promise_date=t.promise_date, clerk_note=t.clerk_note, problem=t.problem,
-            problem_note=t.problem_note,
-        ))
+    s.add_all([MaterialSubmission(
+        case_id=case.id, round=case.round, material_id=t.material_id, name=t.name, provided=Provided(t.provided).value,
+        pages=t.pages, reused_from_case=t.reused_from_case, platform_verified=t.platform_verified,
+        tolerated=t.tolerated, promise_date=t.promise_date, clerk_note=t.clerk_note, problem=t.problem,
+        problem_note=t.problem_note,
+    ) for t in ticks])
 
 
-def submissions_payload(ticks: list[Tick]) -> list[dict]:
-    return [{"name": t.name, "provided": Provided(t.provided).value, "pages": t.pages, "tolerated": t.tolerated,
-             "promise_date": t.promise_date.isoformat() if t.promise_date else None,
-             "reused_from_case": t.reused_from_case, "platform_verified": t.platform_verified,
-             "problem": t.problem, "problem_note": t.problem_note} for t in ticks]
+def load_item(s: Session, item_id: int) -> ServiceItem:
+    item = s.get(ServiceItem, item_id, options=[selectinload(ServiceItem.materials)])
+    if item is None:
+        raise RuleError(Problem("ITEM_NOT_FOUND", "找不到该事项，目录可能已更新，请重新查找。"))
+    return item
+
+
+def receive(uow: UnitOfWork, item: ServiceItem, data: IntakeInput) -> tuple[Case, tuple[Problem, ...]]:
+    """Inside the caller's unit of work: the case in state 收件 under an official number (the
+    workflow's creation row), or RuleError with every problem of the form."""
+    row = check_step(uow, None, Action.RECEIVE)
+    applicant, agent, problems, warnings = check_intake(uow.today, item, data)
+    if problems:
+        raise RuleError(problems)
+    s, now = uow.session, uow.now
+    applicant_row = _find_or_add_party(s, applicant, now)
+    agent_row = _find_or_add_party(s, agent, now) if agent else None
+    number = take_number(uow)
+    actor = uow.actor
+    case = Case(
+        number=number, item_id=item.id, applicant_id=applicant_row.id, agent_id=agent_row.id if agent_row else None,
+        authorisation=data.authorisation.strip(), channel=data.channel, clerk_id=actor.clerk_id,
+        window_no=actor.window_no, terminal_id=uow.terminal_id, received_at=now, received_on=now.date(),
+        round=1, round_received_on=now.date(), state=row.to.value, acceptance_due=now.date(), updated_at=now,
+    )
+    # Deadlines before the INSERT: a new case has no suspensions, so no query, no UPDATE.
+    refresh_deadlines(uow, case, item, suspensions=[])
+    s.add(case)
+    s.flush()
+    add_submissions(s, case, data.materials)
+    s.add(CaseEvent(case_id=case.id, at=now, actor=actor.username, action=row.action.value, from_state="",
+                    to_state=row.to.value, note="", detail={"channel": data.channel}))
+    uow.send(number, CaseReceived(
+        item_code=item.implementation_code, item_revision=item.revision, channel=data.channel,
+        applicant=party_data(applicant), agent=party_data(agent) if agent else None,
+        authorisation=data.authorisation.strip(), window_no=actor.window_no, materials=materials_of(data.materials)))
+    uow.changes.case(number)
+    return case, tuple(warnings)
 
 
 def receive_case(ctx: AppContext, actor: Actor, data: IntakeInput) -> OpResult[IntakeResult]:
     """Save a new case in state 收件 with an official number, or refuse with every problem."""
-    actor.require(Perm.CASE_INTAKE)
-    with ctx.unit_of_work() as s:
-        item = s.get(ServiceItem, data.item_id, options=[selectinload(ServiceItem.materials)])
-        if item is None:
-            raise RuleError(Problem("ITEM_NOT_FOUND", "找不到该事项，目录可能已更新，请重新查找。"))
-        applicant, agent, problems, warnings = check_intake(ctx, item, data)
-        if problems:
-            raise RuleError(problems)
-        now = ctx.now()
-        applicant_row = _find_or_add_party(s, applicant, now)
-        agent_row = _find_or_add_party(s, agent, now) if agent else None
-        number = take_number(s, ctx)
-        case = Case(
-            number=number, item_id=item.id, applicant_id=applicant_row.id, agent_id=agent_row.id if agent_row else None,
-            authorisation=data.authorisation.strip(), channel=data.channel, clerk_id=actor.clerk_id,
-            window_no=actor.window_no, terminal_id=ctx.setting("terminal_id"), received_at=now, received_on=now.date(),
-            round=1, round_received_on=now.date(), state="received", acceptance_due=now.date(), updated_at=now,
-        )
-        # Deadlines before the INSERT: a new case has no suspensions, so no query, no UPDATE.
-        refresh_deadlines(s, ctx, case, item, suspensions=[])
-        s.add(case)
-        s.flush()
-        add_submissions(s, case, data.materials)
-        s.add(CaseEvent(case_id=case.id, at=now, actor=actor.username, action="receive", from_state="",
-                        to_state="received", note="", detail={"channel": data.channel}))
-        record(s, ctx, actor.username, "case.receive", "case", number, {
-            "item_code": item.implementation_code, "item_revision": item.revision, "channel": data.channel,
-            "applicant": _party_payload(applicant), "agent": _party_payload(agent) if agent else None,
-            "authorisation": data.authorisation.strip(), "window_no": actor.window_no,
-            "materials": submissions_payload(data.materials),
-        }, event_kind="case.receive", case_number=number)
-    return OpResult(IntakeResult(number, tuple(warnings)), Changes(cases=frozenset({number}), outbox=True))
-
-
-def _party_payload(p: PartyInput) -> dict:
-    return {"kind": p.kind, "name": p.name, "id_type": p.id_type, "id_number": p.id_number, "phone": p.phone,
-            "address": p.address, "legal_rep": p.legal_rep}
+    with ctx.unit_of_work(actor) as uow:
+        case, warnings = receive(uow, load_item(uow.session, data.item_id), data)
+    return OpResult(IntakeResult(case.number, warnings), uow.changes.freeze())
 
 
 @dataclass(frozen=True)

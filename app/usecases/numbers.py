@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from app.context import AppContext
 from app.rules.case_number import make_case_number, number_prefix
 from app.rules.problems import Problem, RuleError
 from app.storage.models import NumberBlock
+from app.unit_of_work import UnitOfWork
 
 # The demo terminal's block sits at the top of the serial range, far from real ones.
 DEMO_BLOCK = (9_000_001, 9_999_999)
 
 
-def take_number(session: Session, ctx: AppContext) -> str:
+def take_number(uow: UnitOfWork) -> str:
     """The next number of the oldest open block for this year, inside the caller's transaction."""
-    prefix = number_prefix(ctx.setting("area_code"), ctx.today().year)
-    block = session.scalars(
+    prefix = number_prefix(uow.settings.get("area_code"), uow.today.year)
+    block = uow.session.scalars(
         select(NumberBlock).where(NumberBlock.prefix == prefix, NumberBlock.exhausted.is_(False)).order_by(NumberBlock.id)
     ).first()
     if block is None:
@@ -32,7 +32,7 @@ def take_number(session: Session, ctx: AppContext) -> str:
 
 
 def remaining_numbers(ctx: AppContext) -> int:
-    prefix = number_prefix(ctx.setting("area_code"), ctx.today().year)
+    prefix = number_prefix(ctx.settings.get("area_code"), ctx.today().year)
     with ctx.read() as s:
         rows = s.execute(
             select(func.coalesce(func.sum(NumberBlock.last - NumberBlock.next + 1), 0)).where(
@@ -42,8 +42,8 @@ def remaining_numbers(ctx: AppContext) -> int:
     return int(rows or 0)
 
 
-def add_block(session: Session, ctx: AppContext, year: int, first: int, last: int, source: str) -> NumberBlock:
-    block = NumberBlock(prefix=number_prefix(ctx.setting("area_code"), year), first=first, last=last, next=first,
-                        source=source, leased_at=ctx.now())
-    session.add(block)
+def add_block(uow: UnitOfWork, year: int, first: int, last: int, source: str) -> NumberBlock:
+    block = NumberBlock(prefix=number_prefix(uow.settings.get("area_code"), year), first=first, last=last, next=first,
+                        source=source, leased_at=uow.now)
+    uow.session.add(block)
     return block

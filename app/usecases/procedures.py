@@ -7,12 +7,11 @@ from sqlalchemy import select
 
 from app.actor import Actor
 from app.case_states import Action, State
-from app.changes import Changes, OpResult
+from app.changes import OpResult
 from app.context import AppContext
-from app.permissions import Perm
 from app.rules.problems import Problem, RuleError
 from app.storage.models import ClockSuspension, ServiceItem
-from app.usecases.case_flow import apply_transition, load_case
+from app.usecases.case_flow import apply_transition, check_step, load_case
 
 # Procedures any item may need, with a default limit where the item's guide names none.
 STANDARD_PROCEDURES = {"现场勘验": 5, "听证": 20, "检验": 15, "检测": 15, "检疫": 10, "鉴定": 20, "专家评审": 10, "公示": 7,
@@ -28,31 +27,33 @@ def procedures_for(ctx: AppContext, number: str) -> dict[str, int]:
 
 
 def start_special_procedure(ctx: AppContext, actor: Actor, number: str, procedure: str) -> OpResult[str]:
-    actor.require(Perm.CASE_PROCESS)
     limits = procedures_for(ctx, number)
     if procedure not in limits:
         raise RuleError(Problem("PROCEDURE_UNKNOWN", f"“{procedure}”不是规定的特别程序。", "procedure"))
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(actor) as uow:
+        s = uow.session
         case = load_case(s, number)
-        if case.state == State.ACCEPTED:
-            apply_transition(s, ctx, actor.username, case, Action.START_PROCESSING)
-        s.add(ClockSuspension(case_id=case.id, procedure=procedure, limit_days=limits[procedure], started_on=ctx.today()))
+        if case.state == State.ACCEPTED:  # a special procedure starts the processing first
+            apply_transition(uow, case, Action.START_PROCESSING)
+        check_step(uow, case, Action.SUSPEND_CLOCK)
+        s.add(ClockSuspension(case_id=case.id, procedure=procedure, limit_days=limits[procedure], started_on=uow.today))
         s.flush()
-        apply_transition(s, ctx, actor.username, case, Action.SUSPEND_CLOCK, note=procedure,
-                         detail={"procedure": procedure, "limit_days": limits[procedure]})
-    return OpResult(case.number, Changes(cases=frozenset({case.number}), outbox=True))
+        apply_transition(uow, case, Action.SUSPEND_CLOCK, note=procedure, procedure=procedure,
+                         limit_days=limits[procedure])
+    return OpResult(case.number, uow.changes.freeze())
 
 
 def end_special_procedure(ctx: AppContext, actor: Actor, number: str) -> OpResult[str]:
-    actor.require(Perm.CASE_PROCESS)
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(actor) as uow:
+        s = uow.session
         case = load_case(s, number)
+        check_step(uow, case, Action.RESUME_CLOCK)
         open_one = s.scalars(
             select(ClockSuspension).where(ClockSuspension.case_id == case.id, ClockSuspension.ended_on.is_(None))
         ).first()
         if open_one is not None:
-            open_one.ended_on = ctx.today()
+            open_one.ended_on = uow.today
             s.flush()
-        apply_transition(s, ctx, actor.username, case, Action.RESUME_CLOCK,
-                         note=open_one.procedure if open_one else "", detail={"procedure": open_one.procedure if open_one else ""})
-    return OpResult(case.number, Changes(cases=frozenset({case.number}), outbox=True))
+        name = open_one.procedure if open_one else ""
+        apply_transition(uow, case, Action.RESUME_CLOCK, note=name, procedure=name)
+    return OpResult(case.number, uow.changes.freeze())

@@ -10,14 +10,13 @@ from enum import StrEnum
 from sqlalchemy import Select, and_, func, or_, select
 
 from app.actor import Actor
-from app.case_states import CLOCK_RUNNING, PENDING_DECISION, STATE_LABELS, State, allowed_actions
+from app.case_states import CASE_WORKFLOW, CLOCK_RUNNING, PENDING_DECISION, STATE_LABELS, State
 from app.context import AppContext
 from app.permissions import Perm
 from app.rules.case_number import normalise_case_number
 from app.rules.deadlines import DeadlineLevel, Suspension, suspension_overrun
 from app.rules.problems import RuleError
 from app.storage.models import Case, CaseEvent, Clerk, ClockSuspension, MaterialSubmission, Party, ServiceItem
-from app.storage.outbox import pending_count
 from app.usecases.case_flow import load_case
 from app.usecases.numbers import remaining_numbers
 
@@ -222,13 +221,13 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
             submissions=tuple(SubmissionView(x.round, x.name, x.provided, x.pages, x.reused_from_case, x.platform_verified,
                                              x.tolerated, x.promise_date, x.clerk_note, x.problem, x.problem_note) for x in subs),
             timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, e.note, e.detail) for e in events),
-            next_actions=tuple(a.value for a in allowed_actions(case.state)),
+            # What this person may do next: the workflow's rows from this state, by permission.
+            next_actions=tuple(r.action.value for r in CASE_WORKFLOW.next_steps(case.state, actor)),
         )
 
 
 @dataclass(frozen=True)
 class StatusSummary:
-    queued_events: int
     overdue: int
     near_deadline: int
     awaiting_supplement: int
@@ -242,7 +241,6 @@ def status_summary(ctx: AppContext) -> StatusSummary:
         def count(*where) -> int:  # noqa: ANN002
             return s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
         return StatusSummary(
-            queued_events=pending_count(s),
             overdue=count(Case.watch_due < today, Case.state.in_(WATCHED_STATES)),
             near_deadline=count(Case.watch_yellow_on <= today, Case.state.in_(WATCHED_STATES)),
             awaiting_supplement=count(Case.state == State.AWAITING_SUPPLEMENT.value),

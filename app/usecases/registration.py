@@ -8,13 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.actor import Actor
+from app.actor import SYSTEM, Actor
 from app.changes import OpResult
 from app.context import AppContext
 from app.permissions import Perm
 from app.storage.sync_models import PlatformRegistration
-from app.usecases.recording import record
-from app.usecases.sync_state import sync_setting
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ def _view(r: PlatformRegistration) -> Registration:
 
 def registration_for(ctx: AppContext, platform_url: str | None = None) -> Registration | None:
     """The registration with `platform_url` (default: the configured platform), if any."""
-    url = (platform_url if platform_url is not None else sync_setting(ctx, "platform_url")).rstrip("/")
+    url = (platform_url if platform_url is not None else ctx.settings.get("platform_url")).rstrip("/")
     if not url:
         return None
     with ctx.read() as s:
@@ -40,30 +38,30 @@ def registration_for(ctx: AppContext, platform_url: str | None = None) -> Regist
         return _view(row) if row else None
 
 
-def save_registration(ctx: AppContext, actor: Actor | None, reg: Registration) -> OpResult[Registration]:
+def save_registration(ctx: AppContext, actor: Actor, reg: Registration) -> OpResult[Registration]:
     """Store (or replace, on re-registration) the terminal's registration with a platform."""
-    if actor is not None:
-        actor.require(Perm.SYNC_CONFIGURE)
+    actor.require(Perm.SYNC_CONFIGURE)
     url = reg.platform_url.rstrip("/")
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(actor) as uow:
+        s = uow.session
         row = s.scalars(select(PlatformRegistration).where(PlatformRegistration.platform_url == url)).first()
         if row is None:
-            row = PlatformRegistration(platform_url=url, registered_at=ctx.now())
+            row = PlatformRegistration(platform_url=url, registered_at=uow.now)
             s.add(row)
         row.terminal_id, row.terminal_secret = reg.terminal_id, reg.terminal_secret
-        row.token, row.token_expires_at, row.registered_at = reg.token, reg.token_expires_at, ctx.now()
+        row.token, row.token_expires_at, row.registered_at = reg.token, reg.token_expires_at, uow.now
         # The secret and token stay out of the audit log: it is readable by supervisors.
-        record(s, ctx, actor.username if actor else "admin", "platform.register", "platform", url,
-               {"terminal_id": reg.terminal_id})
+        uow.audit("platform.register", "platform", url, {"terminal_id": reg.terminal_id})
     return OpResult(_view(row))
 
 
 def save_token(ctx: AppContext, platform_url: str, token: str, expires_at: datetime | None) -> None:
     """A fresh bearer token after the old one expired (re-login with the terminal credential)."""
-    with ctx.unit_of_work() as s:
-        row = s.scalars(select(PlatformRegistration).where(PlatformRegistration.platform_url == platform_url.rstrip("/"))).first()
+    with ctx.unit_of_work(SYSTEM) as uow:
+        row = uow.session.scalars(select(PlatformRegistration)
+                                  .where(PlatformRegistration.platform_url == platform_url.rstrip("/"))).first()
         if row is None:
             return
         row.token, row.token_expires_at = token, expires_at
-        record(s, ctx, "sync", "platform.token", "platform", row.platform_url,
-               {"expires_at": expires_at.isoformat() if expires_at else ""})
+        uow.audit("platform.token", "platform", row.platform_url,
+                  {"expires_at": expires_at.isoformat() if expires_at else ""})

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.actor import SYSTEM
 from app.config import demo_catalog_path
-from app.context import DEFAULT_SETTINGS, AppContext
+from app.context import AppContext
 from app.permissions import Role
+from app.settings import DEMO_IDENTITY
 from app.storage.models import Clerk, NumberBlock, Setting
 from app.usecases.auth import create_clerk
 from app.usecases.catalog import catalog_size, import_catalog, load_catalog_file
 from app.usecases.numbers import DEMO_BLOCK, add_block
-from app.usecases.recording import record
 
 DEMO_PASSWORD = "demo1234"
 # username, name shown, role, window
@@ -26,34 +27,34 @@ DEMO_CLERKS = [
 
 
 def ensure_settings(ctx: AppContext) -> None:
-    with ctx.unit_of_work() as s:
-        have = {row.key for row in s.scalars(select(Setting))}
-        for key, value in DEFAULT_SETTINGS.items():
+    """A demo terminal stores its identity (so the settings table shows it); nothing else."""
+    with ctx.unit_of_work(SYSTEM) as uow:
+        have = set(uow.session.scalars(select(Setting.key)))
+        for key, value in DEMO_IDENTITY.items():
             if key not in have:
-                s.add(Setting(key=key, value=value))
-    ctx.reload_settings()
+                uow.put_setting(key, value)
 
 
 def ensure_demo_numbers(ctx: AppContext) -> None:
     """In demo mode a terminal always has this year's block (the sync issue leases real ones)."""
-    if ctx.setting("demo") != "1":
+    if ctx.settings.get("demo") != "1":
         return
-    year = ctx.today().year
-    prefix = f"{ctx.setting('area_code')}{year}"
-    with ctx.unit_of_work() as s:
-        if s.scalar(select(func.count()).select_from(NumberBlock).where(NumberBlock.prefix == prefix)):
+    with ctx.unit_of_work(SYSTEM) as uow:
+        year = uow.today.year
+        prefix = f"{uow.settings.get('area_code')}{year}"
+        if uow.session.scalar(select(func.count()).select_from(NumberBlock).where(NumberBlock.prefix == prefix)):
             return
-        add_block(s, ctx, year, *DEMO_BLOCK, source="demo")
-        record(s, ctx, "setup", "numbers.demo_block", "number_block", prefix, {"first": DEMO_BLOCK[0], "last": DEMO_BLOCK[1]})
+        add_block(uow, year, *DEMO_BLOCK, source="demo")
+        uow.audit("numbers.demo_block", "number_block", prefix, {"first": DEMO_BLOCK[0], "last": DEMO_BLOCK[1]})
 
 
 def ensure_demo_data(ctx: AppContext) -> None:
     ensure_settings(ctx)
     with ctx.read() as s:
         has_clerks = bool(s.scalar(select(func.count()).select_from(Clerk)))
-    if not has_clerks and ctx.setting("demo") == "1":
+    if not has_clerks and ctx.settings.get("demo") == "1":
         for username, name, role, window in DEMO_CLERKS:
-            create_clerk(ctx, None, username, name, role, DEMO_PASSWORD, window)
-    if catalog_size(ctx) == 0 and ctx.setting("demo") == "1":
-        import_catalog(ctx, None, load_catalog_file(demo_catalog_path()))
+            create_clerk(ctx, SYSTEM, username, name, role, DEMO_PASSWORD, window)
+    if catalog_size(ctx) == 0 and ctx.settings.get("demo") == "1":
+        import_catalog(ctx, SYSTEM, load_catalog_file(demo_catalog_path()))
     ensure_demo_numbers(ctx)

@@ -9,14 +9,14 @@ Inputs are plain data (the catalog file's item shape, dataclasses): app/ knows n
 from __future__ import annotations
 
 import uuid
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from app.case_states import TRANSITIONS, Action, State
+from app.actor import PLATFORM, SYSTEM
+from app.case_states import CASE_WORKFLOW, PROGRESS_TARGETS, Action, State
 from app.catalog_format import ItemRecord, parse_item
 from app.changes import Changes, OpResult
 from app.context import AppContext
@@ -28,10 +28,9 @@ from app.storage.sync_models import SyncCursor
 from app.usecases.calendar import import_calendar
 from app.usecases.case_flow import apply_transition
 from app.usecases.catalog import upsert_items
-from app.usecases.recording import record
-from app.usecases.sync_state import sync_setting_int, write_cursor
+from app.usecases.sync_state import write_cursor
+from app.workflow import By
 
-PLATFORM_ACTOR = "platform"  # the system actor for what the platform reports
 CATALOG_CURSOR, PROGRESS_CURSOR = "catalog", "progress"
 
 # --- catalog --------------------------------------------------------------------------------
@@ -61,13 +60,13 @@ def apply_catalog_changes(ctx: AppContext, items: Sequence[dict], cursor: str, r
             refused.append(f"{code}: {problems[0].message if problems else '格式不对'}")
         else:
             records.append(rec)
-    with ctx.unit_of_work() as s:
-        counts = upsert_items(s, records, revision or cursor, ctx.now())
-        write_cursor(s, ctx, CATALOG_CURSOR, cursor)
+    with ctx.unit_of_work(SYSTEM) as uow:
+        counts = upsert_items(uow.session, records, revision or cursor, uow.now)
+        write_cursor(uow, CATALOG_CURSOR, cursor)
         summary = CatalogChangeSummary(counts["added"], counts["updated"], counts["status"], counts["unchanged"],
                                        tuple(refused), cursor)
         if records or refused:
-            record(s, ctx, PLATFORM_ACTOR, "catalog.pull", "catalog", cursor, {
+            uow.audit("catalog.pull", "catalog", cursor, {
                 "added": summary.added, "updated": summary.updated, "status_changed": summary.status_changed,
                 "refused": list(refused),
                 "status": {r.implementation_code: r.status for r in records if r.status != "active"}})
@@ -87,7 +86,7 @@ def apply_platform_calendar(ctx: AppContext, data: dict) -> OpResult[bool]:
         same = row is not None and row.source == "platform" and row.data == calendar_to_file(cal)
     if same:
         return OpResult(False)
-    result = import_calendar(ctx, None, data, source="platform")
+    result = import_calendar(ctx, SYSTEM, data, source="platform")
     return OpResult(True, result.changes)
 
 
@@ -110,12 +109,12 @@ def years_needing_numbers(ctx: AppContext) -> list[int]:
     """Years whose official (platform) numbers have fallen below the low mark: this year, and
     next year from `number_lease_ahead_days` before New Year, so a clerk working past midnight
     on 31 December — offline — still gets official numbers."""
-    low = sync_setting_int(ctx, "number_low_mark")
+    low = ctx.settings.int("number_low_mark")
     today = ctx.today()
     years = [today.year]
-    if (date(today.year + 1, 1, 1) - today) <= timedelta(days=sync_setting_int(ctx, "number_lease_ahead_days")):
+    if (date(today.year + 1, 1, 1) - today) <= timedelta(days=ctx.settings.int("number_lease_ahead_days")):
         years.append(today.year + 1)
-    area = ctx.setting("area_code")
+    area = ctx.settings.get("area_code")
     with ctx.read() as s:
         return [y for y in years if _platform_numbers_left(s, number_prefix(area, y)) < low]
 
@@ -129,13 +128,13 @@ def lease_request_id(ctx: AppContext, year: int) -> str:
     until the block is stored: asking again after a lost answer or a crash gets the same
     block from the platform instead of burning a second one."""
     name = _lease_cursor(year)
-    with ctx.unit_of_work() as s:
-        row = s.get(SyncCursor, name)
+    with ctx.unit_of_work(SYSTEM) as uow:
+        row = uow.session.get(SyncCursor, name)
         if row is not None and row.value:
             return row.value
         request_id = str(uuid.uuid4())
-        write_cursor(s, ctx, name, request_id)
-        record(s, ctx, PLATFORM_ACTOR, "numbers.lease_request", "number_block", str(year), {"request_id": request_id})
+        write_cursor(uow, name, request_id)
+        uow.audit("numbers.lease_request", "number_block", str(year), {"request_id": request_id})
     return request_id
 
 
@@ -151,41 +150,29 @@ def store_leased_block(ctx: AppContext, block: LeasedBlock) -> OpResult[bool]:
     """Keep a block the platform leased to this terminal. Idempotent (the same block twice is
     stored once). From the first platform block of a year on, that year's demo numbers are
     retired (marked used up, never deleted): only platform numbers are official."""
-    prefix = number_prefix(ctx.setting("area_code"), block.year)
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(SYSTEM) as uow:
+        s = uow.session
+        prefix = number_prefix(uow.settings.get("area_code"), block.year)
         seen = s.scalar(select(func.count()).select_from(NumberBlock).where(
             NumberBlock.prefix == prefix, NumberBlock.first == block.first, NumberBlock.source == "platform"))
         if seen:
             return OpResult(False)
         s.add(NumberBlock(prefix=prefix, first=block.first, last=block.last, next=block.first, source="platform",
-                          leased_at=ctx.now()))
-        write_cursor(s, ctx, _lease_cursor(block.year), "")  # answered: the next lease is a new request
+                          leased_at=uow.now))
+        write_cursor(uow, _lease_cursor(block.year), "")  # answered: the next lease is a new request
         retired = s.execute(update(NumberBlock).where(
             NumberBlock.prefix == prefix, NumberBlock.source == "demo", NumberBlock.exhausted.is_(False))
             .values(exhausted=True)).rowcount
-        record(s, ctx, PLATFORM_ACTOR, "numbers.lease", "number_block", f"{prefix}:{block.first}",
-               {"first": block.first, "last": block.last, "lease_id": block.lease_id, "demo_blocks_retired": retired})
+        uow.audit("numbers.lease", "number_block", f"{prefix}:{block.first}", {"first": block.first, "last": block.last, "lease_id": block.lease_id, "demo_blocks_retired": retired})
     return OpResult(True)
 
 
 # --- case progress --------------------------------------------------------------------------
 
-# What the back office reports, as the state the case reaches.
-PROGRESS_TARGETS = {
-    "in_progress": State.IN_PROGRESS,
-    "concluded_approved": State.CONCLUDED_APPROVED,
-    "concluded_denied": State.CONCLUDED_DENIED,
-    "certificate_ready": State.AWAITING_PICKUP,
-}
-# The only steps the platform may take on a terminal's case (never a decision at the window).
-PLATFORM_ACTIONS = frozenset({Action.START_PROCESSING, Action.RESUME_CLOCK, Action.CONCLUDE_APPROVED,
-                              Action.CONCLUDE_DENIED, Action.CERTIFICATE_READY})
-
-
 @dataclass(frozen=True)
 class ProgressEntry:
     case_number: str
-    step: str  # a key of PROGRESS_TARGETS
+    step: str  # a progress step of the workflow (contract ProgressStep)
     at: datetime | None = None
     note: str = ""
     progress_id: str = ""
@@ -201,40 +188,16 @@ class ProgressSummary:
 
 
 def platform_path(start: State, target: State) -> list[Action] | None:
-    """The shortest run of platform steps from `start` to `target` in the one transition
-    table; [] when already there, None when the table offers no way."""
-    if start == target:
-        return []
-    seen, queue = {start}, deque([(start, [])])
-    while queue:
-        state, path = queue.popleft()
-        for (frm, action), to in TRANSITIONS.items():
-            if frm != state or action not in PLATFORM_ACTIONS or to in seen:
-                continue
-            if to == target:
-                return [*path, action]
-            seen.add(to)
-            queue.append((to, [*path, action]))
-    return None
-
-
-# How far along the back office's path a case is: a report for a step the case has passed
-# (a replay, or steps arriving out of order) changes nothing.
-_PROGRESS_RANK = {
-    State.ACCEPTED: 0, State.IN_PROGRESS: 1, State.SUSPENDED: 1, State.CONCLUDED_APPROVED: 2,
-    State.CONCLUDED_DENIED: 2, State.AWAITING_PICKUP: 3, State.COLLECTED: 4, State.MAILED: 4,
-}
-
-
-def _already_past(start: State, target: State) -> bool:
-    return start in _PROGRESS_RANK and _PROGRESS_RANK[start] > _PROGRESS_RANK[target]
+    """The shortest run of the platform's own steps from `start` to `target` in the workflow."""
+    return CASE_WORKFLOW.path(start, target, lambda r: By.PLATFORM in r.by)
 
 
 def apply_progress(ctx: AppContext, entries: Sequence[ProgressEntry], cursor: str) -> OpResult[ProgressSummary]:
-    """Move this terminal's cases on as the back office reports, through the one transition
-    table, as the platform (a system actor), audited, not queued back. Idempotent."""
-    moved, already, unknown, refused, touched = 0, 0, 0, [], set()
-    with ctx.unit_of_work() as s:
+    """Move this terminal's cases on as the back office reports, through the workflow table,
+    as the platform (its own actor), audited, not queued back. Idempotent."""
+    moved, already, unknown, refused = 0, 0, 0, []
+    with ctx.unit_of_work(PLATFORM) as uow:
+        s = uow.session
         for e in entries:
             target = PROGRESS_TARGETS.get(e.step)
             case = s.scalars(select(Case).where(Case.number == e.case_number)).first()
@@ -246,7 +209,7 @@ def apply_progress(ctx: AppContext, entries: Sequence[ProgressEntry], cursor: st
                 continue
             start = State(case.state)
             path = platform_path(start, target)
-            if path == [] or (path is None and _already_past(start, target)):
+            if path == [] or (path is None and CASE_WORKFLOW.is_past(start, target)):
                 already += 1
                 continue
             if path is None:
@@ -254,18 +217,15 @@ def apply_progress(ctx: AppContext, entries: Sequence[ProgressEntry], cursor: st
                 continue
             try:
                 for action in path:
-                    apply_transition(s, ctx, PLATFORM_ACTOR, case, action, note=e.note,
-                                     detail={"progress_id": e.progress_id,
-                                             "reported_at": e.at.isoformat() if e.at else ""},
-                                     notify_platform=False)
+                    apply_transition(uow, case, action, note=e.note, progress_id=e.progress_id,
+                                     reported_at=e.at.isoformat() if e.at else "")
             except RuleError as err:  # the table is the only judge; path finding used it too
                 refused.append(f"{e.case_number}: {err.message}")
                 continue
             moved += 1
-            touched.add(case.number)
-        write_cursor(s, ctx, PROGRESS_CURSOR, cursor)
+        write_cursor(uow, PROGRESS_CURSOR, cursor)
         summary = ProgressSummary(moved, already, unknown, tuple(refused), cursor)
         if entries:
-            record(s, ctx, PLATFORM_ACTOR, "progress.pull", "progress", cursor,
-                   {"moved": moved, "already": already, "unknown": unknown, "refused": list(refused)})
-    return OpResult(summary, Changes(cases=frozenset(touched)))
+            uow.audit("progress.pull", "progress", cursor,
+                      {"moved": moved, "already": already, "unknown": unknown, "refused": list(refused)})
+    return OpResult(summary, uow.changes.freeze())

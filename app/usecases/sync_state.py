@@ -21,65 +21,32 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from app.actor import Actor
+from app.actor import SYSTEM, Actor
 from app.changes import Changes, OpResult
 from app.context import AppContext
 from app.permissions import Perm
 from app.rules.problems import Problem, RuleError
-from app.storage.models import OutboxEvent, Setting
+from app.settings import NUMERIC_KEYS, SYNC_KEYS
+from app.storage.models import OutboxEvent
 from app.storage.sync_models import AttentionItem, SyncCursor
-from app.usecases.recording import record
+from app.unit_of_work import UnitOfWork
 
 # Outbox statuses this module uses (the column exists since 0001 with "pending").
 PENDING, SENDING, DONE, ATTENTION, ACKNOWLEDGED = "pending", "sending", "done", "attention", "acknowledged"
 QUEUED = (PENDING, SENDING)
 
-SYNC_ACTOR = "sync"
-
-# Settings of the sync, stored in the settings table like the rest of the terminal's configuration.
-SYNC_DEFAULTS = {
-    "platform_url": "",
-    "sync_interval_seconds": "30",
-    "sync_batch_size": "500",
-    "number_low_mark": "200",  # lease the next block when fewer numbers than this remain
-    "number_block_size": "1000",  # numbers asked for per lease: days of offline work at a busy window
-    "number_lease_ahead_days": "31",  # lease next year's block this many days before 1 January
-    "offline_login_days": "30",  # a cached credential is good for this long after the last online login
-    "ca_bundle": "",  # path of a CA bundle for the platform's TLS certificate ("" = system default)
-}
-
-
-def sync_setting(ctx: AppContext, key: str) -> str:
-    return ctx.settings.get(key, SYNC_DEFAULTS.get(key, ""))
-
-
-def sync_setting_int(ctx: AppContext, key: str) -> int:
-    try:
-        return int(sync_setting(ctx, key))
-    except ValueError:
-        return int(SYNC_DEFAULTS[key])
-
-
-def set_sync_setting(ctx: AppContext, actor: Actor | None, key: str, value: str) -> OpResult[str]:
+def set_sync_setting(ctx: AppContext, actor: Actor, key: str, value: str) -> OpResult[str]:
     """Change one sync setting (platform address, interval, batch size, low mark …), audited."""
-    if actor is not None:
-        actor.require(Perm.SYNC_CONFIGURE)
-    if key not in SYNC_DEFAULTS:
+    actor.require(Perm.SYNC_CONFIGURE)
+    if key not in SYNC_KEYS:
         raise RuleError(Problem("SETTING_UNKNOWN", f"没有名为 {key} 的同步设置。", "key"))
-    if key not in ("platform_url", "ca_bundle") and not value.strip().isdigit():
+    if key in NUMERIC_KEYS and not value.strip().isdigit():
         raise RuleError(Problem("SETTING_NOT_A_NUMBER", f"设置 {key} 应为正整数。", "value"))
     value = value.strip().rstrip("/") if key == "platform_url" else value.strip()
-    with ctx.unit_of_work() as s:
-        row = s.get(Setting, key)
-        before = row.value if row else ""
-        if row is None:
-            s.add(Setting(key=key, value=value))
-        else:
-            row.value = value
-        record(s, ctx, actor.username if actor else "admin", "settings.change", "setting", key,
-               {"from": before, "to": value})
-    ctx.reload_settings()
-    return OpResult(value)
+    with ctx.unit_of_work(actor) as uow:
+        before = uow.put_setting(key, value)
+        uow.audit("settings.change", "setting", key, {"from": before, "to": value})
+    return OpResult(value, uow.changes.freeze())
 
 
 # --- pushing -------------------------------------------------------------------------------
@@ -118,8 +85,8 @@ def take_batch(ctx: AppContext, size: int) -> Batch:
     """The next events to send, oldest first, marked "sending" in one committed transaction
     before anything goes on the wire. Events left "sending" by a crash come first again."""
     batch_id = str(uuid.uuid4())
-    now = ctx.now()
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(SYSTEM) as uow:
+        s, now = uow.session, uow.now
         rows = s.execute(_sendable().limit(max(1, size))).all()
         if not rows:
             return Batch(batch_id, ())
@@ -128,8 +95,7 @@ def take_batch(ctx: AppContext, size: int) -> Batch:
         events = tuple(OutgoingEvent(r.seq, r.event_id, r.kind, r.case_number, r.payload, r.attempts + 1) for r in rows)
         s.execute(update(OutboxEvent).where(OutboxEvent.seq.in_(seqs))
                   .values(status=SENDING, batch_id=batch_id, sent_at=now, attempts=OutboxEvent.attempts + 1))
-        record(s, ctx, SYNC_ACTOR, "sync.send", "outbox_batch", batch_id,
-               {"events": len(events), "resent": resent, "first_seq": seqs[0], "last_seq": seqs[-1]})
+        uow.audit("sync.send", "outbox_batch", batch_id, {"events": len(events), "resent": resent, "first_seq": seqs[0], "last_seq": seqs[-1]})
     return Batch(batch_id, events)
 
 
@@ -163,7 +129,6 @@ def record_answers(ctx: AppContext, batch: Batch, answers: Sequence[EventAnswer]
     An event the platform did not answer stays "sending" and goes again next time.
     """
     by_id = {a.event_id: a for a in answers}
-    now = ctx.now()
     done: dict[str, list[int]] = {"applied": [], "duplicate": []}
     rejected: list[tuple[OutgoingEvent, EventAnswer]] = []
     held: list[tuple[OutgoingEvent, EventAnswer]] = []
@@ -182,7 +147,8 @@ def record_answers(ctx: AppContext, batch: Batch, answers: Sequence[EventAnswer]
             rejected.append((ev, ans))
             if ev.case_number:
                 blocked_cases.add(ev.case_number)
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(SYSTEM) as uow:
+        s, now = uow.session, uow.now
         for outcome, seqs in done.items():
             if seqs:
                 s.execute(update(OutboxEvent).where(OutboxEvent.seq.in_(seqs), OutboxEvent.status == SENDING)
@@ -197,7 +163,7 @@ def record_answers(ctx: AppContext, batch: Batch, answers: Sequence[EventAnswer]
             s.add(AttentionItem(event_seq=ev.seq, case_number=ev.case_number, code=ans.code or "REJECTED",
                                 reason=ans.reason or "平台未说明原因", raised_at=now, attempt=ev.attempts))
         summary = PushSummary(len(done["applied"]), len(done["duplicate"]), len(rejected), len(held), unanswered)
-        record(s, ctx, SYNC_ACTOR, "sync.answers", "outbox_batch", batch.batch_id, {
+        uow.audit("sync.answers", "outbox_batch", batch.batch_id, {
             "applied": summary.applied, "duplicate": summary.duplicate, "held": summary.held,
             "unanswered": summary.unanswered,
             "rejected": [{"event_id": ev.event_id, "case": ev.case_number, "code": a.code} for ev, a in rejected],
@@ -266,7 +232,8 @@ def resolve_attention(ctx: AppContext, actor: Actor, item_id: int, resolution: s
         raise RuleError(Problem("RESOLUTION_UNKNOWN", "请选择处理方式：重新发送，或已知悉不再发送。", "resolution"))
     if resolution == "acknowledge" and not note.strip():
         raise RuleError(Problem("RESOLUTION_NOTE_REQUIRED", "选择“已知悉，不再发送”时，请写明已如何处理（例如已电话告知业务部门）。", "note"))
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(actor) as uow:
+        s = uow.session
         item = s.get(AttentionItem, item_id)
         if item is None:
             raise RuleError(Problem("ATTENTION_NOT_FOUND", "找不到这条待处理记录，可能已被他人处理。"))
@@ -274,11 +241,10 @@ def resolve_attention(ctx: AppContext, actor: Actor, item_id: int, resolution: s
             raise RuleError(Problem("ATTENTION_ALREADY_RESOLVED",
                                     f"这条记录已由 {item.resolved_by} 处理（{RESOLUTIONS[item.resolution]}）。"))
         ev = s.get(OutboxEvent, item.event_seq)
-        item.resolution, item.resolved_by, item.resolved_at = resolution, actor.username, ctx.now()
+        item.resolution, item.resolved_by, item.resolved_at = resolution, actor.username, uow.now
         item.resolution_note = note.strip()
         ev.status = PENDING if resolution == "requeue" else ACKNOWLEDGED
-        record(s, ctx, actor.username, f"sync.attention.{resolution}", "outbox_event", ev.event_id,
-               {"case": item.case_number, "code": item.code, "note": item.resolution_note})
+        uow.audit(f"sync.attention.{resolution}", "outbox_event", ev.event_id, {"case": item.case_number, "code": item.code, "note": item.resolution_note})
     return OpResult(resolution, Changes(cases=frozenset({item.case_number}) if item.case_number else frozenset(),
                                         outbox=True))
 
@@ -299,7 +265,7 @@ def sync_overview(ctx: AppContext) -> SyncOverview:
         queued = s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status.in_(QUEUED))) or 0
         attention = s.scalar(select(func.count()).select_from(AttentionItem).where(AttentionItem.resolution == "")) or 0
         last = s.scalar(select(func.max(OutboxEvent.answered_at)))
-    return SyncOverview(sync_setting(ctx, "platform_url"), queued, attention, last)
+    return SyncOverview(ctx.settings.get("platform_url"), queued, attention, last)
 
 
 def event_statuses(ctx: AppContext, case_number: str) -> list[tuple[str, str, str]]:
@@ -319,10 +285,10 @@ def read_cursor(ctx: AppContext, name: str) -> str:
         return row.value if row else ""
 
 
-def write_cursor(s, ctx: AppContext, name: str, value: str) -> None:  # noqa: ANN001 - a Session
+def write_cursor(uow: UnitOfWork, name: str, value: str) -> None:
     """Inside the caller's transaction, with the changes the cursor covers."""
-    row = s.get(SyncCursor, name)
+    row = uow.session.get(SyncCursor, name)
     if row is None:
-        s.add(SyncCursor(name=name, value=value, updated_at=ctx.now()))
+        uow.session.add(SyncCursor(name=name, value=value, updated_at=uow.now))
     else:
-        row.value, row.updated_at = value, ctx.now()
+        row.value, row.updated_at = value, uow.now

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from app.actor import SYSTEM
 from app.case_states import Action
 from app.documents import DocumentKind
 from app.rules.decisions import Tick
@@ -75,8 +76,8 @@ def test_numbers_run_per_department_and_year_and_restart_in_january(ctx, clerk, 
     [other] = take_in(ctx, clerk, 1, "药品零售企业经营许可")
     assert documents_for_case(ctx, other)[0].doc_number == "永市监受〔2026〕第0100005号"  # same department
     clock.set(2027, 1, 4, 9, 0)
-    with ctx.unit_of_work() as s:
-        add_block(s, ctx, 2027, 1, 100, "platform")  # next year's numbers, leased before New Year
+    with ctx.unit_of_work(SYSTEM) as uow:
+        add_block(uow, 2027, 1, 100, "platform")  # next year's numbers, leased before New Year
     [next_year] = take_in(ctx, clerk, 1)
     assert documents_for_case(ctx, next_year)[0].doc_number == "永市监受〔2027〕第0100001号"
 
@@ -86,8 +87,8 @@ def test_the_snapshot_is_what_was_issued_even_after_the_case_changes(ctx, clerk)
     before = stored_snapshot(ctx, number, DocumentKind.ACCEPTANCE)
     assert before.applicant.name == "张桂兰" and before.case_number == number and before.materials
     assert before.committed_due is not None and before.accepted_on == ctx.today()
-    with ctx.unit_of_work() as s:  # the case is corrected later (say, a back-office fix)
-        case = s.scalars(select(Case).where(Case.number == number)).one()
+    with ctx.unit_of_work(SYSTEM) as uow:  # the case is corrected later (say, a back-office fix)
+        case = uow.session.scalars(select(Case).where(Case.number == number)).one()
         case.committed_due = None
     assert stored_snapshot(ctx, number, DocumentKind.ACCEPTANCE) == before
 
@@ -98,7 +99,7 @@ def test_first_print_is_the_original_later_ones_are_copies_with_who_and_when(ctx
     first = document_for_print(ctx, clerk, doc.id)
     assert first.copy is None
     rendered = render_document(first.snapshot)
-    assert record_rendered(ctx, doc.id, rendered.sha256).value == rendered.sha256
+    assert record_rendered(ctx, clerk, doc.id, rendered.sha256).value == rendered.sha256
     assert record_printed(ctx, clerk, doc.id, "窗口打印机", 1).value is False
     sup = as_user(ctx, "super01")
     again = document_for_print(ctx, sup, doc.id)

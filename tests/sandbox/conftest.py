@@ -49,13 +49,24 @@ def terminal(sandbox) -> Terminal:
 
 def event(kind: str, case_number: str, at: str = "2026-11-20T09:30:00", terminal_id: str = "T-01", **data: Any) -> dict:
     """An event as the terminal's outbox writes it (app/storage/outbox.py: naive China time)."""
-    return {"contract": "v1", "event_id": str(uuid.uuid4()), "kind": kind, "case_number": case_number,
+    return {"event_id": str(uuid.uuid4()), "kind": kind, "case_number": case_number,
             "occurred_at": at, "terminal_id": terminal_id, "actor": "clerk01", "data": data}
 
 
+APPLICANT = {"kind": "person", "name": "张桂兰", "id_type": "居民身份证", "id_number": "620321199001011234",
+             "phone": "13893512345", "address": "永昌县城关镇北海子路12号", "legal_rep": ""}
+
+
 def receive(case_number: str, item: str = ITEM, at: str = "2026-11-20T09:30:00") -> dict:
-    return event("case.receive", case_number, at, item_code=item, channel="窗口")
+    """case.receive with the data the contract asks for (CaseReceivedData)."""
+    return event("case.receive", case_number, at, item_code=item, item_revision=1, channel="window",
+                 applicant=APPLICANT, agent=None, authorisation="", window_no="综合受理3号窗", materials=[])
+
+
+def moved(kind: str, case_number: str, frm: str, to: str, at: str = "2026-11-20T09:35:00", **more: Any) -> dict:
+    """A step of the case with the data every step carries (CaseMovedData)."""
+    return event(kind, case_number, at, **{"from": frm, "to": to, "round": 1, "note": ""}, **more)
 
 
 def accept(case_number: str, at: str = "2026-11-20T09:35:00") -> dict:
-    return event("case.accept", case_number, at, **{"from": "received", "to": "accepted"})
+    return moved("case.accept", case_number, "received", "accepted", at)

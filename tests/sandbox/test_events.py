@@ -4,7 +4,7 @@ answered one by one in order, applied in order per case."""
 from __future__ import annotations
 
 from sync.contract import MAX_EVENTS_PER_BATCH, PATH_EVENTS_BATCH, EventBatchResult
-from tests.sandbox.conftest import ITEM, accept, event, receive
+from tests.sandbox.conftest import ITEM, accept, event, moved, receive
 
 N1, N2, N3 = "620321202600000017", "620321202600000025", "620321202600000033"
 
@@ -77,7 +77,7 @@ def test_acceptance_on_a_day_the_item_was_suspended_is_rejected(terminal, sandbo
 
 
 def test_transition_the_platform_state_does_not_allow(terminal):
-    terminal.push([receive(N1), event("case.reject", N1, **{"from": "received", "to": "rejected"})])
+    terminal.push([receive(N1), moved("case.reject", N1, "received", "rejected")])
     results = terminal.push([accept(N1)])
     assert results[0]["code"] == "CASE_TRANSITION_NOT_ALLOWED"
     assert "不予受理" in results[0]["reason"] and "受理" in results[0]["reason"]
@@ -85,14 +85,29 @@ def test_transition_the_platform_state_does_not_allow(terminal):
 
 def test_second_receipt_of_a_number_and_unknown_kinds(terminal):
     terminal.push([receive(N1)])
-    results = terminal.push([receive(N1), event("case.teleport", N3), event("printed", N3), event("case.accept", "")])
-    assert [r["code"] for r in results] == ["CASE_EXISTS", "KIND_UNKNOWN", "KIND_UNKNOWN", "EVENT_INVALID"]
+    results = terminal.push([receive(N1), event("case.teleport", N3), event("printed", N3), event("case.accept", ""),
+                             event("case.conclude_approved", N1)])
+    assert [r["code"] for r in results] == ["CASE_EXISTS", "KIND_UNKNOWN", "KIND_UNKNOWN", "EVENT_INVALID",
+                                            "KIND_UNKNOWN"]  # the platform's own step is not a terminal's to send
     assert all(r["reason"] for r in results)
+
+
+def test_an_event_whose_data_breaks_the_contract_is_rejected_by_field(terminal, sandbox):
+    """What an event carries is the contract's model of its kind: checked before it is applied."""
+    bad_receive = receive(N1)
+    del bad_receive["data"]["item_code"]
+    bad_accept = accept(N2)
+    bad_accept["data"]["to"] = "teleported"
+    results = terminal.push([bad_receive, receive(N2), bad_accept])
+    assert [r["code"] for r in results] == ["EVENT_INVALID", "", "EVENT_INVALID"]
+    assert "item_code" in results[0]["reason"] and "to" in results[2]["reason"]
+    assert sandbox.case(N2)["state"] == "received"
 
 
 def test_supplementation_round_trip(terminal, sandbox):
     results = terminal.push([
-        receive(N1), event("case.request_supplement", N1), event("case.resubmit", N1), accept(N1),
+        receive(N1), moved("case.request_supplement", N1, "received", "awaiting_supplement"),
+        moved("case.resubmit", N1, "awaiting_supplement", "received"), accept(N1),
     ])
     assert statuses(results) == ["applied"] * 4
     assert sandbox.case(N1)["state"] in {"accepted", "in_progress", "concluded_approved", "concluded_denied",

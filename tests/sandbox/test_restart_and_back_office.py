@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from sync.contract import ALL_PATHS, PATH_CATALOG_CHANGES, PATH_EVENTS_BATCH, PATH_HEALTH, PATH_PROGRESS, ProgressPage
-from tests.sandbox.conftest import accept, event, receive, register
+from tests.sandbox.conftest import accept, moved, receive, register
 from tests.sandbox_support import start_sandbox
 
 N1, N2, N3 = "620321202600000017", "620321202600000025", "620321202600000033"
@@ -80,7 +80,7 @@ def test_back_office_moves_an_accepted_case_to_certificate_ready(terminal, sandb
     assert sandbox.case(N1)["state"] == "awaiting_pickup"
     assert progress(terminal, since=page.next_cursor).updates == []
     # The terminal hands the certificate over: the platform takes that from its new state.
-    assert terminal.push([event("case.collect", N1)])[0]["status"] == "applied"
+    assert terminal.push([moved("case.collect", N1, "awaiting_pickup", "collected")])[0]["status"] == "applied"
 
 
 def test_denied_share_concludes_without_certificate(terminal, sandbox):
@@ -112,14 +112,15 @@ def test_back_office_waits_its_delay_and_a_special_procedure(tmp_path):
         t = register(box)
         t.push([receive(N1), accept(N1), receive(N2), accept(N2)])
         assert progress(t).updates == []  # nothing is due for an hour
-        t.push([event("case.start_processing", N1), event("case.suspend_clock", N1)])
+        t.push([moved("case.start_processing", N1, "accepted", "in_progress"),
+                moved("case.suspend_clock", N1, "in_progress", "suspended", procedure="专家评审", limit_days=10)])
         box.configure(back_office_delay_seconds=0)
-        t.push([event("case.start_processing", N2)])  # the back office's step may come from the window too
+        t.push([moved("case.start_processing", N2, "accepted", "in_progress")])  # the back office's step may come from the window too
         steps = [(u.case_number, u.step) for u in progress(t).updates]
         assert (N1, "concluded_approved") not in steps and (N1, "concluded_denied") not in steps
         assert box.case(N1)["state"] == "suspended"
         assert box.case(N2)["state"] in {"awaiting_pickup", "concluded_denied"}
-        t.push([event("case.resume_clock", N1)])
+        t.push([moved("case.resume_clock", N1, "suspended", "in_progress", procedure="专家评审")])
         after_resume = [u.step for u in progress(t).updates if u.case_number == N1]
         assert after_resume[-1] in {"certificate_ready", "concluded_denied"}
         assert box.case(N1)["state"] in {"awaiting_pickup", "concluded_denied"}

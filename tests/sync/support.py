@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.actor import SYSTEM
 from app.case_states import Action
 from app.context import AppContext
 from app.usecases.decisions import Decision, intake_and_decide
@@ -19,7 +20,7 @@ FAST = HttpSettings(connect_timeout=2, read_timeout=5, retries=8, backoff_base=0
 
 
 def connect(ctx: AppContext, sandbox) -> None:  # noqa: ANN001
-    set_sync_setting(ctx, None, "platform_url", sandbox.url)
+    set_sync_setting(ctx, SYSTEM, "platform_url", sandbox.url)
     ensure_registered(ctx, sandbox.url, ENROLMENT_CODE, FAST)
 
 

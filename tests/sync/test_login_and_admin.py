@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.actor import SYSTEM
 from app.rules.problems import RuleError
 from app.usecases.credentials import NEVER_ONLINE
 from app.usecases.sync_state import set_sync_setting
@@ -56,7 +57,7 @@ def test_the_admin_command_fails_loudly_when_the_platform_is_unreachable(ctx, cl
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    set_sync_setting(ctx, None, "platform_url", f"http://127.0.0.1:{port}")
+    set_sync_setting(ctx, SYSTEM, "platform_url", f"http://127.0.0.1:{port}")
     ctx.close()
     done = subprocess.run([sys.executable, "-m", "app.admin_cli", "--data-dir", str(data_dir), "sync", "--once",
                            "--enrolment-code", ENROLMENT_CODE], cwd=ROOT, capture_output=True, text=True, timeout=120)

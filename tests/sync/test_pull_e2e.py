@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.actor import SYSTEM
 from app.rules.problems import RuleError
 from app.usecases.numbers import remaining_numbers
 from app.usecases.queries import case_detail
@@ -52,8 +53,8 @@ def test_item_suspended_while_offline_needs_attention_and_blocks_only_its_cases(
 
 
 def test_number_blocks_are_leased_at_the_low_mark_and_numbers_become_official(ctx, clerk, sandbox) -> None:
-    set_sync_setting(ctx, None, "number_low_mark", "20")
-    set_sync_setting(ctx, None, "number_block_size", "20")
+    set_sync_setting(ctx, SYSTEM, "number_low_mark", "20")
+    set_sync_setting(ctx, SYSTEM, "number_block_size", "20")
     connect(ctx, sandbox)
     report = sync(ctx)
     assert report.ok and len(report.pulled.blocks) == 1
@@ -69,7 +70,7 @@ def test_number_blocks_are_leased_at_the_low_mark_and_numbers_become_official(ct
 
 
 def test_next_years_block_arrives_before_new_year(ctx, clerk, sandbox, clock) -> None:
-    set_sync_setting(ctx, None, "number_block_size", "50")
+    set_sync_setting(ctx, SYSTEM, "number_block_size", "50")
     connect(ctx, sandbox)
     clock.set(2026, 12, 31, 16, 0)
     report = sync(ctx)

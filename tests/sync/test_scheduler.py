@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 
+from app.actor import SYSTEM
 from app.usecases.registration import Registration, save_registration
 from app.usecases.sync_state import set_sync_setting, sync_overview
 from sync.scheduler import SyncScheduler, SyncStatus
@@ -47,8 +48,8 @@ def test_without_a_platform_the_light_is_grey_and_stop_joins(ctx, clerk) -> None
 
 def test_unreachable_platform_reports_offline_and_writes_nothing(ctx, clerk) -> None:
     url = f"http://127.0.0.1:{_closed_port()}"
-    set_sync_setting(ctx, None, "platform_url", url)
-    save_registration(ctx, None, Registration(url, "T1", "secret", "token", None))
+    set_sync_setting(ctx, SYSTEM, "platform_url", url)
+    save_registration(ctx, SYSTEM, Registration(url, "T1", "secret", "token", None))
     _accepted_case(ctx, clerk)
     with ctx.read() as s:
         from sqlalchemy import func, select

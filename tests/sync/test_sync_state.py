@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from app.actor import SYSTEM
 from app.case_states import Action
 from app.rules.problems import RuleError
 from app.storage.audit import verify_chain
@@ -145,7 +146,7 @@ def test_progress_that_skips_steps_goes_through_the_table(ctx, clerk) -> None:
 
 
 def test_low_mark_asks_for_a_block_and_the_first_platform_block_retires_demo_numbers(ctx, clock) -> None:
-    set_sync_setting(ctx, None, "number_low_mark", "50")
+    set_sync_setting(ctx, SYSTEM, "number_low_mark", "50")
     assert years_needing_numbers(ctx) == [2026]  # only demo numbers so far: none official
     store_leased_block(ctx, LeasedBlock(2026, 1001, 1100, "L1"))
     assert remaining_numbers(ctx) == 100  # the demo block is retired

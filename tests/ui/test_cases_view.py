@@ -45,8 +45,7 @@ def test_correction_on_the_spot_with_keyboard_only(qtbot, window, ctx) -> None:
 
     from app.usecases.intake import receive_case
     from app.usecases.queries import case_detail
-    from tests.ui.keyboard import press, tab_to, type_text
-    from tests.ui.test_intake_keyboard import when_dialog_opens
+    from tests.ui.keyboard import press, tab_to, type_text, when_dialog_opens
 
     actor = as_user(ctx, "clerk01")
     g = find_item(ctx, "个体工商户设立登记")
@@ -64,9 +63,10 @@ def test_correction_on_the_spot_with_keyboard_only(qtbot, window, ctx) -> None:
         type_text("北海子路12号")
         press(Qt.Key.Key_Return)
 
-    when_dialog_opens(qtbot, fill)
+    driver = when_dialog_opens(fill)
     view.buttons["correct_on_spot"].setFocus()
     press(Qt.Key.Key_Space)
+    driver.check()
     qtbot.waitUntil(lambda: "更正已登记" in view.message.text(), timeout=10_000)
     d = case_detail(ctx, actor, number)
     assert d.timeline[-1].action == "correct_on_spot" and "北海子路12号" in d.timeline[-1].note

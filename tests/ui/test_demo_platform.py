@@ -4,7 +4,7 @@ terminal with it and syncs — a newcomer sees the light go green without config
 from __future__ import annotations
 
 from app.usecases.registration import registration_for
-from app.usecases.sync_state import sync_overview, sync_setting
+from app.usecases.sync_state import sync_overview
 from tests.sync.support import sync, take_in
 from ui.demo_platform import DemoPlatform
 from ui.main import build_parser, connect_platform
@@ -17,7 +17,7 @@ def test_demo_platform_starts_registers_and_syncs(ctx, clerk, tmp_path) -> None:
         url = demo.start()
         assert url.startswith("http://127.0.0.1:")
         assert connect_platform(ctx, url, "YC-DEMO-2026") == ""
-        assert sync_setting(ctx, "platform_url") == url and registration_for(ctx, url) is not None
+        assert ctx.settings.get("platform_url") == url and registration_for(ctx, url) is not None
         assert sync(ctx).ok and sync_overview(ctx).queued == 0
     finally:
         demo.stop()

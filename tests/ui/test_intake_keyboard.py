@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from app.case_states import State
 from app.usecases.queries import CaseFilter, case_detail, list_cases
 from tests.conftest import as_user
 from tests.helpers import APPLICANT_ID
-from tests.ui.keyboard import focused, press, tab_to, type_text
+from tests.ui.keyboard import focused, press, tab_to, type_text, when_dialog_opens
 
 
 def start_intake(qtbot, w, query: str = "gtgshsl") -> None:
@@ -59,17 +58,6 @@ def only_case(ctx, user="clerk01"):
     return case_detail(ctx, as_user(ctx, user), rows[0].number)
 
 
-def when_dialog_opens(qtbot, act) -> None:  # noqa: ANN001
-    """Modal dialogs block in exec(); act on them from the event loop once they are up."""
-    def poll() -> None:
-        dlg = QApplication.activeModalWidget()
-        if dlg is None:
-            QTimer.singleShot(50, poll)
-            return
-        act(dlg)
-    QTimer.singleShot(50, poll)
-
-
 def test_accept_with_keyboard_only(qtbot, window, ctx) -> None:
     w = window()
     start_intake(qtbot, w)
@@ -101,8 +89,9 @@ def test_one_time_supplementation_with_keyboard_only(qtbot, window, ctx) -> None
         seen.append(dlg.findChild(type(w.intake.message), "supplement_lines").text())
         press(Qt.Key.Key_Return)
 
-    when_dialog_opens(qtbot, confirm)
+    driver = when_dialog_opens(confirm)
     press(Qt.Key.Key_F10)
+    driver.check()
     wait_message(qtbot, w, "一次性告知")
     preview_opens_with(qtbot, w, ["补齐补正告知书", "材料接收凭证"])
     assert target.material.name in seen[0]
@@ -122,8 +111,9 @@ def test_reject_with_keyboard_only(qtbot, window, ctx) -> None:
         type_text("金昌市生态环境局永昌分局")
         press(Qt.Key.Key_Return)
 
-    when_dialog_opens(qtbot, fill)
+    driver = when_dialog_opens(fill)
     press(Qt.Key.Key_F11)
+    driver.check()
     wait_message(qtbot, w, "不予受理")
     preview_opens_with(qtbot, w, ["不予受理通知书"])
     d = only_case(ctx)

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
+from app.actor import SYSTEM
 from app.documents import DocumentKind
 from app.storage.document_models import IssuedDocument
 from app.usecases.documents import documents_for_case
@@ -54,8 +55,8 @@ def test_save_as_pdf_and_print_then_the_next_print_is_a_marked_copy(qtbot, windo
 def test_a_character_no_font_has_is_named_and_printing_waits_for_the_clerk(qtbot, window, ctx, clerk, tmp_path) -> None:
     snap = sample_snapshot(DocumentKind.ACCEPTANCE)
     snap = replace(snap, applicant=replace(snap.applicant, name="王\ue000明"))
-    with ctx.unit_of_work() as s:
-        s.add(IssuedDocument(case_number=snap.case_number, kind="acceptance", doc_number=snap.doc_number,
+    with ctx.unit_of_work(SYSTEM) as uow:
+        uow.session.add(IssuedDocument(case_number=snap.case_number, kind="acceptance", doc_number=snap.doc_number,
                              snapshot_json=snap.to_json(), pdf_sha256="", issued_at=snap.issued_at, issued_by="clerk01"))
     w = window()
     dlg = open_preview(qtbot, w, snap.case_number)

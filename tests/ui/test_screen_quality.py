@@ -102,7 +102,7 @@ def test_status_bar_shows_clerk_window_terminal_network_and_queue(qtbot, window,
     w = window()
     qtbot.waitUntil(lambda: w.queue_label.text() != "")  # counted off the UI thread
     bar_text = " ".join(label.text() for label in w.statusBar().findChildren(QLabel))
-    assert "李晓燕" in bar_text and "综合受理3号窗" in bar_text and ctx.setting("terminal_id") in bar_text
+    assert "李晓燕" in bar_text and "综合受理3号窗" in bar_text and ctx.settings.get("terminal_id") in bar_text
     assert "离线" in bar_text
     assert "待上传" in w.queue_label.text()
 

@@ -49,7 +49,7 @@ def test_connected_window_goes_green_and_a_decision_reaches_the_platform(qtbot, 
     assert bar.text.text().endswith("已同步") and bar.text.text().startswith("在线") and bar.sync_button.isEnabled()
 
     [number] = take_in(ctx, clerk, 1)  # saved the way the intake screen saves …
-    w.ops.changed.emit(Changes(cases=frozenset({number})))
+    w.ops.changed.emit(Changes(cases=frozenset({number})), None)
     # … and the window asks for a sync at once: the queue empties without waiting for the timer.
     qtbot.waitUntil(lambda: {e["case_number"] for e in sandbox.applied_events()} == {number}, timeout=20_000)
     qtbot.waitUntil(lambda: bar.queue.text() == "待上传 0", timeout=20_000)

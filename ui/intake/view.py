@@ -12,7 +12,7 @@ from app.case_states import Action
 from app.context import AppContext
 from app.rules.case_number import display_case_number
 from app.rules.identity import normalise_code_text
-from app.rules.problems import RuleError
+from app.rules.problems import ClerkDeskError, RuleError
 from app.usecases.catalog import ItemGuide, build_index, item_guide
 from app.usecases.decisions import intake_and_decide, preview_supplement, remedy_preview
 from app.usecases.intake import IntakeInput, receive_case, reusable_materials
@@ -35,14 +35,12 @@ RESULT_WORDS = {
 
 
 class IntakeView(QWidget):
-    case_saved = Signal(str)
     documents_issued = Signal(object)  # list of document ids to preview and print
 
     def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx, self.ops, self.actor = ctx, ops, actor
         self.guide: ItemGuide | None = None
-        self.last_number = ""
         self.finder = ItemFinder()
         self.guide_view = GuideView()
         self.party = PartyForm()
@@ -224,8 +222,6 @@ class IntakeView(QWidget):
     def _saved(self, value: object) -> None:
         number = getattr(value, "number", "")
         warnings = getattr(value, "warnings", ())
-        self.last_number = number
-        self.case_saved.emit(number)
         documents = [d.id for d in getattr(value, "documents", ())]
         if documents:
             self.documents_issued.emit(documents)
@@ -257,7 +253,8 @@ class IntakeView(QWidget):
 
     def _show_error(self, exc: Exception) -> None:
         text = error_text(exc)
-        show_message(self.message, f"未保存：{text}（{error_code(exc)}）" if isinstance(exc, RuleError) else text, "error")
+        show_message(self.message, f"未保存：{text}（{error_code(exc)}）" if isinstance(exc, ClerkDeskError) else text,
+                     "error")
         self._highlight(exc)
 
     def _highlight(self, exc: Exception) -> None:

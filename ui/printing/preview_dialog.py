@@ -158,7 +158,7 @@ class PreviewDialog(QDialog):
     def _loaded(self, p: Prepared) -> None:
         doc_id = p.job.document_id
         if p.job.copy is None and not p.job.original_sha256:
-            self.ops.run_write(lambda: record_rendered(self.ctx, doc_id, p.rendered.sha256))
+            self.ops.run_write(lambda: record_rendered(self.ctx, self.actor, doc_id, p.rendered.sha256))
         page = self.pages.get(doc_id)
         if page is None:
             page = DocumentPage(p)

@@ -103,10 +103,10 @@ class AttentionDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
-    def reload(self) -> None:
-        self.ops.run_read(lambda: list_attention(self.ctx), self._show)
+    def reload(self, keep_message: bool = False) -> None:
+        self.ops.run_read(lambda: list_attention(self.ctx), lambda items: self._show(items, keep_message))
 
-    def _show(self, items: list[AttentionView]) -> None:
+    def _show(self, items: list[AttentionView], keep_message: bool = False) -> None:
         self.items = items
         self.table.setRowCount(len(items))
         for row, it in enumerate(items):
@@ -120,7 +120,7 @@ class AttentionDialog(QDialog):
         self.table.resizeRowsToContents()
         if items:
             self.table.selectRow(0)
-        else:
+        elif not keep_message:  # after our own resolution the clerk reads what was done
             show_message(self.message, "没有需要处理的退回事件。", "ok")
         has = bool(items)
         for b in (self.requeue_button, self.ack_button):
@@ -138,12 +138,13 @@ class AttentionDialog(QDialog):
             return
         note = self.note.text()
         self.ops.run_write(lambda: resolve_attention(self.ctx, self.actor, item.item_id, resolution, note),
-                           lambda _v: self._resolved(item), self._failed)
+                           lambda _v: self._resolved(item), self._failed, initiator=self)
 
     def _resolved(self, item: AttentionView) -> None:
         self.note.clear()
         show_message(self.message, f"办件 {display_case_number(item.case_number)} 的“{event_label(item.event_kind)}”已处理。",
                      "ok")
+        self.reload(keep_message=True)
         if self._on_resolved is not None:
             self._on_resolved()
 
@@ -157,8 +158,8 @@ class AttentionDialog(QDialog):
         if item is not None and item.case_number:
             self.open_case.emit(item.case_number)
 
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.outbox:
+    def _on_changed(self, changes: Changes, initiator: object = None) -> None:
+        if changes.outbox and initiator is not self:
             self.reload()
 
     def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API

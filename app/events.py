@@ -1,0 +1,253 @@
+"""What each platform event carries: one frozen, typed dataclass per event kind.
+
+An event's data is built only through these types (never a free dict), checked before it is
+queued (`checked_data`), and compared field by field with the contract's pydantic models
+(sync/contract.py `EVENT_DATA_MODELS`) by tests/test_contract_agreement.py — so the terminal,
+the contract and the sandbox cannot drift apart. app/ may not import sync/, hence two
+definitions held in step by a test rather than one import.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from app.rules.decisions import Provided, Tick
+from app.rules.problems import Problem, RuleError
+
+
+@dataclass(frozen=True)
+class PartyData:
+    kind: str  # person | organisation
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    address: str
+    legal_rep: str
+
+
+@dataclass(frozen=True)
+class MaterialData:
+    name: str
+    provided: str  # original | copy | electronic | none (reuse and platform checks are flags)
+    pages: int
+    tolerated: bool
+    promise_date: date | None
+    reused_from_case: str
+    platform_verified: bool
+    problem: str
+    problem_note: str
+
+    @classmethod
+    def of(cls, t: Tick) -> MaterialData:
+        return cls(t.name, Provided(t.provided).value, t.pages, t.tolerated, t.promise_date, t.reused_from_case,
+                   t.platform_verified, t.problem, t.problem_note)
+
+
+def materials_of(ticks: list[Tick]) -> tuple[MaterialData, ...]:
+    return tuple(MaterialData.of(t) for t in ticks)
+
+
+@dataclass(frozen=True)
+class ToleratedData:
+    name: str
+    promise_date: date
+
+
+@dataclass(frozen=True)
+class SupplementData:
+    name: str
+    kind: str  # missing | incorrect
+    note: str
+
+
+@dataclass(frozen=True)
+class CorrectionData:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class CaseReceived:
+    kind: ClassVar[str] = "case.receive"
+    item_code: str
+    item_revision: int
+    channel: str
+    applicant: PartyData
+    agent: PartyData | None
+    authorisation: str
+    window_no: str
+    materials: tuple[MaterialData, ...]
+
+
+@dataclass(frozen=True)
+class CaseMoved:
+    """What every step of a case tells the platform; kinds with more add fields."""
+
+    kind: ClassVar[str] = ""
+    from_: str
+    to: str
+    round: int
+    note: str
+
+
+@dataclass(frozen=True)
+class CaseAccepted(CaseMoved):
+    kind: ClassVar[str] = "case.accept"
+    materials: tuple[MaterialData, ...] = ()
+    tolerated: tuple[ToleratedData, ...] = ()
+
+
+@dataclass(frozen=True)
+class SupplementRequested(CaseMoved):
+    kind: ClassVar[str] = "case.request_supplement"
+    materials: tuple[MaterialData, ...] = ()
+    supplement: tuple[SupplementData, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseRejected(CaseMoved):
+    kind: ClassVar[str] = "case.reject"
+    materials: tuple[MaterialData, ...] = ()
+    ground: str = ""
+    ground_label: str = ""
+    reason: str = ""
+    competent_agency: str = ""
+    remedy: str = ""
+
+
+@dataclass(frozen=True)
+class CorrectedOnSpot(CaseMoved):
+    kind: ClassVar[str] = "case.correct_on_spot"
+    corrections: tuple[CorrectionData, ...] = ()
+
+
+@dataclass(frozen=True)
+class MaterialsResubmitted(CaseMoved):
+    kind: ClassVar[str] = "case.resubmit"
+    materials: tuple[MaterialData, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeemedAccepted(CaseMoved):
+    kind: ClassVar[str] = "case.deem_accepted"
+    acceptance_due: date | None = None
+    effective_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ProcessingStarted(CaseMoved):
+    kind: ClassVar[str] = "case.start_processing"
+
+
+@dataclass(frozen=True)
+class ClockSuspended(CaseMoved):
+    kind: ClassVar[str] = "case.suspend_clock"
+    procedure: str = ""
+    limit_days: int = 0
+
+
+@dataclass(frozen=True)
+class ClockResumed(CaseMoved):
+    kind: ClassVar[str] = "case.resume_clock"
+    procedure: str = ""
+
+
+@dataclass(frozen=True)
+class CaseWithdrawn(CaseMoved):
+    kind: ClassVar[str] = "case.withdraw"
+
+
+@dataclass(frozen=True)
+class CertificateCollected(CaseMoved):
+    kind: ClassVar[str] = "case.collect"
+
+
+@dataclass(frozen=True)
+class CertificateMailed(CaseMoved):
+    kind: ClassVar[str] = "case.mail"
+
+
+EVENT_TYPES: dict[str, type] = {t.kind: t for t in (
+    CaseReceived, CaseAccepted, SupplementRequested, CaseRejected, CorrectedOnSpot, MaterialsResubmitted,
+    DeemedAccepted, ProcessingStarted, ClockSuspended, ClockResumed, CaseWithdrawn, CertificateCollected,
+    CertificateMailed,
+)}
+
+# The platform's own steps are reported by it, never sent to it: they have no event type.
+
+
+def _wire_name(name: str) -> str:
+    return "from" if name == "from_" else name
+
+
+def _check(value: Any, hint: Any, where: str) -> None:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = typing.get_args(hint)
+        if value is None and type(None) in options:
+            return
+        for opt in options:
+            if opt is type(None):
+                continue
+            try:
+                _check(value, opt, where)
+                return
+            except TypeError:
+                continue
+        raise TypeError(where)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            raise TypeError(where)
+        inner = typing.get_args(hint)[0]
+        for i, v in enumerate(value):
+            _check(v, inner, f"{where}[{i}]")
+        return
+    if is_dataclass(hint):
+        if not isinstance(value, hint):
+            raise TypeError(where)
+        _check_fields(value, where)
+        return
+    if hint is int and isinstance(value, bool):
+        raise TypeError(where)
+    if not isinstance(value, hint):
+        raise TypeError(where)
+
+
+def _check_fields(obj: Any, where: str) -> None:
+    hints = typing.get_type_hints(type(obj))
+    for f in fields(obj):
+        _check(getattr(obj, f.name), hints[f.name], f"{where}.{f.name}")
+
+
+def to_wire(value: Any) -> Any:
+    """The event data as the contract's JSON: `from_` as "from", dates ISO, tuples as lists."""
+    if is_dataclass(value):
+        return {_wire_name(f.name): to_wire(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [to_wire(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def checked_data(kind: str, data: object) -> dict:
+    """Refuse an event whose data is not exactly its kind's type, before it is queued."""
+    expected = EVENT_TYPES.get(kind)
+    if expected is None or type(data) is not expected:
+        raise RuleError(Problem("EVENT_INVALID", f"内部错误：事件“{kind}”的内容类型不对（{type(data).__name__}）。"))
+    try:
+        _check_fields(data, kind)
+    except TypeError as exc:
+        raise RuleError(Problem("EVENT_INVALID", f"内部错误：事件“{kind}”的字段 {exc} 类型不对。")) from None
+    return to_wire(data)
+
+
+def party_data(p: Any) -> PartyData:
+    """From anything with the party fields (PartyInput, a Party row, a PartySnapshot)."""
+    return PartyData(p.kind, p.name, p.id_type, p.id_number, p.phone, p.address, p.legal_rep)

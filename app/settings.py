@@ -1,0 +1,75 @@
+"""The terminal's settings: one table of defaults, one way to read them.
+
+A `Settings` is an immutable snapshot taken at the start of a unit of work, so a use case sees
+one consistent configuration from its first line to its commit. Writing a setting inside a
+unit of work makes the context refresh its snapshot after the commit (app/unit_of_work.py):
+nobody reloads by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+# Identity of the demo terminal. Outside demo and training these are assigned at enrolment
+# (the hall issue); here they are only what a fresh demo install starts with.
+DEMO_IDENTITY = {
+    "terminal_id": "YC-ZWFW-DEMO-01",
+    "area_code": "620321",
+    "county": "永昌县",
+    "hall_name": "永昌县政务服务中心",
+    "review_body": "永昌县人民政府",
+    "court": "永昌县人民法院",
+    "demo": "1",
+}
+
+# Every setting a terminal knows, with its default. A key not here is refused when written.
+DEFAULTS: dict[str, str] = {
+    **DEMO_IDENTITY,
+    "window_phone": "",
+    "progress_url_template": "",
+    "supplement_workdays": "10",  # what the one-time notice gives the applicant; the hall decides
+    # the platform link
+    "platform_url": "",
+    "sync_interval_seconds": "30",
+    "sync_batch_size": "500",
+    "number_low_mark": "200",  # lease the next block when fewer numbers than this remain
+    "number_block_size": "1000",  # numbers asked for per lease: days of offline work at a busy window
+    "number_lease_ahead_days": "31",  # lease next year's block this many days before 1 January
+    "offline_login_days": "30",  # a cached credential is good this long after the last online login
+    "ca_bundle": "",  # CA bundle for the platform's TLS certificate ("" = system default)
+}
+
+# Settings an administrator may change one by one (platform link and its tuning).
+SYNC_KEYS = ("platform_url", "sync_interval_seconds", "sync_batch_size", "number_low_mark", "number_block_size",
+             "number_lease_ahead_days", "offline_login_days", "ca_bundle")
+NUMERIC_KEYS = frozenset(k for k in SYNC_KEYS if k not in ("platform_url", "ca_bundle")) | {"supplement_workdays"}
+
+
+@dataclass(frozen=True)
+class Settings(Mapping[str, str]):
+    """What is stored, over the defaults. Printer and calibration keys (free-form, per
+    printer) have no default and read as ""."""
+
+    stored: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, key: str, default: str | None = None) -> str:  # type: ignore[override]
+        if key in self.stored:
+            return self.stored[key]
+        return DEFAULTS.get(key, "" if default is None else default)
+
+    def int(self, key: str) -> int:
+        """A numeric setting; a stored value that is not a number falls back to the default."""
+        try:
+            return int(self.get(key))
+        except ValueError:
+            return int(DEFAULTS[key])
+
+    def __getitem__(self, key: str) -> str:
+        return self.get(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DEFAULTS.keys() | self.stored.keys())
+
+    def __len__(self) -> int:
+        return len(DEFAULTS.keys() | self.stored.keys())

@@ -1,0 +1,146 @@
+"""One unit of work per use case (cosmicpython's UoW): one transaction, the acting person
+(never None), the time read once, a settings snapshot, the calendar, and a collector of what
+changed. Everything a use case writes — domain rows, the audit record, the outbox event —
+commits together or not at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from app.actor import Actor
+from app.changes import Changes
+from app.errors import StorageError
+from app.events import checked_data
+from app.rules.workdays import WorkCalendar, parse_calendar_file
+from app.settings import Settings
+from app.storage.audit import append_audit
+from app.storage.models import CalendarYear, Setting
+from app.storage.outbox import enqueue
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+
+
+@dataclass
+class ChangeCollector:
+    """Filled while the use case runs; `freeze()` is what the views are told."""
+
+    cases: set[str] = field(default_factory=set)
+    catalog: bool = False
+    outbox: bool = False
+    clerks: bool = False
+    settings: bool = False
+    calendar: bool = False
+
+    def case(self, number: str) -> None:
+        self.cases.add(number)
+
+    def freeze(self) -> Changes:
+        return Changes(frozenset(self.cases), self.catalog, self.outbox, self.clerks, self.settings)
+
+
+class UnitOfWork:
+    def __init__(self, ctx: AppContext, session: Session, actor: Actor):
+        if actor is None:  # a programming error, never a user's: every change has an author
+            raise TypeError("a unit of work needs an acting person or system actor")
+        self.session, self.actor = session, actor
+        self.now: datetime = ctx.now()  # read once: every row of this transaction has the same time
+        self.settings: Settings = ctx.settings
+        self.terminal_id = self.settings.get("terminal_id")
+        self._calendar = ctx.calendar
+        self.changes = ChangeCollector()
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The calendar as this transaction sees it: a year stored a moment ago counts at once."""
+        if self.changes.calendar:
+            self._calendar = load_calendar(self.session)
+        return self._calendar
+
+    def audit(self, action: str, entity: str, key: str, detail: dict, by: str = "") -> None:
+        """`by` names who tried when the actor is the terminal acting for someone not yet
+        authenticated (a login attempt); otherwise the actor's own name."""
+        append_audit(self.session, self.now, by or self.actor.username, action, entity, key, detail)
+
+    def send(self, case_number: str, data: object) -> dict:
+        """Queue a platform event (typed, checked first) and audit it; returns what was sent."""
+        kind = type(data).kind  # type: ignore[attr-defined]
+        wire = checked_data(kind, data)
+        append_audit(self.session, self.now, self.actor.username, kind, "case", case_number, wire)
+        enqueue(self.session, kind, case_number, self.now, self.terminal_id, self.actor.username, wire)
+        self.changes.outbox = True
+        return wire
+
+    def put_setting(self, key: str, value: str) -> str:
+        """Store one setting, audited; the next unit of work sees it. Returns the old value."""
+        row = self.session.get(Setting, key)
+        before = row.value if row else ""
+        if row is None:
+            self.session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        self.settings = Settings({**self.settings.stored, key: value})
+        self.changes.settings = True
+        return before
+
+
+def load_settings(session: Session) -> Settings:
+    return Settings({row.key: row.value for row in session.scalars(select(Setting))})
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    """Platform calendar files stored in the database override the package default."""
+    return WorkCalendar({row.year: parse_calendar_file(row.data) for row in session.scalars(select(CalendarYear))})
+
+
+def _watch_calendar(session: Session, uow: UnitOfWork) -> None:
+    @event.listens_for(session, "before_flush")
+    def _seen(s: Session, _ctx: object, _instances: object) -> None:
+        if any(isinstance(o, CalendarYear) for o in (*s.new, *s.dirty)):
+            uow.changes.calendar = True
+
+
+@contextmanager
+def unit_of_work(ctx: AppContext, actor: Actor) -> Iterator[UnitOfWork]:
+    try:
+        with ctx.sessions() as session, session.begin():
+            uow = UnitOfWork(ctx, session, actor)
+            _watch_calendar(session, uow)
+            yield uow
+            session.flush()
+    except OperationalError as exc:
+        raise storage_error(exc, ctx) from exc
+    if uow.changes.settings or uow.changes.calendar:
+        ctx.invalidate()  # settings and calendar changes reach the next unit of work by themselves
+
+
+def storage_error(exc: Exception, ctx: AppContext) -> StorageError:
+    """A clerk-readable StorageError for what SQLite said (the raw text goes to the log)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "full" in text or "disk i/o" in text:
+        try:
+            free = shutil.disk_usage(ctx.paths.data_dir).free // (1024 * 1024)
+            where = f"数据所在磁盘（{ctx.paths.data_dir.anchor or ctx.paths.data_dir}）仅剩 {free} MB"
+        except OSError:
+            where = "数据所在磁盘已满"
+        return StorageError("STORAGE_DISK_FULL", f"磁盘空间不足，本次内容未保存：{where}。请清理磁盘后重试，屏幕上的内容仍在。",
+                            str(exc))
+    if "locked" in text or "busy" in text:
+        return StorageError("STORAGE_BUSY", "另一个程序正在使用数据库，本次内容未保存。请稍候再试；如反复出现，请关闭其他程序或联系信息中心。",
+                            str(exc))
+    return StorageError("STORAGE_FAILED", "本机数据库未能完成此操作，本次内容未保存，屏幕上的内容仍在。请重试；如仍失败请联系信息中心。",
+                        str(exc))
