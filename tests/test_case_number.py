@@ -36,8 +36,9 @@ def test_adjacent_swap_is_refused(serial: int, data: st.DataObject) -> None:
     if n[pos] == n[pos + 1]:
         return
     swapped = n[:pos] + n[pos + 1] + n[pos] + n[pos + 2:]
-    with pytest.raises(RuleError):
+    with pytest.raises(RuleError) as err:
         check_case_number(swapped)
+    assert err.value.code == "CASE_NUMBER_CHECK"  # the pick-up desk says: check the number digit by digit
 
 
 def test_full_width_digits_from_an_ime_are_accepted() -> None:

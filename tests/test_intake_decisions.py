@@ -193,8 +193,9 @@ def test_no_decision_within_five_working_days_is_deemed_accepted_from_receipt(ct
 def test_correction_on_the_spot_is_recorded_on_the_timeline(ctx, clerk) -> None:
     g = find_item(ctx, "个体工商户设立登记")
     number = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
-    with pytest.raises(RuleError):
+    with pytest.raises(RuleError) as err:
         correct_on_spot(ctx, clerk, number, [("经营场所", "北海子路", "北海子路")])
+    assert err.value.code == "CORRECTION_INVALID" and "不能相同" in err.value.message
     correct_on_spot(ctx, clerk, number, [("申请书·经营场所", "北海子路21号", "北海子路12号")])
     d = case_detail(ctx, clerk, number)
     assert d.state == State.RECEIVED and "北海子路12号" in d.timeline[-1].note

@@ -3,6 +3,8 @@ ID or name; open a case, see its timeline, and take the next step it allows."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -26,7 +28,7 @@ from app.actor import Actor
 from app.case_states import Action
 from app.changes import Changes
 from app.context import AppContext
-from app.usecases.catalog import item_guide
+from app.usecases.catalog import ItemGuide, item_guide
 from app.usecases.decisions import (
     correct_on_spot,
     decide_case,
@@ -50,13 +52,13 @@ from ui.widgets import named, show_message
 class ResubmitDialog(QDialog):
     """补正材料送达: tick the materials as they come back (same case, new round)."""
 
-    def __init__(self, ctx: AppContext, detail: CaseDetail, parent: QWidget | None = None):
+    def __init__(self, guide: ItemGuide, detail: CaseDetail, today: date, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("resubmit_dialog")
         self.setWindowTitle(f"补正材料送达 — {detail.item_name}")
         self.setMinimumWidth(900)
         self.panel = MaterialsPanel(self)
-        self.panel.set_materials(item_guide(ctx, detail.item_id).materials, ctx.today())
+        self.panel.set_materials(guide.materials, today)
         assemble(self, [QLabel("请逐项登记本次送达的材料（之前已收的材料也请一并勾选）："), self.panel],
                  dialog_buttons("登记补正材料", "resubmit_confirm", "取消", "resubmit_cancel"))
 
@@ -243,7 +245,14 @@ class CasesView(QWidget):
         d = self.detail
         if d is None:
             return
-        decision = ask_decision(self, action, lambda: preview_case_supplement(self.ctx, d.number), remedy_preview(self.ctx))
+        if action == Action.REQUEST_SUPPLEMENT:  # the list to confirm is read off the UI thread first
+            self.ops.run_read(lambda: preview_case_supplement(self.ctx, d.number),
+                              lambda lines: self._ask_and_decide(d, action, lines), self._error)
+        else:
+            self._ask_and_decide(d, action, [])
+
+    def _ask_and_decide(self, d: CaseDetail, action: Action, lines: list[dict]) -> None:
+        decision = ask_decision(self, action, lambda: lines, remedy_preview(self.ctx))
         if decision is None:
             return
         self.ops.run_write(lambda: decide_case(self.ctx, self.actor, d.number, decision), self._decided, self._error,
@@ -269,7 +278,10 @@ class CasesView(QWidget):
         d = self.detail
         if d is None:
             return
-        dlg = ResubmitDialog(self.ctx, d, self)
+        self.ops.run_read(lambda: item_guide(self.ctx, d.item_id), lambda g: self._ask_resubmit(d, g), self._error)
+
+    def _ask_resubmit(self, d: CaseDetail, guide: ItemGuide) -> None:
+        dlg = ResubmitDialog(guide, d, self.ctx.today(), self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
         ticks = dlg.panel.ticks()
@@ -279,7 +291,10 @@ class CasesView(QWidget):
         d = self.detail
         if d is None:
             return
-        limits = procedures_for(self.ctx, d.number)
+        self.ops.run_read(lambda: procedures_for(self.ctx, d.number), lambda limits: self._ask_procedure(d, limits),
+                          self._error)
+
+    def _ask_procedure(self, d: CaseDetail, limits: dict[str, int]) -> None:
         choices = [f"{name}（{days}个工作日）" for name, days in limits.items()]
         picked, ok = QInputDialog.getItem(self, "进入特别程序", "特别程序（计时暂停）：", choices, 0, False)
         if not ok:

@@ -79,7 +79,11 @@ class DialogDriver:
             if dlg.isVisible():
                 dlg.reject()
 
-    def check(self) -> None:
+    def check(self, qtbot=None) -> None:  # noqa: ANN001
+        """Raise what went wrong inside the dialog; with `qtbot`, first wait for a dialog that
+        opens after a read off the UI thread."""
+        if qtbot is not None:
+            qtbot.waitUntil(lambda: self.ran or bool(self.errors), timeout=15_000)
         if self.errors:
             raise self.errors[0]
         assert self.ran, "the dialog never opened"

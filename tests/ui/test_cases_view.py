@@ -66,7 +66,7 @@ def test_correction_on_the_spot_with_keyboard_only(qtbot, window, ctx) -> None:
     driver = when_dialog_opens(fill)
     view.buttons["correct_on_spot"].setFocus()
     press(Qt.Key.Key_Space)
-    driver.check()
+    driver.check(qtbot)
     qtbot.waitUntil(lambda: "更正已登记" in view.message.text(), timeout=10_000)
     d = case_detail(ctx, actor, number)
     assert d.timeline[-1].action == "correct_on_spot" and "北海子路12号" in d.timeline[-1].note

@@ -91,7 +91,7 @@ def test_one_time_supplementation_with_keyboard_only(qtbot, window, ctx) -> None
 
     driver = when_dialog_opens(confirm)
     press(Qt.Key.Key_F10)
-    driver.check()
+    driver.check(qtbot)
     wait_message(qtbot, w, "一次性告知")
     preview_opens_with(qtbot, w, ["补齐补正告知书", "材料接收凭证"])
     assert target.material.name in seen[0]
@@ -113,7 +113,7 @@ def test_reject_with_keyboard_only(qtbot, window, ctx) -> None:
 
     driver = when_dialog_opens(fill)
     press(Qt.Key.Key_F11)
-    driver.check()
+    driver.check(qtbot)
     wait_message(qtbot, w, "不予受理")
     preview_opens_with(qtbot, w, ["不予受理通知书"])
     d = only_case(ctx)

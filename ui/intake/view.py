@@ -195,8 +195,14 @@ class IntakeView(QWidget):
         if not self._ready():
             return
         data = self._intake_input()
-        decision = ask_decision(self, action, lambda: preview_supplement(self.ctx, data.item_id, data.materials),
-                                remedy_preview(self.ctx))
+        if action == Action.REQUEST_SUPPLEMENT:  # the list to confirm is read off the UI thread first
+            self.ops.run_read(lambda: preview_supplement(self.ctx, data.item_id, data.materials),
+                              lambda lines: self._ask_and_decide(data, action, lines), self._show_error)
+        else:
+            self._ask_and_decide(data, action, [])
+
+    def _ask_and_decide(self, data: IntakeInput, action: Action, lines: list[dict]) -> None:
+        decision = ask_decision(self, action, lambda: lines, remedy_preview(self.ctx))
         if decision is None:
             return
         self._run(lambda: intake_and_decide(self.ctx, self.actor, data, decision))
