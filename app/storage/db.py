@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-
 # How long a save waits for another writer (the sync thread, a second window) before the clerk
 # is told "另一个程序正在使用数据库" — long enough for any batch of ours, short enough to say so.
 BUSY_SECONDS = 5.0
