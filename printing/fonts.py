@@ -1,26 +1,73 @@
-"""The fonts on paper: the shipped CJK font, embedded and subset, and per-character fallbacks
-for rare name characters; which characters no shipped font can draw.
+"""The fonts on paper: a Ming (宋体-style) serif face for every notice, embedded and subset, and
+per-character fallbacks for rare name characters; which characters no shipped font can draw.
 
+Official documents (GB/T 9704-2012) are set in Song/Ming faces, so the body is AR PL UMing CN
+and the rare-character fallback HanaMin is the same style: 𠮷 in a name no longer stands out.
 Text is split into runs by the first font (in order) that has a glyph for each character, so
-张𠮷明 prints 张 and 明 in WenQuanYi and 𠮷 in HanaMin — never an empty box.
+张𠮷明 prints 张 and 明 in UMing and 𠮷 in HanaMin — never an empty box. WenQuanYi (the UI's
+sans face) comes last, only for a symbol none of the Ming faces has.
+
+UMing ships no bold face; titles are made bold by stroking the glyph outlines as well as filling
+them (PDF text render mode 2, printing/layout.py), as word processors do for a face without a
+bold weight.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from xml.sax.saxutils import escape
+from itertools import groupby
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from app.config import resources_dir
 from printing import tounicode
 
-MAIN = "CDSans"  # WenQuanYi Micro Hei: CJK, Latin letters, digits
-FALLBACKS = ("CDHanaA", "CDHanaB")  # HanaMinA (Extension A, part of B), HanaMinB (Extensions B–F)
-_FILES = {MAIN: ("wqy-microhei.ttc", 0), "CDHanaA": ("HanaMinA.ttf", None), "CDHanaB": ("HanaMinB.ttf", None)}
+MAIN = "CDSerif"  # AR PL UMing CN: GB 2312 and most of GBK, Latin letters, digits
+FALLBACKS = ("CDHanaA", "CDHanaB", "CDSans")  # HanaMinA (Ext. A, part of B), HanaMinB (Ext. B–F), WenQuanYi
+_FILES = {
+    MAIN: ("uming.ttc", 0),  # index 0 of the collection is the CN (GB) flavour: mainland glyph shapes
+    "CDHanaA": ("HanaMinA.ttf", 0),
+    "CDHanaB": ("HanaMinB.ttf", 0),
+    "CDSans": ("wqy-microhei.ttc", 0),
+}
 ORDER = (MAIN, *FALLBACKS)
+BOLD_STROKE = 0.035  # outline stroke for faux bold, as a fraction of the font size
+
+
+class _TableView:
+    """A table of the font file, sliced on demand instead of copied whole."""
+
+    def __init__(self, data: bytes, pos: int, length: int):
+        self.data, self.pos, self.length = data, pos, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key: slice | int) -> bytes | int:
+        if isinstance(key, slice):
+            start, stop, _ = key.indices(self.length)
+            return self.data[self.pos + start:self.pos + stop]
+        return self.data[self.pos + range(self.length)[key]]
+
+
+def _lean_glyf(font: TTFont) -> None:
+    """reportlab's subsetter copies the whole glyf table (17–30 MB in these fonts) on every document
+    to read a few hundred glyphs out of it; this face hands it a view into the file's bytes instead."""
+    face = font.face
+    data = getattr(face, "_ttf_data", None)
+    if data is None:
+        return
+    whole = face.get_table
+
+    def get_table(tag: str) -> bytes | _TableView:
+        if tag == "glyf":
+            return _TableView(data, *face.get_table_pos(tag))
+        return whole(tag)
+
+    face.get_table = get_table
 
 
 @cache
@@ -29,7 +76,10 @@ def register_fonts() -> tuple[str, ...]:
     tounicode.install()
     for name, (file, index) in _FILES.items():
         path = str(resources_dir() / "fonts" / file)
-        font = TTFont(name, path, subfontIndex=index) if index is not None else TTFont(name, path)
+        # A fallback draws a handful of rare characters: its subset need not carry the 95 ASCII
+        # glyphs reportlab otherwise reserves so that Latin text stays readable in the page stream.
+        font = TTFont(name, path, subfontIndex=index, asciiReadable=name == MAIN)
+        _lean_glyf(font)
         pdfmetrics.registerFont(font)
     return ORDER
 
@@ -49,6 +99,34 @@ def font_for(ch: str) -> str | None:
     return next((name for name in ORDER if cp in _cmap(name)), None)
 
 
+_FONT: dict[str, str] = {}  # character → the font that draws it (MAIN when none can)
+_ADVANCE: dict[str, float] = {}  # character → its advance at 1 pt
+
+
+def _learn(text: str) -> None:
+    for ch in text:
+        if ch not in _FONT:
+            font = font_for(ch) or MAIN
+            _FONT[ch] = font
+            _ADVANCE[ch] = pdfmetrics.stringWidth(ch, font, 1)
+
+
+def glyph(ch: str) -> tuple[str, float]:
+    """(font, advance at 1 pt) for `ch`: every width on the page is a sum of these, no re-measuring."""
+    if ch not in _FONT:
+        _learn(ch)
+    return _FONT[ch], _ADVANCE[ch]
+
+
+def advances(text: str) -> list[float]:
+    """The advance of each character at 1 pt (line breaking sums these)."""
+    try:
+        return list(map(_ADVANCE.__getitem__, text))
+    except KeyError:
+        _learn(text)
+        return list(map(_ADVANCE.__getitem__, text))
+
+
 def missing_glyphs(text: str) -> tuple[str, ...]:
     """Characters no shipped font covers, in the order they first appear."""
     seen: dict[str, None] = {}
@@ -60,52 +138,59 @@ def missing_glyphs(text: str) -> tuple[str, ...]:
 
 def runs(text: str) -> Iterator[tuple[str, str]]:
     """(font, text) runs; an uncovered character stays with the main font (the clerk was warned)."""
-    current, buf = MAIN, []
-    for ch in text:
-        font = font_for(ch) or MAIN
-        if font != current and buf:
-            yield current, "".join(buf)
-            buf = []
-        current = font
-        buf.append(ch)
-    if buf:
-        yield current, "".join(buf)
+    try:
+        fonts = list(map(_FONT.__getitem__, text))
+    except KeyError:
+        _learn(text)
+        fonts = list(map(_FONT.__getitem__, text))
+    if fonts.count(MAIN) == len(fonts):  # the usual line: one run
+        if text:
+            yield MAIN, text
+        return
+    at = 0
+    for font, group in groupby(fonts):
+        n = len(list(group))
+        yield font, text[at:at + n]
+        at += n
 
 
-def markup(text: str) -> str:
-    """Paragraph markup for `text`: escaped, fallback runs wrapped in <font name=…>."""
-    return "".join(escape(t) if f == MAIN else f'<font name="{f}">{escape(t)}</font>' for f, t in runs(text))
+def text_width(text: str, size: float) -> float:
+    return sum(advances(text)) * size
+
+
+def text_out(t: PDFTextObject, x: float, y: float, text: str, size: float, current: list[object]) -> None:
+    """Add one line to a page's text object; `current` remembers the font set last, so a page
+    of lines in one face sets it once."""
+    t.setTextOrigin(x, y)
+    for f, part in runs(text):
+        if current[0] != f or current[1] != size:
+            t.setFont(f, size)
+            current[0], current[1] = f, size
+        t.textOut(part)
 
 
 def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left") -> float:  # noqa: ANN001
     """Draw one line with per-character fallback on a reportlab canvas; returns its width."""
-    parts = list(runs(text))
-    width = sum(pdfmetrics.stringWidth(t, f, size) for f, t in parts)
+    width = text_width(text, size)
     if align == "center":
         x -= width / 2
     elif align == "right":
         x -= width
-    for f, t in parts:
+    for f, part in runs(text):
         canvas.setFont(f, size)
-        canvas.drawString(x, y, t)
-        x += pdfmetrics.stringWidth(t, f, size)
+        canvas.drawString(x, y, part)
+        x += text_width(part, size)
     return width
 
 
-def text_width(text: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs(text))
-
-
 def wrap_text(text: str, width: float, size: float) -> list[str]:
-    """Lines of at most `width` points, broken between characters (as Chinese text may be)."""
-    lines, line = [], ""
-    for ch in text:
-        if line and text_width(line + ch, size) > width:
+    """Lines of at most `width` points, broken between characters (certificates: short values)."""
+    lines, line, used = [], "", 0.0
+    for ch, adv in zip(text, advances(text), strict=True):
+        w = adv * size
+        if line and used + w > width:
             lines.append(line)
-            line = ""
+            line, used = "", 0.0
         line += ch
+        used += w
     return [*lines, line] if line else lines
-
-
-def needs_fallback(text: str) -> bool:
-    return any(font_for(ch) != MAIN for ch in text)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
 
 from app.documents import DOCUMENT_TITLES, CopyMark, DocumentKind, DocumentSnapshot
 from printing.certificates import render_calibration_pdf, render_certificate_pdf
@@ -20,18 +21,30 @@ class RenderedDocument:
     missing_glyphs: tuple[str, ...]  # characters that print as nothing: the clerk is warned before printing
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list | tuple):
-        return [s for v in value for s in _strings(v)]
-    return []
+    """Every string in a snapshot, in order, walked in place (asdict would deep-copy it all)."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            out.append(v)
+        elif is_dataclass(v):
+            stack.extend(getattr(v, n) for n in reversed(_field_names(type(v))))
+        elif isinstance(v, dict):
+            stack.extend(reversed(list(v.values())))
+        elif isinstance(v, list | tuple):
+            stack.extend(reversed(v))
+    return out
 
 
 def snapshot_missing_glyphs(snapshot: DocumentSnapshot) -> tuple[str, ...]:
-    return missing_glyphs("".join(_strings(asdict(snapshot))))
+    return missing_glyphs("".join(_strings(snapshot)))
 
 
 def _done(pdf: bytes, pages: int, missing: tuple[str, ...]) -> RenderedDocument:

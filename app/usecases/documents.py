@@ -123,6 +123,11 @@ def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: 
         received_on=case.round_received_on or case.received_on, accepted_on=case.accepted_on,
         acceptance_basis=case.acceptance_basis, committed_limit_days=item.committed_limit_days,
         committed_due=case.committed_due, legal_due=case.legal_due, due_confirmed=case.due_confirmed,
+        # The committed date alone: a December deadline in a known year prints no "unconfirmed" note
+        # because the legal date reaches into a year without an official calendar.
+        committed_due_confirmed=None if case.committed_due is None else all(
+            uow.calendar.is_confirmed_year(y)
+            for y in range((case.accepted_on or case.committed_due).year, case.committed_due.year + 1)),
         round=case.round, materials=_materials(s, case), reject_reason=case.reject_reason,
         competent_agency=case.competent_agency, remedy=case.remedy,
         supplement_due=_supplement_due(uow) if kind == DocumentKind.SUPPLEMENTATION else None,

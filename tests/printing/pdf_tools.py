@@ -26,6 +26,11 @@ def text(pdf: bytes, folder: Path, layout: bool = False) -> str:
     return _run("pdftotext", *(["-layout"] if layout else []), str(_save(pdf, folder)), "-")
 
 
+def pages(pdf: bytes, folder: Path, layout: bool = False) -> list[str]:
+    """The text of each page (pdftotext ends every page with a form feed)."""
+    return text(pdf, folder, layout).split("\f")[:-1]
+
+
 def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 

@@ -11,6 +11,7 @@ import pytest
 
 from app.documents import CopyMark, DocumentKind, MaterialLine
 from printing import missing_glyphs, render_calibration, render_document, sample_snapshot
+from printing.layout import short_agency
 from tests.printing.pdf_tools import decode_codes, fonts, page_count, text, word_boxes
 
 NOTICES = [DocumentKind.ACCEPTANCE, DocumentKind.REJECTION, DocumentKind.SUPPLEMENTATION, DocumentKind.RECEIPT,
@@ -29,10 +30,16 @@ def test_each_notice_reads_back_with_applicant_number_dates_and_materials(kind, 
     snap = sample_snapshot(kind)
     doc = render_document(snap)
     body = flat(text(doc.pdf, tmp_path))
-    assert TITLES[kind] in body and snap.doc_number in body
+    assert TITLES[kind] in body
+    # The applicant's own commitment carries no agency 文号; every agency notice does.
+    assert (snap.doc_number in body) is (kind != DocumentKind.TOLERANCE_COMMITMENT)
     assert "𠮷䶮明" in body  # the rare characters come back as typed, not as ₻
-    assert snap.case_number in body and "2026年11月23日" in body
-    assert flat(snap.agency) in body
+    assert snap.case_number in body
+    if kind != DocumentKind.TOLERANCE_COMMITMENT:  # the applicant dates their commitment by hand
+        assert "2026年11月23日" in body
+    # The agency signs (or is addressed) by its own name, without the other names it bears.
+    assert short_agency(snap.agency) == "永昌县市场监督管理局" and short_agency(snap.agency) in body
+    assert "知识产权局" not in body
     if kind in (DocumentKind.ACCEPTANCE, DocumentKind.RECEIPT):
         for m in snap.materials:  # every one, including those on page 2
             assert flat(m.name) in body
@@ -55,7 +62,9 @@ def test_every_font_is_embedded_and_subset(kind, tmp_path) -> None:
     table = fonts(render_document(sample_snapshot(kind)).pdf, tmp_path)
     assert table, "no fonts listed"
     assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in table), table
-    assert any("WenQuanYi" in f["name"] for f in table) and any("HanaMin" in f["name"] for f in table)
+    # The Ming face for everything, HanaMin (the same style) for 𠮷 and 䶮: no sans-serif on official paper.
+    assert any("UMing" in f["name"] for f in table) and any("HanaMin" in f["name"] for f in table)
+    assert not any("WenQuanYi" in f["name"] for f in table), table
 
 
 @pytest.mark.parametrize("kind", NOTICES)
