@@ -21,9 +21,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.common import Row, log, percentile, temp_data_dir
+from benchmarks.common import GOALS, Row, log, percentile, temp_data_dir
+from benchmarks.slow_pc import think, untimed
 
-GOAL_RATIO = 2.0  # the issue's goal: p95 within 2× a bare SQLite transaction
+GOAL_RATIO = GOALS["intake"].limit  # issue 15: p95 within 3× a bare SQLite transaction
 WARMUP = 10
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
 
@@ -133,6 +134,7 @@ class BareReplay:
 
 
 def _ms(fn, arg) -> float:  # noqa: ANN001
+    think()  # each save starts from idle, as a clerk's does (see slow_pc.think)
     t0 = time.perf_counter_ns()
     fn(arg)
     return (time.perf_counter_ns() - t0) / 1e6
@@ -207,7 +209,8 @@ def run(quick: bool = False) -> list[Row]:
         copy_db(ctx.paths.database, bare_db)
         copy_db(ctx.paths.database, nosync_db)
         log(f"intake: recording the writes of {len(inputs)} intakes (untimed)…")
-        writes = record_writes(rec_dir, actor, inputs)
+        with untimed():
+            writes = record_writes(rec_dir, actor, inputs)
 
         bare, nosync = BareReplay(bare_db), BareReplay(nosync_db, synchronous="OFF")
         app_ms, bare_ms, nosync_ms = [], [], []
@@ -241,9 +244,8 @@ def run(quick: bool = False) -> list[Row]:
                                                       for i in range(100)])
             notes += more
         ctx.close()
-    return [Row(name="intake commit p95 (receive_case)", measured=p95_app, baseline=p95_bare,
-                baseline_name="bare SQLite tx, same rows", goal=f"≤ {GOAL_RATIO:g}× bare", met=met, notes=notes,
-                block=block)]
+    return [Row(key="intake", name="intake commit p95 (receive_case)", measured=p95_app, baseline=p95_bare,
+                baseline_name="bare SQLite tx, same rows", notes=notes, block=block)]
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 import sys
 
+from app.actor import SYSTEM
 from benchmarks.common import Row, log, percentile, temp_data_dir, time_each, time_pairs
+from benchmarks.slow_pc import untimed
 
-GOAL_P95_MS = 5.0  # the goal: a keystroke answers within 5 ms at p95
 QUERY_MIX = {"name": 60, "initials": 50, "pinyin": 30, "code": 30, "department": 30}  # ~200 queries
 
 
@@ -58,7 +59,8 @@ def run(quick: bool = False) -> list[Row]:
         ctx = open_context(Paths(data_dir))
         ensure_settings(ctx)
         log(f"search: importing a {count:,}-item catalog (untimed setup)…")
-        import_catalog(ctx, None, parse_catalog(make_catalog(count)))
+        with untimed():
+            import_catalog(ctx, SYSTEM, parse_catalog(make_catalog(count)))
         index = build_index(ctx)
         # The same search keys the index holds, in the same order, for the naive scan.
         with ctx.read() as s:
@@ -86,8 +88,8 @@ def run(quick: bool = False) -> list[Row]:
     size = f"{count // 1000}k"
     return [
         Row(
-            name=f"search p95 per keystroke ({size} items)", measured=p95, baseline=percentile(slow, 95),
-            baseline_name="naive scan p95", goal=f"p95 ≤ {GOAL_P95_MS:g} ms", met=p95 <= GOAL_P95_MS,
+            key="search", name=f"search p95 per keystroke ({size} items)", measured=p95, baseline=percentile(slow, 95),
+            baseline_name="naive scan p95",
             notes=[
                 f"{len(texts)} keystrokes; index p50 {percentile(fast, 50):.3f} ms, p95 {p95:.3f} ms, max {max(fast):.3f} ms",
                 f"naive scan p50 {percentile(slow, 50):.3f} ms, p95 {percentile(slow, 95):.3f} ms, max {max(slow):.3f} ms",

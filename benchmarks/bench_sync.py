@@ -14,12 +14,13 @@ import time
 
 import requests
 
+from app.actor import SYSTEM
 from benchmarks.common import Row, log, temp_data_dir
+from benchmarks.slow_pc import untimed
 
 EVENTS = 10_000
 GOAL_RATE = 1_000  # events/s
 GOAL_RATIO = 2.0
-GOAL_STALL_MS = 50.0
 
 
 def _run_loop_until(app, done, timeout_s: float) -> None:  # noqa: ANN001
@@ -68,10 +69,11 @@ def run(quick: bool = False) -> list[Row]:
         try:
             ctx = start_terminal(Paths(root / "terminal"))
             actor = login(ctx, "clerk01", "demo1234")
-            queued = fill_outbox(ctx, actor, n)
+            with untimed():
+                queued = fill_outbox(ctx, actor, n)
             window = MainWindow(ctx, Operations(), actor)  # no platform yet: its sync thread idles
             window.show()
-            set_sync_setting(ctx, None, "platform_url", url)
+            set_sync_setting(ctx, SYSTEM, "platform_url", url)
             ensure_registered(ctx, url, DEMO_ENROLMENT_CODE)
             log(f"sync: pushing {queued} events from the window to the sandbox…")
             beat = Heartbeat()
@@ -98,16 +100,15 @@ def run(quick: bool = False) -> list[Row]:
     server_s = ingest["request_seconds"]
     met_push = rate >= GOAL_RATE and elapsed <= GOAL_RATIO * server_s and applied == queued
     push = Row(
-        name=f"push {queued:,} queued events (window → sandbox)", measured=elapsed * 1000, baseline=server_s * 1000,
+        key="push_rate", name=f"push {queued:,} queued events (window → sandbox)", measured=elapsed * 1000, baseline=server_s * 1000,
         baseline_name="sandbox's own time on the batches", goal=f"≥ {GOAL_RATE:,}/s and ≤ {GOAL_RATIO:g}×",
         met=met_push,
         notes=[f"{rate:,.0f} events/s over {elapsed:.2f} s; {ingest['batches']} batches; applied on the platform: "
                f"{applied:,} (each once: {stats['events']['most_applications_of_one_event'] == 1})",
                f"sandbox apply+commit {ingest['seconds']:.2f} s, whole batch requests {server_s:.2f} s"])
     stall = Row(
-        name="largest UI stall during the push", measured=beat.longest_stall_ms, baseline=max(idle, 0.1),
-        baseline_name="same heartbeat, idle window", goal=f"≤ {GOAL_STALL_MS:g} ms",
-        met=beat.longest_stall_ms <= GOAL_STALL_MS,
+        key="push_stall", name=f"largest UI stall during the push ({queued:,} events)", measured=beat.longest_stall_ms,
+        baseline=max(idle, 0.1), baseline_name="same heartbeat, idle window",
         notes=[f"{beat.ticks} heartbeats of 10 ms; idle window's largest stall {idle:.1f} ms"])
     return [push, stall]
 

@@ -13,10 +13,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from benchmarks.slow_pc import think
 
 
 def log(msg: str) -> None:
@@ -49,12 +51,14 @@ def time_each(fn: Callable[[Any], object], args: Iterable[Any], budget_s: float 
               min_samples: int = 20) -> list[float]:
     """Call fn(arg) for each arg, timing every call (ms).
 
-    With a budget, sampling stops once it is spent (after at least `min_samples`): a slow
-    query must not stretch the whole run past its few minutes; the sample count is reported.
+    Each call starts after a short idle gap (`slow_pc.think`). With a budget, sampling stops
+    once it is spent (after at least `min_samples`): a slow query must not stretch the whole
+    run past its few minutes; the sample count is reported.
     """
     out: list[float] = []
     started = time.perf_counter()
     for arg in args:
+        think()
         t0 = time.perf_counter_ns()
         fn(arg)
         out.append((time.perf_counter_ns() - t0) / 1e6)
@@ -68,19 +72,23 @@ def time_pairs(measured: Callable[[Any], object], baseline: Callable[[Any], obje
     """Time measured(arg) and baseline(arg) alternately for each arg (ms each).
 
     Interleaving means a burst of load from a neighbour on the shared machine hits both
-    sides alike instead of skewing one of them. The budget works as in `time_each`.
+    sides alike instead of skewing one of them. The budget works as in `time_each`. Each call
+    starts after a short idle gap (`slow_pc.think`), on both sides.
     """
     a: list[float] = []
     b: list[float] = []
     started = time.perf_counter()
     for arg in args:
+        think()
         t0 = time.perf_counter_ns()
         measured(arg)
         t1 = time.perf_counter_ns()
-        baseline(arg)
+        think()
         t2 = time.perf_counter_ns()
+        baseline(arg)
+        t3 = time.perf_counter_ns()
         a.append((t1 - t0) / 1e6)
-        b.append((t2 - t1) / 1e6)
+        b.append((t3 - t2) / 1e6)
         if budget_s is not None and len(a) >= min_samples and time.perf_counter() - started > budget_s:
             break
     return a, b
@@ -93,12 +101,45 @@ def temp_data_dir(label: str) -> Iterator[Path]:
         yield Path(d)
 
 
+@dataclass(frozen=True)
+class Goal:
+    """One line of issue 15's goals table: a limit on the ratio or on the measured value."""
+
+    key: str
+    figure: str  # as the issue words it
+    limit: float
+    on_ratio: bool  # True: ratio ≤ limit; False: measured ≤ limit (in the row's unit)
+    unit: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"≤ {self.limit:g}×" if self.on_ratio else f"≤ {self.limit:g} {self.unit}"
+
+    def met(self, row: Row) -> bool:
+        return (row.ratio if self.on_ratio else row.measured) <= self.limit
+
+
+# Issue 15's table, in its order: the results name every one of these in every profile, and
+# a figure that was not measured says so instead of silently dropping out of the table.
+GOALS: dict[str, Goal] = {g.key: g for g in (
+    Goal("login", "first window (login) on screen vs bare PySide6 window", 2.0, True),
+    Goal("cold_start", "cold start to usable main window vs bare PySide6 window", 4.0, True),
+    Goal("push_stall", "largest UI stall during a 10,000-event push", 50.0, False, "ms"),
+    Goal("search", "search p95 per keystroke, 20k items", 5.0, False, "ms"),
+    Goal("intake", "intake commit p95 vs bare SQLite, same rows", 3.0, True),
+    Goal("notice", "one notice vs bare reportlab page, same text/font", 1.5, True),
+    Goal("lookup_number", "lookup by case number, 1M cases, p95", 2.0, False, "ms"),
+    Goal("memory", "RSS of the main window, 1M cases, at the case list", 300.0, False, "MB"),
+)}
+
+
 @dataclass
 class Row:
     """One line of the results table.
 
-    `measured` and `baseline` are in `unit`; `lower_is_better` holds for every figure here.
-    `goal` is the issue's target in words; `met` is None where the issue sets no target.
+    `measured` and `baseline` are in `unit`; lower is better for every figure here.
+    `key` ties the row to a line of GOALS (goal and met are then filled from it); `goal` is
+    the target in words; `met` is None where no target is set.
     `notes` are one-line context figures; `block` is preformatted text (a profile).
     """
 
@@ -111,13 +152,26 @@ class Row:
     met: bool | None = None
     notes: list[str] = field(default_factory=list)
     block: list[str] = field(default_factory=list)
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        g = GOALS.get(self.key)
+        if g is not None and self.met is None:
+            self.goal, self.met = g.text, g.met(self)
 
     @property
     def ratio(self) -> float:
         return self.measured / self.baseline if self.baseline > 0 else float("inf")
 
     def met_text(self) -> str:
-        return "n/a" if self.met is None else ("yes" if self.met else "NO")
+        return "n/a" if self.met is None else ("met" if self.met else "NOT MET")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Row:
+        return cls(**data)
 
 
 def fmt(value: float, unit: str) -> str:
@@ -125,6 +179,8 @@ def fmt(value: float, unit: str) -> str:
         return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
     if unit == "s":
         return f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
     return f"{value:g} {unit}"
 
 
@@ -175,7 +231,7 @@ def machine_info() -> dict[str, str]:
 
     return {
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "cpu count": str(os.cpu_count()),
+        "cpu count (nproc)": f"{os.cpu_count()} ({len(os.sched_getaffinity(0))} usable by this process)",
         "cpu": _cpu_model(),
         "platform": platform.platform(),
         "python": sys.version.split()[0],

@@ -13,7 +13,7 @@ import uuid
 
 from sqlalchemy import insert, select
 
-from app.actor import Actor
+from app.actor import SYSTEM, Actor
 from app.case_states import Action
 from app.context import AppContext
 from app.rules.case_number import make_case_number, number_prefix
@@ -46,7 +46,7 @@ def _events_of(ctx: AppContext, case_number: str) -> list[OutboxEvent]:
 def fill_outbox(ctx: AppContext, actor: Actor, events: int) -> int:
     """Queue at least `events` pending events; returns how many are pending in all."""
     template = _events_of(ctx, _sample_case(ctx, actor))
-    prefix = number_prefix(ctx.setting("area_code"), ctx.today().year)
+    prefix = number_prefix(ctx.settings.get("area_code"), ctx.today().year)
     per_case = len(template)
     rows = []
     for i in range((max(0, events - per_case) + per_case - 1) // per_case):
@@ -57,7 +57,7 @@ def fill_outbox(ctx: AppContext, actor: Actor, events: int) -> int:
             payload["event_id"] = event_id
             rows.append({"event_id": event_id, "kind": ev.kind, "case_number": number, "payload": payload,
                          "created_at": ev.created_at, "status": "pending"})
-    with ctx.unit_of_work() as s:
+    with ctx.unit_of_work(SYSTEM) as uow:
         for start in range(0, len(rows), 2000):
-            s.execute(insert(OutboxEvent), rows[start:start + 2000])
+            uow.session.execute(insert(OutboxEvent), rows[start:start + 2000])
     return len(rows) + per_case
