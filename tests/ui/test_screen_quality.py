@@ -74,7 +74,7 @@ def test_every_dialog_is_named(qtbot, styled_app, ctx, clerk) -> None:
     g = find_item(ctx, "个体工商户设立登记")
     number = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
     dialogs = (RejectDialog("救济途径"), SupplementDialog([{"name": "申请书", "kind": "missing", "note": "未提交"}]),
-               CorrectionDialog(), LoginDialog(ctx, Operations(), "演示账号"), ResubmitDialog(ctx, case_detail(ctx, clerk, number)))
+               CorrectionDialog(), LoginDialog(ctx, Operations(), "演示账号"), ResubmitDialog(g, case_detail(ctx, clerk, number), ctx.today()))
     for dlg in dialogs:
         qtbot.addWidget(dlg)
         assert_named(dlg)
