@@ -37,6 +37,9 @@ DOCUMENT_TITLES: dict[DocumentKind, str] = {
 
 @dataclass(frozen=True)
 class PartySnapshot:
+    """An applicant or agent as the case holds them: the one record the case detail, the printed
+    documents and the platform events share (PartyInput is what the form sends; Party the row)."""
+
     kind: str  # person | organisation
     name: str
     id_type: str = ""  # label as shown, e.g. 居民身份证 / 统一社会信用代码
@@ -45,9 +48,18 @@ class PartySnapshot:
     address: str = ""
     legal_rep: str = ""
 
+    @classmethod
+    def of(cls, p: Any) -> PartySnapshot:
+        """From anything with the party fields (a PartyInput, a Party row)."""
+        return cls(p.kind, p.name, p.id_type, p.id_number, p.phone, p.address, p.legal_rep)
+
 
 @dataclass(frozen=True)
 class MaterialLine:
+    """One material of one round as received: the one record the case detail, the printed
+    documents and the platform events share (Tick is what the clerk ticks; MaterialSubmission
+    the row)."""
+
     name: str
     provided: str = "none"  # original | copy | electronic | none
     pages: int = 0
@@ -59,6 +71,13 @@ class MaterialLine:
     clerk_note: str = ""
     problem: str = ""  # missing | incorrect (supplementation)
     problem_note: str = ""  # what is wrong with it / what to bring
+    round: int = 1  # 补正 rounds: the same case takes materials again
+
+    @classmethod
+    def of(cls, t: Any, copies: int = 1, round: int = 1) -> MaterialLine:  # noqa: A002 — the domain's word
+        """From a Tick or a MaterialSubmission row (same field names)."""
+        return cls(t.name, str(t.provided), t.pages, copies, t.reused_from_case, t.platform_verified, t.tolerated,
+                   t.promise_date, t.clerk_note, t.problem, t.problem_note, round)
 
 
 @dataclass(frozen=True)

@@ -15,41 +15,13 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from app.rules.decisions import Provided, Tick
+from app.documents import MaterialLine, PartySnapshot
+from app.rules.decisions import Tick
 from app.rules.problems import Problem, RuleError
 
 
-@dataclass(frozen=True)
-class PartyData:
-    kind: str  # person | organisation
-    name: str
-    id_type: str
-    id_number: str
-    phone: str
-    address: str
-    legal_rep: str
-
-
-@dataclass(frozen=True)
-class MaterialData:
-    name: str
-    provided: str  # original | copy | electronic | none (reuse and platform checks are flags)
-    pages: int
-    tolerated: bool
-    promise_date: date | None
-    reused_from_case: str
-    platform_verified: bool
-    problem: str
-    problem_note: str
-
-    @classmethod
-    def of(cls, t: Tick) -> MaterialData:
-        return cls(t.name, Provided(t.provided).value, t.pages, t.tolerated, t.promise_date, t.reused_from_case,
-                   t.platform_verified, t.problem, t.problem_note)
-
-
-def materials_of(ticks: list[Tick]) -> tuple[MaterialData, ...]:
-    return tuple(MaterialData.of(t) for t in ticks)
+def materials_of(ticks: list[Tick], round: int = 1) -> tuple[MaterialLine, ...]:  # noqa: A002
+    return tuple(MaterialLine.of(t, round=round) for t in ticks)
 
 
 @dataclass(frozen=True)
@@ -78,11 +50,11 @@ class CaseReceived:
     item_code: str
     item_revision: int
     channel: str
-    applicant: PartyData
-    agent: PartyData | None
+    applicant: PartySnapshot
+    agent: PartySnapshot | None
     authorisation: str
     window_no: str
-    materials: tuple[MaterialData, ...]
+    materials: tuple[MaterialLine, ...]
 
 
 @dataclass(frozen=True)
@@ -99,21 +71,21 @@ class CaseMoved:
 @dataclass(frozen=True)
 class CaseAccepted(CaseMoved):
     kind: ClassVar[str] = "case.accept"
-    materials: tuple[MaterialData, ...] = ()
+    materials: tuple[MaterialLine, ...] = ()
     tolerated: tuple[ToleratedData, ...] = ()
 
 
 @dataclass(frozen=True)
 class SupplementRequested(CaseMoved):
     kind: ClassVar[str] = "case.request_supplement"
-    materials: tuple[MaterialData, ...] = ()
+    materials: tuple[MaterialLine, ...] = ()
     supplement: tuple[SupplementData, ...] = ()
 
 
 @dataclass(frozen=True)
 class CaseRejected(CaseMoved):
     kind: ClassVar[str] = "case.reject"
-    materials: tuple[MaterialData, ...] = ()
+    materials: tuple[MaterialLine, ...] = ()
     ground: str = ""
     ground_label: str = ""
     reason: str = ""
@@ -130,7 +102,7 @@ class CorrectedOnSpot(CaseMoved):
 @dataclass(frozen=True)
 class MaterialsResubmitted(CaseMoved):
     kind: ClassVar[str] = "case.resubmit"
-    materials: tuple[MaterialData, ...] = ()
+    materials: tuple[MaterialLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -246,8 +218,3 @@ def checked_data(kind: str, data: object) -> dict:
     except TypeError as exc:
         raise RuleError(Problem("EVENT_INVALID", f"内部错误：事件“{kind}”的字段 {exc} 类型不对。")) from None
     return to_wire(data)
-
-
-def party_data(p: Any) -> PartyData:
-    """From anything with the party fields (PartyInput, a Party row, a PartySnapshot)."""
-    return PartyData(p.kind, p.name, p.id_type, p.id_number, p.phone, p.address, p.legal_rep)

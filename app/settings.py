@@ -29,6 +29,7 @@ DEFAULTS: dict[str, str] = {
     "window_phone": "",
     "progress_url_template": "",
     "supplement_workdays": "10",  # what the one-time notice gives the applicant; the hall decides
+    "idle_lock_minutes": "5",  # the window locks itself (hiding every personal detail) after this idle time
     # the platform link
     "platform_url": "",
     "sync_interval_seconds": "30",
@@ -43,7 +44,8 @@ DEFAULTS: dict[str, str] = {
 # Settings an administrator may change one by one (platform link and its tuning).
 SYNC_KEYS = ("platform_url", "sync_interval_seconds", "sync_batch_size", "number_low_mark", "number_block_size",
              "number_lease_ahead_days", "offline_login_days", "ca_bundle")
-NUMERIC_KEYS = frozenset(k for k in SYNC_KEYS if k not in ("platform_url", "ca_bundle")) | {"supplement_workdays"}
+NUMERIC_KEYS = frozenset(k for k in SYNC_KEYS if k not in ("platform_url", "ca_bundle")) | {"supplement_workdays",
+                                                                                         "idle_lock_minutes"}
 
 
 @dataclass(frozen=True)

@@ -65,12 +65,16 @@ def open_api(ctx: AppContext, platform_url: str | None = None, cancel: threading
 
 
 def ensure_registered(ctx: AppContext, platform_url: str, enrolment_code: str = "",
-                      settings: HttpSettings | None = None) -> tuple[Registration, bool]:
+                      settings: HttpSettings | None = None, again: bool = False) -> tuple[Registration, bool]:
     """Register this terminal with the platform unless it already is, with the enrolment code
-    (注册码) the county's administrator hands out. (registration, newly)"""
+    (注册码) the county's administrator hands out. (registration, newly)
+
+    `again`: register even when a registration is stored — the demo platform does on every
+    start, because a demo that once ran on another port (and re-registered there) would
+    otherwise keep a secret the platform has replaced and lock every clerk out."""
     url = platform_url.rstrip("/")
     reg = registration_for(ctx, url)
-    if reg is not None:
+    if reg is not None and not again:
         return reg, False
     api = PlatformApi(PlatformHttp(url, settings or http_settings(ctx)))
     try:

@@ -394,12 +394,15 @@ class EventMaterial(ContractModel):
     name: str = Field(min_length=1)
     provided: Literal["original", "copy", "electronic", "none"]
     pages: int = Field(ge=0)
-    tolerated: bool
-    promise_date: OptionalDate
+    copies: int = Field(ge=0)
     reused_from_case: str
     platform_verified: bool
+    tolerated: bool
+    promise_date: OptionalDate
+    clerk_note: str
     problem: Literal["", "missing", "incorrect"]
     problem_note: str
+    round: int = Field(ge=1)
 
 
 class EventTolerated(ContractModel):

@@ -13,9 +13,23 @@ from app.actor import Actor
 from app.context import AppContext
 from app.rules.problems import Problem, RuleError
 from app.usecases.auth import login as local_login
-from app.usecases.credentials import offline_login, remember_online_login
+from app.usecases.credentials import NEVER_ONLINE, offline_login, remember_online_login
 from sync.connection import NotConfigured, http_settings, open_api
-from sync.http import PlatformMaintenance, PlatformRefused, PlatformServerError, PlatformUnreachable
+from sync.http import AuthExpired, PlatformMaintenance, PlatformRefused, PlatformServerError, PlatformUnreachable
+
+TERMINAL_LINK_BROKEN = ("本终端在政务服务平台的注册已失效（{code}），无法联网核对密码。"
+                        "请管理员重新注册本终端（clerkdesk-admin sync --enrolment-code 注册码）。")
+
+
+def _offline_because(ctx: AppContext, username: str, password: str, why: str) -> LoginOutcome:
+    try:
+        actor = offline_login(ctx, username, password)
+    except RuleError as err:
+        if err.code == NEVER_ONLINE:  # say what is really wrong: the link, not this clerk
+            raise RuleError(Problem("TERMINAL_LINK_BROKEN", why + "该账号从未在本机联网登录过，暂不能离线登录。")) from err
+        raise
+    return LoginOutcome(actor, "offline", why + "（已离线登录）")
+
 
 # Short: the clerk is waiting at the login dialog (run it off the UI thread all the same).
 LOGIN_HTTP = {"connect_timeout": 3.05, "read_timeout": 8.0, "retries": 1}
@@ -41,10 +55,14 @@ def login(ctx: AppContext, username: str, password: str) -> LoginOutcome:
         return LoginOutcome(offline_login(ctx, username, password), "offline", err.message)
     try:
         who = api.clerk_login(username.strip(), password)
-    except PlatformRefused as err:
-        if err.status in (401, 403):
+    except (PlatformRefused, AuthExpired) as err:
+        if err.platform_code == "LOGIN_FAILED":  # only the platform's own verdict blames the password
             raise RuleError(Problem("LOGIN_FAILED", "用户名或密码不正确（政务服务平台验证）。")) from err
-        raise
+        if err.status not in (401, 403):
+            raise
+        # The terminal's own credential was refused (replaced elsewhere, revoked): the link is
+        # broken, not the password. Work goes on offline for clerks known here; the admin re-enrols.
+        return _offline_because(ctx, username, password, TERMINAL_LINK_BROKEN.format(code=err.platform_code or err.code))
     except (PlatformUnreachable, PlatformMaintenance, PlatformServerError) as err:
         actor = offline_login(ctx, username, password)
         return LoginOutcome(actor, "offline", f"{err.message}（已离线登录）")

@@ -49,7 +49,7 @@ def test_accept_gives_official_number_deadlines_outbox_and_audit(ctx, clerk) -> 
     out = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)), Decision(Action.ACCEPT)).value
     assert out.state == State.ACCEPTED
     d = case_detail(ctx, clerk, out.number)
-    assert d.number.startswith("6203212026") and d.applicant["name"] == "张桂兰"
+    assert d.number.startswith("6203212026") and d.applicant.name == "张桂兰"
     assert d.accepted_on == date(2026, 11, 20)
     # Committed deadline: N working days counted from the first working day after acceptance.
     assert d.committed_due == ctx.calendar.add_working_days(date(2026, 11, 20), g.committed_limit_days).date
@@ -155,7 +155,7 @@ def test_agent_needs_an_authorisation(ctx, clerk) -> None:
     out = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g), agent=agent,
                                                authorisation="代为办理设立登记，2026年11月18日签署")).value
     d = case_detail(ctx, clerk, out.number)
-    assert d.agent["name"] == "李明" and "代为办理" in d.authorisation
+    assert d.agent.name == "李明" and "代为办理" in d.authorisation
 
 
 def test_resubmission_keeps_the_number_and_starts_a_new_round(ctx, clerk, clock) -> None:
@@ -283,4 +283,4 @@ def test_a_valid_number_with_an_unknown_region_code_is_saved_with_a_warning(ctx,
     newer = resident_id("620399", "20010101", "017")  # a county code no table knows yet
     out = receive_case(ctx, clerk, IntakeInput(g.item_id, person(id_number=newer), all_provided(g))).value
     assert [w.code for w in out.warnings] == ["ID_REGION_UNKNOWN"]
-    assert case_detail(ctx, clerk, out.number).applicant["id_number"] == newer
+    assert case_detail(ctx, clerk, out.number).applicant.id_number == newer

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from app.case_states import ACTION_LABELS, STATE_LABELS, Action, State
+from app.documents import PartySnapshot
 from app.rules.case_number import display_case_number
 from app.rules.deadlines import DeadlineLevel
 from app.rules.decisions import PROVIDED_LABELS, Provided
@@ -13,12 +14,12 @@ from app.usecases.queries import CaseDetail
 LEVEL_HTML = {DeadlineLevel.RED: "<b style='color:#a12a2a'>【已超期】</b>", DeadlineLevel.YELLOW: "<b style='color:#8a6d00'>【临期】</b>"}
 
 
-def _party(p: dict | None, title: str) -> str:
+def _party(p: PartySnapshot | None, title: str) -> str:
     if not p:
         return ""
-    rep = f"，法定代表人 {escape(p['legal_rep'])}" if p.get("legal_rep") else ""
-    return (f"<p><b>{title}</b>：{escape(p['name'])}（{escape(p['id_type'])} {escape(p['id_number'])}{rep}）"
-            f" 电话 {escape(p['phone'])} {escape(p['address'])}</p>")
+    rep = f"，法定代表人 {escape(p.legal_rep)}" if p.legal_rep else ""
+    return (f"<p><b>{title}</b>：{escape(p.name)}（{escape(p.id_type)} {escape(p.id_number)}{rep}）"
+            f" 电话 {escape(p.phone)} {escape(p.address)}</p>")
 
 
 def _action_label(action: str) -> str:

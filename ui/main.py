@@ -57,12 +57,12 @@ def make_app(argv: list[str]) -> QApplication:
     return app
 
 
-def connect_platform(ctx: AppContext, url: str, enrolment_code: str) -> str:
+def connect_platform(ctx: AppContext, url: str, enrolment_code: str, again: bool = False) -> str:
     """Set the platform address and register this terminal; "" or why it could not register
     (the terminal then works offline and the status bar says so)."""
     set_sync_setting(ctx, SYSTEM, "platform_url", url)
     try:
-        ensure_registered(ctx, url, enrolment_code)
+        ensure_registered(ctx, url, enrolment_code, again=again)
     except ClerkDeskError as err:  # PlatformError included: unreachable, refused code…
         log.warning("registration with %s failed: %s", url, err)
         return getattr(err, "message", str(err))
@@ -87,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app([argv[0], *qt_args])
     try:
         ctx = start_terminal(resolve_paths(args.data_dir))
-    except Exception as exc:  # noqa: BLE001 — the clerk must see why the app cannot start
-        QMessageBox.critical(None, "无法启动", f"无法打开本机数据库：{exc}\n请联系信息中心。")
+    except Exception as exc:  # noqa: BLE001 — the clerk must see why the app cannot start, never SQL
+        logging.getLogger("clerkdesk").exception("start failed")
+        why = exc.message if isinstance(exc, ClerkDeskError) else "无法打开本机数据库。请联系信息中心（错误代码 INTERNAL）。"
+        QMessageBox.critical(None, "无法启动", why)
         return 1
     _setup_logging(ctx)
     demo: DemoPlatform | None = None
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.demo_platform:
             demo = DemoPlatform(ctx.paths.data_dir / "demo-platform")
             try:
-                connect_platform(ctx, demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE)
+                connect_platform(ctx, demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE, again=True)
             except DemoPlatformError as err:
                 QMessageBox.warning(None, "演示平台", f"{err}\n本机将离线工作，数据照常保存。")
         elif args.platform:

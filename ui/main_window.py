@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
 
 from app.actor import Actor
 from app.changes import Changes
@@ -13,10 +13,13 @@ from app.context import AppContext
 from app.permissions import ROLE_LABELS, Perm, can
 from app.usecases.decisions import sweep_deemed_acceptances
 from app.usecases.queries import StatusSummary, status_summary
+from sync.login import LoginOutcome
 from sync.scheduler import SyncStatus
 from ui.cases_view import CasesView
 from ui.gc_pauses import freeze_startup_objects
+from ui.idle import IdleWatcher
 from ui.intake.view import IntakeView
+from ui.lock_screen import LockScreen
 from ui.operations import Operations
 from ui.printing.preview_dialog import PreviewDialog
 from ui.sync.attention_dialog import AttentionDialog
@@ -33,27 +36,25 @@ class MainWindow(QMainWindow):
         self.ctx, self.ops, self.actor = ctx, ops, actor
         self.sync = sync if sync is not None else SyncBridge(ctx, self)
         self.attention_dialog: AttentionDialog | None = None
+        self.previews: list[PreviewDialog] = []
         self.setObjectName("main_window")
         self.setWindowTitle(f"ClerkDesk 窗口受理台 — {ctx.settings.get('hall_name')}")
         self.tabs = named(QTabWidget(), "main_tabs", "功能页")
+        self.lock_screen = LockScreen(ctx, ops)
+        self.lock_screen.unlocked.connect(self._unlocked)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.lock_screen)
+        self.setCentralWidget(self.stack)
         self.intake: IntakeView | None = None
-        if can(actor.role, Perm.CASE_INTAKE):
-            self.intake = IntakeView(ctx, ops, actor)
-            self.tabs.addTab(self.intake, "窗口收件 (F2)")
-        self.cases = CasesView(ctx, ops, actor)
-        self.tabs.addTab(self.cases, "办件查询 (F3)")
-        self.setCentralWidget(self.tabs)
+        self.cases: CasesView
+        self._build_views()
         self._build_status_bar()
         ops.changed.connect(self.on_changed)
-        for key, widget in (("F2", self.intake), ("F3", self.cases)):
-            if widget is not None:
-                sc = QShortcut(QKeySequence(key), self)
-                sc.activated.connect(lambda w=widget: self._show_tab(w))
+        QShortcut(QKeySequence("F2"), self).activated.connect(lambda: self.intake and self._show_tab(self.intake))
+        QShortcut(QKeySequence("F3"), self).activated.connect(lambda: self._show_tab(self.cases))
         QShortcut(QKeySequence("F12"), self).activated.connect(self.sync.sync_now)
-        self.previews: list[PreviewDialog] = []
-        self.cases.documents_issued.connect(self.show_documents)
-        if self.intake is not None:
-            self.intake.documents_issued.connect(self.show_documents)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(lambda: self.lock())
         self.sync.status_changed.connect(self._show_sync_status)
         self.sync.changes_arrived.connect(self._platform_changes)
         self._show_sync_status(self.sync.status)
@@ -63,11 +64,69 @@ class MainWindow(QMainWindow):
         self.sweeper.setInterval(SWEEP_INTERVAL_MS)
         self.sweeper.timeout.connect(self.sweep)
         self.sweeper.start()
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self._idle_lock)
         self.refresh_status()
         if self.intake is not None:
             self.intake.finder.focus_search()
 
+    # --- who is at the window ---------------------------------------------------------
+    def _build_views(self) -> None:
+        """The tabs for the clerk logged in now: each view acts as her (rebuilt on 切换用户)."""
+        while self.tabs.count():
+            old = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            old.deleteLater()
+        actor = self.actor
+        self.intake = None
+        if can(actor.role, Perm.CASE_INTAKE):
+            self.intake = IntakeView(self.ctx, self.ops, actor)
+            self.tabs.addTab(self.intake, "窗口收件 (F2)")
+            self.intake.documents_issued.connect(self.show_documents)
+        self.cases = CasesView(self.ctx, self.ops, actor)
+        self.tabs.addTab(self.cases, "办件查询 (F3)")
+        self.cases.documents_issued.connect(self.show_documents)
+
+    @property
+    def locked(self) -> bool:
+        return self.stack.currentWidget() is self.lock_screen
+
+    def lock(self, reason: str = "") -> None:
+        """Hide every personal detail (the tabs, open documents, the attention list) until the
+        clerk unlocks or another clerk takes the window."""
+        for dlg in [*self.previews, self.attention_dialog]:
+            if dlg is not None:
+                dlg.hide()
+        self.lock_screen.lock(self.actor, reason)
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.lock_button.setEnabled(False)
+
+    def _idle_lock(self, minutes: int) -> None:
+        if not self.locked:
+            self.lock(f"超过 {minutes} 分钟无操作，已自动锁定以保护申请人信息。")
+
+    def _unlocked(self, outcome: LoginOutcome) -> None:
+        if outcome.actor.username != self.actor.username:  # 切换用户: the window is hers now
+            for dlg in list(self.previews):
+                dlg.close()
+            if self.attention_dialog is not None:
+                self.attention_dialog.deleteLater()
+                self.attention_dialog = None
+            self.actor = outcome.actor
+            self._build_views()
+            self._show_actor()
+            self.refresh_status()
+        else:
+            for dlg in self.previews:
+                dlg.show()
+        self.stack.setCurrentWidget(self.tabs)
+        self.lock_button.setEnabled(True)
+        self.idle.touch()
+        self._show_tab(self.intake if self.intake is not None else self.cases)
+
     def _show_tab(self, widget) -> None:  # noqa: ANN001
+        if self.locked:
+            return
         self.tabs.setCurrentWidget(widget)
         if widget is self.intake:
             self.intake.finder.focus_search()
@@ -76,10 +135,13 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        a = self.actor
-        self.clerk_label = named(QLabel(f"经办人：{a.display_name}"), "status_clerk", "当前经办人")
-        self.clerk_label.setToolTip(f"{a.display_name}（{a.username}）· {ROLE_LABELS[a.role]}")
-        self.window_label = named(QLabel(f"窗口：{a.window_no or '—'}"), "status_window", "窗口")
+        self.clerk_label = named(QLabel(""), "status_clerk", "当前经办人")
+        self.window_label = named(QLabel(""), "status_window", "窗口")
+        self.lock_button = named(QPushButton("锁定 Ctrl+L"), "status_lock", "锁定或切换用户")
+        self.lock_button.setFlat(True)
+        self.lock_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lock_button.clicked.connect(lambda: self.lock())
+        self._show_actor()
         self.terminal_label = named(QLabel(f"终端 {self.ctx.settings.get('terminal_id')}"), "status_terminal", "终端编号")
         self.sync_status = SyncStatusWidget()
         self.sync_status.sync_requested.connect(self.sync.sync_now)
@@ -87,11 +149,17 @@ class MainWindow(QMainWindow):
         self.network_label, self.queue_label = self.sync_status.text, self.sync_status.queue
         self.warn_label = named(QLabel(""), "status_warnings", "期限预警")
         self.numbers_label = named(QLabel(""), "status_numbers", "本机可用办件编号")
-        for w in (self.clerk_label, self.window_label, self.terminal_label):
+        for w in (self.clerk_label, self.window_label, self.terminal_label, self.lock_button):
             bar.addWidget(w)
         bar.addPermanentWidget(self.warn_label)
         bar.addPermanentWidget(self.numbers_label)
         bar.addPermanentWidget(self.sync_status)
+
+    def _show_actor(self) -> None:
+        a = self.actor
+        self.clerk_label.setText(f"经办人：{a.display_name}")
+        self.clerk_label.setToolTip(f"{a.display_name}（{a.username}）· {ROLE_LABELS[a.role]}")
+        self.window_label.setText(f"窗口：{a.window_no or '—'}")
 
     def refresh_status(self) -> None:
         self.ops.run_read(lambda: status_summary(self.ctx), self._show_status)
@@ -162,6 +230,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API
         self.sweeper.stop()
+        self.idle.stop()
         self.sync.stop()
         self.ops.shutdown()
         super().closeEvent(event)

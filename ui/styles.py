@@ -10,6 +10,9 @@ QLineEdit, QComboBox, QSpinBox, QDateEdit, QPlainTextEdit { padding: 3px 6px; mi
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 2px solid #d33; background: #fff0f0; }
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus { border: 2px solid #2a6fdb; }
 QPushButton { padding: 6px 14px; min-height: 30px; }
+QPushButton:focus { border: 3px solid #2a6fdb; }
+QCheckBox:focus { background: #dde8fb; border: 1px dashed #2a6fdb; }
+QCheckBox::indicator:focus { border: 2px solid #2a6fdb; }
 QPushButton#accept_button { background: #1f7a3a; color: white; font-weight: bold; }
 QPushButton#supplement_button { background: #b36b00; color: white; font-weight: bold; }
 QPushButton#reject_button { background: #a12a2a; color: white; font-weight: bold; }

@@ -72,6 +72,7 @@ class Tick:
     clerk_note: str = ""
     problem: str = ""  # "" | "missing" | "incorrect"
     problem_note: str = ""
+    answered: bool = True  # False: a conditional material ("…时提交") the clerk has not yet answered
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,27 @@ def tick_problems(req: Requirement | None, tick: Tick, today: date) -> list[Prob
             out.append(Problem("TOLERANCE_BUT_PROVIDED", f"{label}已提交，不应再标为容缺。"))
     if tick.problem == "incorrect" and not tick.problem_note.strip():
         out.append(Problem("INCORRECT_NO_NOTE", f"{label}标为“需补正”，须写明哪里不符合要求。", "problem_note"))
+    if not tick.answered:
+        out.append(Problem("MATERIAL_UNANSWERED", f"{label}是否涉及本件尚未确认：请选择提交情况或“不涉及”。", "materials"))
     return out
+
+
+# Material condition: who or what makes a non-required material apply (a pure reading of the
+# guide's own words, so the checklist asks the right question instead of assuming).
+AGENT, CONDITIONAL, ALWAYS = "agent", "conditional", "always"
+NOT_APPLICABLE_NOTE = "不涉及"
+
+
+def material_condition(name: str, notes: str, required: bool) -> str:
+    """ALWAYS for a required material; AGENT when it applies only if someone acts for the
+    applicant (授权委托书, 受托人身份证 …); CONDITIONAL for any other "如涉及/…时提交" material,
+    which the clerk must answer explicitly (provided, or 不涉及)."""
+    if required:
+        return ALWAYS
+    text = name + notes
+    if "受托人" in name or "委托他人代为办理" in notes or ("授权委托书" in name and "代" in text):
+        return AGENT
+    return CONDITIONAL
 
 
 def is_satisfied(tick: Tick | None) -> bool:

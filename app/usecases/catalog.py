@@ -17,6 +17,7 @@ from app.catalog_search import CatalogIndex, IndexedItem, search_key
 from app.changes import OpResult
 from app.context import AppContext
 from app.permissions import Perm
+from app.rules.decisions import ALWAYS, material_condition
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Material, ServiceItem
 
@@ -152,6 +153,7 @@ class MaterialView:
     tolerable: bool
     platform_verifiable: bool
     notes: str
+    condition: str = ALWAYS  # ALWAYS / AGENT / CONDITIONAL (app.rules.decisions.material_condition)
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,7 @@ def item_guide(ctx: AppContext, item_id: int) -> ItemGuide:
             guide=tuple((label, _guide_text(item, key)) for key, label in GUIDE_FIELDS),
             materials=tuple(
                 MaterialView(m.id, m.code, m.name, m.required, m.form, m.copies, m.media, m.tolerable,
-                             m.platform_verifiable, m.notes)
+                             m.platform_verifiable, m.notes, material_condition(m.name, m.notes, m.required))
                 for m in item.materials if not m.retired
             ),
         )

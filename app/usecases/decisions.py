@@ -4,7 +4,7 @@ correct on the spot. Plus what follows: resubmission, deemed acceptance, withdra
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from app.case_states import Action, State
 from app.changes import OpResult
 from app.context import AppContext
 from app.events import CorrectionData, SupplementData, ToleratedData, materials_of
+from app.permissions import Perm
 from app.rules.decisions import (
     REJECT_GROUND_LABELS,
     RejectGround,
@@ -35,6 +36,7 @@ from app.usecases.documents import IssuedDoc, issue_documents
 from app.usecases.intake import (
     IntakeInput,
     add_submissions,
+    check_intake,
     item_requirements,
     load_item,
     receive,
@@ -92,7 +94,7 @@ def _decide(uow: UnitOfWork, case: Case, decision: Decision) -> DecisionOutcome:
     problems = decision_problems(uow.today, reqs, ticks, decision)
     if problems:
         raise RuleError(problems)
-    detail: dict = {"materials": materials_of(ticks)}
+    detail: dict = {"materials": materials_of(ticks, case.round)}
     lines: tuple[dict, ...] = ()
     if decision.action == Action.ACCEPT:
         case.accepted_on = uow.today
@@ -117,6 +119,7 @@ def _decide(uow: UnitOfWork, case: Case, decision: Decision) -> DecisionOutcome:
 def intake_and_decide(ctx: AppContext, actor: Actor, data: IntakeInput, decision: Decision) -> OpResult[DecisionOutcome]:
     """The window's usual path: the applicant is in front of the clerk, who receives and
     decides at once — one transaction, so a refused decision saves nothing half-way."""
+    data = _for_decision(data, decision.action)
     with ctx.unit_of_work(actor) as uow:
         check_step(uow, None, Action.RECEIVE)
         item = load_item(uow.session, data.item_id)
@@ -127,6 +130,30 @@ def intake_and_decide(ctx: AppContext, actor: Actor, data: IntakeInput, decision
         decided = _decide(uow, case, decision)
     return OpResult(DecisionOutcome(decided.number, decided.state, decided.supplement, warnings, decided.documents),
                     uow.changes.freeze())
+
+
+def _for_decision(data: IntakeInput, action: Action) -> IntakeInput:
+    """A rejection turns on competence, not on the checklist: an unanswered "如涉及" material is
+    then simply not received."""
+    if action != Action.REJECT:
+        return data
+    return replace(data, materials=[t if t.answered else replace(t, answered=True) for t in data.materials])
+
+
+def intake_problems(ctx: AppContext, actor: Actor, data: IntakeInput, action: Action,
+                    decision: Decision | None = None) -> list[Problem]:
+    """Everything wrong with the form and the decision, saving nothing: the screen checks this
+    before it shows the applicant a list to confirm (a one-time notice confirmed, then refused
+    for a wrong ID digit, is a notice given twice)."""
+    actor.require(Perm.CASE_INTAKE)
+    data = _for_decision(data, action)
+    with ctx.read() as s:
+        item = load_item(s, data.item_id)
+        today = ctx.today()
+        _a, _g, problems, _w = check_intake(today, item, data)
+        if decision is not None:
+            problems += decision_problems(today, requirements_of(item), data.materials, decision)
+    return problems
 
 
 def decide_case(ctx: AppContext, actor: Actor, number: str, decision: Decision) -> OpResult[DecisionOutcome]:
@@ -149,7 +176,7 @@ def resubmit_materials(ctx: AppContext, actor: Actor, number: str, ticks: list[T
         case.round += 1
         case.round_received_on = uow.today
         add_submissions(uow.session, case, ticks)
-        apply_transition(uow, case, Action.RESUBMIT, materials=materials_of(ticks))
+        apply_transition(uow, case, Action.RESUBMIT, materials=materials_of(ticks, case.round))
     return OpResult(case.number, uow.changes.freeze())
 
 

@@ -76,9 +76,7 @@ class PrintJob:
 
 
 def _party(p: Party | None) -> PartySnapshot | None:
-    if p is None:
-        return None
-    return PartySnapshot(p.kind, p.name, p.id_type, p.id_number, p.phone, p.address, p.legal_rep)
+    return PartySnapshot.of(p) if p is not None else None
 
 
 def _materials(s: Session, case: Case) -> tuple[MaterialLine, ...]:
@@ -87,9 +85,7 @@ def _materials(s: Session, case: Case) -> tuple[MaterialLine, ...]:
         .where(MaterialSubmission.case_id == case.id, MaterialSubmission.round == case.round)
         .order_by(MaterialSubmission.id)
     ).all()
-    return tuple(MaterialLine(m.name, m.provided, m.pages, copies or 1, m.reused_from_case, m.platform_verified,
-                              m.tolerated, m.promise_date, m.clerk_note, m.problem, m.problem_note)
-                 for m, copies in rows)
+    return tuple(MaterialLine.of(m, copies or 1, m.round) for m, copies in rows)
 
 
 def _next_number(uow: UnitOfWork, department: str, kind: DocumentKind) -> str:

@@ -12,10 +12,12 @@ from app.actor import Actor
 from app.case_states import Action
 from app.changes import OpResult
 from app.context import AppContext
-from app.events import CaseReceived, materials_of, party_data
+from app.documents import PartySnapshot
+from app.events import CaseReceived, materials_of
 from app.permissions import Perm
 from app.rules.decisions import Provided, Requirement, Tick, tick_problems
-from app.rules.party import PartyInput, check_party
+from app.rules.identity import check_credit_code, check_resident_id
+from app.rules.party import RESIDENT_ID, PartyInput, check_party
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Case, CaseEvent, Material, MaterialSubmission, Party, ServiceItem
 from app.unit_of_work import UnitOfWork
@@ -131,7 +133,7 @@ def receive(uow: UnitOfWork, item: ServiceItem, data: IntakeInput) -> tuple[Case
                     to_state=row.to.value, note="", detail={"channel": data.channel}))
     uow.send(number, CaseReceived(
         item_code=item.implementation_code, item_revision=item.revision, channel=data.channel,
-        applicant=party_data(applicant), agent=party_data(agent) if agent else None,
+        applicant=PartySnapshot.of(applicant), agent=PartySnapshot.of(agent) if agent else None,
         authorisation=data.authorisation.strip(), window_no=actor.window_no, materials=materials_of(data.materials)))
     uow.changes.case(number)
     return case, tuple(warnings)
@@ -142,6 +144,34 @@ def receive_case(ctx: AppContext, actor: Actor, data: IntakeInput) -> OpResult[I
     with ctx.unit_of_work(actor) as uow:
         case, warnings = receive(uow, load_item(uow.session, data.item_id), data)
     return OpResult(IntakeResult(case.number, warnings), uow.changes.freeze())
+
+
+@dataclass(frozen=True)
+class IdEntry:
+    """What the ID field says the moment the clerk leaves it."""
+
+    value: str  # normalised: full-width digits, spaces, dashes and a lower-case x already fixed
+    ok: bool
+    message: str  # "✓ 男 1985-06-12" or the problem, in Chinese
+    code: str = ""
+
+
+def check_id_entry(kind: str, id_type: str, text: str, today: date) -> IdEntry:
+    """Immediate feedback for the ID field (no database): the same rules the save applies."""
+    if not text.strip():
+        return IdEntry("", True, "")
+    if kind == "organisation":
+        c = check_credit_code(text)
+        return IdEntry(c.value, c.ok, "✓ 统一社会信用代码校验通过" if c.ok else c.problems[0].message,
+                       "" if c.ok else c.problems[0].code)
+    if id_type and id_type != RESIDENT_ID:
+        return IdEntry(" ".join(text.split()).upper(), True, "")
+    c = check_resident_id(text, today)
+    if not c.ok:
+        return IdEntry(c.value, False, c.problems[0].message, c.problems[0].code)
+    born = f" {c.birth_date:%Y-%m-%d}" if c.birth_date else ""
+    warn = f"（{c.warnings[0].message}）" if c.warnings else ""
+    return IdEntry(c.value, True, f"✓ {c.gender}{born}{warn}")
 
 
 @dataclass(frozen=True)

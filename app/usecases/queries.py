@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from app.actor import Actor
 from app.case_states import CASE_WORKFLOW, CLOCK_RUNNING, PENDING_DECISION, STATE_LABELS, State
 from app.context import AppContext
+from app.documents import MaterialLine, PartySnapshot
 from app.permissions import Perm
 from app.rules.case_number import normalise_case_number
 from app.rules.deadlines import DeadlineLevel, Suspension, suspension_overrun
@@ -139,21 +140,6 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
-class SubmissionView:
-    round: int
-    name: str
-    provided: str
-    pages: int
-    reused_from_case: str
-    platform_verified: bool
-    tolerated: bool
-    promise_date: date | None
-    clerk_note: str
-    problem: str
-    problem_note: str
-
-
-@dataclass(frozen=True)
 class CaseDetail:
     number: str
     item_id: int
@@ -164,8 +150,8 @@ class CaseDetail:
     state_label: str
     round: int
     channel: str
-    applicant: dict
-    agent: dict | None
+    applicant: PartySnapshot
+    agent: PartySnapshot | None
     authorisation: str
     clerk_name: str
     window_no: str
@@ -181,16 +167,13 @@ class CaseDetail:
     competent_agency: str
     remedy: str
     suspensions: tuple[tuple[str, int, date, date | None, bool], ...]  # procedure, limit, start, end, overrun
-    submissions: tuple[SubmissionView, ...]
+    submissions: tuple[MaterialLine, ...]  # every round's, in order
     timeline: tuple[TimelineEntry, ...]
     next_actions: tuple[str, ...]
 
 
-def _party_dict(p: Party | None) -> dict | None:
-    if p is None:
-        return None
-    return {"kind": p.kind, "name": p.name, "id_type": p.id_type, "id_number": p.id_number, "phone": p.phone,
-            "address": p.address, "legal_rep": p.legal_rep}
+def _party(p: Party | None) -> PartySnapshot | None:
+    return PartySnapshot.of(p) if p is not None else None
 
 
 def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
@@ -206,8 +189,8 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
         return CaseDetail(
             number=case.number, item_id=item.id, item_name=item.name, item_code=item.implementation_code,
             department=item.department, state=case.state, state_label=STATE_LABELS[State(case.state)], round=case.round,
-            channel=case.channel, applicant=_party_dict(s.get(Party, case.applicant_id)),
-            agent=_party_dict(s.get(Party, case.agent_id) if case.agent_id else None), authorisation=case.authorisation,
+            channel=case.channel, applicant=_party(s.get(Party, case.applicant_id)),
+            agent=_party(s.get(Party, case.agent_id) if case.agent_id else None), authorisation=case.authorisation,
             clerk_name=clerk.display_name, window_no=case.window_no, received_at=case.received_at,
             accepted_on=case.accepted_on, acceptance_basis=case.acceptance_basis, acceptance_due=case.acceptance_due,
             committed_due=case.committed_due, legal_due=case.legal_due, due_confirmed=case.due_confirmed,
@@ -218,8 +201,7 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
                  suspension_overrun(ctx.calendar, Suspension(x.procedure, x.started_on, x.ended_on, x.limit_days), ctx.today()))
                 for x in susp
             ),
-            submissions=tuple(SubmissionView(x.round, x.name, x.provided, x.pages, x.reused_from_case, x.platform_verified,
-                                             x.tolerated, x.promise_date, x.clerk_note, x.problem, x.problem_note) for x in subs),
+            submissions=tuple(MaterialLine.of(x, round=x.round) for x in subs),
             timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, e.note, e.detail) for e in events),
             # What this person may do next: the workflow's rows from this state, by permission.
             next_actions=tuple(r.action.value for r in CASE_WORKFLOW.next_steps(case.state, actor)),

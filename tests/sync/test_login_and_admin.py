@@ -63,3 +63,24 @@ def test_the_admin_command_fails_loudly_when_the_platform_is_unreachable(ctx, cl
                            "--enrolment-code", ENROLMENT_CODE], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "PLATFORM_UNREACHABLE" in done.stdout and "无法连接政务服务平台" in done.stdout
+
+
+def test_a_refused_terminal_credential_is_never_blamed_on_the_password(ctx, sandbox) -> None:
+    """Issue 10 #1: the demo once re-registered on another port; back on the first, every login
+    said 用户名或密码不正确 for good. The link is what failed: say so, keep clerks working."""
+    from app.usecases.registration import save_token
+    from sync.connection import ensure_registered
+
+    connect(ctx, sandbox)
+    assert login(ctx, "clerk02", "demo1234").mode == "online"  # cached for offline use
+    sandbox.register_terminal(ctx.settings.get("terminal_id"), ctx.settings.get("area_code"))  # secret replaced
+    save_token(ctx, sandbox.url, "stale-token", None)  # the next call must renew with the old secret
+
+    outcome = login(ctx, "clerk02", "demo1234")
+    assert outcome.mode == "offline" and "注册已失效" in outcome.notice and "TERMINAL_CREDENTIAL_INVALID" in outcome.notice
+    with pytest.raises(RuleError) as err:
+        login(ctx, "station01", "demo1234")  # never online here
+    assert err.value.code == "TERMINAL_LINK_BROKEN" and "密码不正确" not in err.value.message
+
+    ensure_registered(ctx, sandbox.url, ENROLMENT_CODE, again=True)  # what the demo does on every start
+    assert login(ctx, "clerk02", "demo1234").mode == "online"

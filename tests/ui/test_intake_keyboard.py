@@ -32,6 +32,15 @@ def enter_applicant(id_number: str = " ６２０３２１" + APPLICANT_ID[6:-1] 
     type_text("永昌县城关镇北海子路12号")
 
 
+def answer_questions(w, key: str = "9") -> list[str]:
+    """After Alt+Q the "如涉及" materials are still questions: the clerk answers each (9 不涉及)."""
+    asked = [r for r in w.intake.materials.rows if r.choice.currentData() == "ask"]
+    for r in asked:
+        tab_to(r.choice.objectName())
+        type_text(key)
+    return [r.material.name for r in asked]
+
+
 def wait_message(qtbot, w, word: str) -> str:
     try:
         qtbot.waitUntil(lambda: word in w.intake.message.text(), timeout=10_000)
@@ -63,11 +72,12 @@ def test_accept_with_keyboard_only(qtbot, window, ctx) -> None:
     start_intake(qtbot, w)
     enter_applicant()
     press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)  # 全部按要求收齐
+    assert answer_questions(w) == ["参加经营的家庭成员居民身份证", "许可证件或批准文件"]
     press(Qt.Key.Key_F9)
     text = wait_message(qtbot, w, "已受理")
     preview_opens_with(qtbot, w, ["受理通知书", "材料接收凭证"])
     d = only_case(ctx)
-    assert d.state == State.ACCEPTED and d.applicant["id_number"] == APPLICANT_ID
+    assert d.state == State.ACCEPTED and d.applicant.id_number == APPLICANT_ID
     assert d.number[-1] in text and "承诺办结日期" in text
     # Ready for the next applicant: form cleared, search focused.
     assert w.intake.party.applicant.name.text() == "" and focused() is w.intake.finder.search
@@ -78,6 +88,7 @@ def test_one_time_supplementation_with_keyboard_only(qtbot, window, ctx) -> None
     start_intake(qtbot, w)
     enter_applicant()
     press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    answer_questions(w)
     rows = w.intake.materials.rows
     target = next(r for r in rows if r.material.required and not r.material.platform_verifiable)
     tab_to(target.choice.objectName())
@@ -150,3 +161,101 @@ def test_suspended_item_is_shown_and_cannot_be_taken_in(qtbot, window, ctx) -> N
     assert not w.intake.accept_btn.isEnabled()
     press(Qt.Key.Key_F9)
     assert list_cases(ctx, as_user(ctx, "clerk01"), CaseFilter.TODAY) == []
+
+
+def test_alt_q_records_only_what_applies_and_asks_about_the_rest(qtbot, window, ctx) -> None:
+    """Issue 10 #3: no agent → no 授权委托书 or agent ID marked received; a "如涉及" material is
+    a question the clerk must answer before anything is saved; nothing prints as received that
+    she did not confirm."""
+    from app.documents import DocumentKind
+    from app.usecases.documents import stored_snapshot
+
+    w = window()
+    start_intake(qtbot, w)
+    enter_applicant()
+    press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    by_name = {r.material.name: r.choice.currentData() for r in w.intake.materials.rows}
+    assert by_name["授权委托书"] == "na" and by_name["受托人居民身份证"] == "na"
+    assert by_name["许可证件或批准文件"] == "ask"
+    press(Qt.Key.Key_F9)
+    text = wait_message(qtbot, w, "未保存")
+    assert "许可证件或批准文件" in text and "不涉及" in text and "MATERIAL_UNANSWERED" in text
+    assert focused() is w.intake.materials.first_unanswered()  # straight to the question
+    assert list_cases(ctx, as_user(ctx, "clerk01"), CaseFilter.TODAY) == []
+
+    answer_questions(w)
+    press(Qt.Key.Key_F9)
+    wait_message(qtbot, w, "已受理")
+    d = only_case(ctx)
+    receipt = stored_snapshot(ctx, d.number, DocumentKind.RECEIPT)
+    received = {m.name for m in receipt.materials if m.provided != "none"}
+    assert not received & {"授权委托书", "受托人居民身份证", "许可证件或批准文件"}
+
+
+def test_with_an_agent_alt_q_takes_the_authorisation_too(qtbot, window, ctx) -> None:
+    w = window()
+    start_intake(qtbot, w)
+    w.intake.party.has_agent.setChecked(True)
+    press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    by_name = {r.material.name: r.choice.currentData() for r in w.intake.materials.rows}
+    assert by_name["授权委托书"] == "original" and by_name["受托人居民身份证"] == "verified"
+    w.intake.party.has_agent.setChecked(False)  # the agent leaves: the materials follow
+    assert {r.material.name: r.choice.currentData() for r in w.intake.materials.rows}["授权委托书"] == "na"
+
+
+def test_the_id_field_answers_when_the_clerk_leaves_it(qtbot, window, ctx) -> None:
+    """Issue 10 #4: full-width digits, a space and a lower-case x are fixed on leaving the field,
+    and ✓ or the problem shows at once — not when she presses save."""
+    w = window()
+    start_intake(qtbot, w)
+    fields = w.intake.party.applicant
+    type_text("张桂兰")
+    tab_to("applicant_id_number")
+    wrong = APPLICANT_ID[:-1] + ("1" if APPLICANT_ID[-1] != "1" else "2")
+    type_text(wrong)
+    tab_to("applicant_phone")
+    assert fields.id_number.property("invalid") is True and "校验" in fields.id_status.text()
+    fields.id_number.setFocus()
+    fields.id_number.selectAll()
+    type_text(" ６２０３２１" + APPLICANT_ID[6:-1] + APPLICANT_ID[-1].lower())
+    tab_to("applicant_phone")
+    assert fields.id_number.text() == APPLICANT_ID  # as it will be saved
+    assert fields.id_status.text().startswith("✓") and "1985-06-12" in fields.id_status.text()
+    assert fields.id_number.property("invalid") is False
+
+
+def test_the_one_time_notice_is_not_shown_before_the_form_is_right(qtbot, window, ctx) -> None:
+    """Issue 10 #4: F10 with a wrong ID digit refuses at once; the list to confirm with the
+    applicant never opens, nothing is saved; fixing the field takes the banner away."""
+    from PySide6.QtWidgets import QApplication
+
+    w = window()
+    start_intake(qtbot, w)
+    wrong = APPLICANT_ID[:-1] + ("1" if APPLICANT_ID[-1] != "1" else "2")
+    enter_applicant(wrong)
+    press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    answer_questions(w)
+    target = next(r for r in w.intake.materials.rows if r.material.required and not r.material.platform_verifiable)
+    target.set_choice("none")
+    press(Qt.Key.Key_F10)
+    text = wait_message(qtbot, w, "未保存")
+    assert "校验" in text and QApplication.activeModalWidget() is None
+    assert list_cases(ctx, as_user(ctx, "clerk01"), CaseFilter.TODAY) == []
+    assert focused() is w.intake.party.applicant.id_number
+    w.intake.party.applicant.id_number.selectAll()
+    type_text(APPLICANT_ID)
+    assert not w.intake.message.isVisible()  # the banner goes once the field is fixed
+
+
+def test_tab_from_the_name_goes_to_the_number_and_ctrl_n_never_loses_a_half_filled_form(qtbot, window, ctx) -> None:
+    """Issue 10: Tab from 姓名 no longer stops on the 证件类型 drop-down (a Space there opened it
+    and ate the digits); Ctrl+N asks once before throwing a form away."""
+    w = window()
+    start_intake(qtbot, w)
+    type_text("张桂兰")
+    press(Qt.Key.Key_Tab)
+    assert focused() is w.intake.party.applicant.id_number
+    press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert w.intake.party.applicant.name.text() == "张桂兰" and "再按一次 Ctrl+N" in w.intake.message.text()
+    press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert w.intake.party.applicant.name.text() == "" and focused() is w.intake.finder.search

@@ -11,7 +11,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from app.rules.decisions import Provided, Tick
+from app.rules.decisions import NOT_APPLICABLE_NOTE, Provided, Tick
 from app.usecases.catalog import MaterialView
 from app.usecases.intake import ReusableMaterial
 from ui.widgets import named
@@ -25,7 +25,10 @@ CHOICES = [
     ("verified", "5 平台核验·免提交"),
     ("tolerated", "6 容缺·承诺后补"),
     ("none", "0 未提交"),
+    ("na", "9 不涉及（本件不适用）"),
+    ("ask", "？ 请确认是否涉及"),
 ]
+AGENT, CONDITIONAL = "agent", "conditional"  # MaterialView.condition values (app.rules.decisions)
 
 
 class MaterialRow:
@@ -51,6 +54,8 @@ class MaterialRow:
                 continue
             if key == "reused":
                 continue  # offered only when an earlier submission exists
+            if key in ("na", "ask") and m.required:
+                continue  # a required material always applies
             self.choice.addItem(label, key)
         self.pages = named(QSpinBox(), f"material_{n}_pages", f"{m.name} 页数")
         self.pages.setRange(0, 999)
@@ -73,19 +78,37 @@ class MaterialRow:
         idx = self.choice.findData("reused")
         if idx >= 0:
             self.choice.removeItem(idx)
-        default = "verified" if self.material.platform_verifiable else "none"
-        self.choice.setCurrentIndex(self.choice.findData(default))
+        self.choice.setCurrentIndex(self.choice.findData(self._default()))
         self.pages.setValue(0)
         self.incorrect.setChecked(False)
         self.note.clear()
         self._sync()
+
+    def _default(self, has_agent: bool = False) -> str:
+        """Nothing is assumed received: an agent's materials are 不涉及 until there is an agent,
+        any other conditional material is a question the clerk answers."""
+        m = self.material
+        if m.condition == AGENT:
+            return ("verified" if m.platform_verifiable else "ask") if has_agent else "na"
+        if m.condition == CONDITIONAL:
+            return "ask"
+        return "verified" if m.platform_verifiable else "none"
+
+    def follow_agent(self, has_agent: bool) -> None:
+        """The agent box decides whether 授权委托书 and the agent's ID apply at all."""
+        if self.material.condition != AGENT:
+            return
+        if not has_agent:
+            self.set_choice("na")
+        elif self.choice.currentData() == "na":
+            self.set_choice(self._default(has_agent=True))
 
     def offer_reuse(self, reuse: ReusableMaterial) -> None:
         """第十七条: an earlier submission the applicant need not bring again."""
         self.reuse = reuse
         if self.choice.findData("reused") < 0:
             self.choice.insertItem(3, f"4 复用（办件{reuse.case_number[-8:]}）", "reused")
-        if self.choice.currentData() == "none":
+        if self.choice.currentData() in ("none", "ask"):
             self.choice.setCurrentIndex(self.choice.findData("reused"))
 
     def set_choice(self, key: str) -> None:
@@ -98,6 +121,7 @@ class MaterialRow:
         self.pages.setEnabled(key in ("original", "copy", "electronic"))
         self.promise.setEnabled(key == "tolerated")
         self.note.setEnabled(key == "tolerated" or self.incorrect.isChecked() or key == "none")
+        self.incorrect.setEnabled(key not in ("na", "ask"))
         self.note.setPlaceholderText(
             "容缺说明" if key == "tolerated" else ("写明哪里不符合要求" if self.incorrect.isChecked() else "未提交的说明（可空）")
         )
@@ -116,9 +140,10 @@ class MaterialRow:
             material_id=m.material_id, name=m.name, provided=provided, pages=self.pages.value() if self.pages.isEnabled() else 0,
             reused_from_case=reused, platform_verified=key == "verified", tolerated=key == "tolerated",
             promise_date=date(qd.year(), qd.month(), qd.day()) if key == "tolerated" else None,
-            clerk_note=self.note.text().strip() if key == "tolerated" else "",
-            problem="incorrect" if self.incorrect.isChecked() else "",
+            clerk_note=self.note.text().strip() if key == "tolerated" else (NOT_APPLICABLE_NOTE if key == "na" else ""),
+            problem="incorrect" if self.incorrect.isChecked() and self.incorrect.isEnabled() else "",
             problem_note=self.note.text().strip() if (self.incorrect.isChecked() or key == "none") else "",
+            answered=key != "ask",
         )
 
 
@@ -153,14 +178,28 @@ class MaterialsPanel(QWidget):
                 offered += 1
         return offered
 
-    def mark_all_as_required_form(self) -> None:
-        """The common case: the applicant brought everything in the form the guide asks."""
+    def follow_agent(self, has_agent: bool) -> None:
         for r in self.rows:
-            if r.choice.currentData() in ("none",):
-                want = "electronic" if r.material.media == "电子" else ("copy" if r.material.form == "复印件" else "original")
+            r.follow_agent(has_agent)
+
+    def mark_all_as_required_form(self, has_agent: bool = False) -> None:
+        """The common case: the applicant brought every material that applies, in the form the
+        guide asks. Conditional materials stay questions; an agent's follow the agent box."""
+        for r in self.rows:
+            m = r.material
+            if m.condition == CONDITIONAL:
+                continue  # "如涉及": only the clerk can answer
+            if m.condition == AGENT and not has_agent:
+                r.set_choice("na")
+                continue
+            if r.choice.currentData() in ("none", "ask"):
+                want = "electronic" if m.media == "电子" else ("copy" if m.form == "复印件" else "original")
                 r.set_choice(want)
                 if r.pages.value() == 0:
-                    r.pages.setValue(max(1, r.material.copies))
+                    r.pages.setValue(max(1, m.copies))
+
+    def first_unanswered(self) -> QWidget | None:
+        return next((r.choice for r in self.rows if r.choice.currentData() == "ask"), None)
 
     def first_widget(self) -> QWidget | None:
         return self.rows[0].choice if self.rows else None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QWidget
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from app.rules.party import CREDIT_CODE, PERSON_ID_TYPES, PartyInput
+from app.usecases.intake import check_id_entry
 from ui.widgets import named
 
 KINDS = [("person", "自然人"), ("organisation", "法人/其他组织")]
@@ -24,8 +27,13 @@ class PartyFields(QWidget):
             self.kind.addItem(label, key)
         self.name = named(QLineEdit(), f"{prefix}_name", f"{who}姓名或名称")
         self.id_type = named(QComboBox(), f"{prefix}_id_type", f"{who}证件类型")
+        # Out of the Tab chain: almost every applicant shows a 居民身份证, and a Space on a focused
+        # drop-down opened it and ate the digits typed next. Change it with the mouse or Alt+↓.
+        self.id_type.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.id_number = named(QLineEdit(), f"{prefix}_id_number", f"{who}证件号码")
         self.id_number.setPlaceholderText("可直接输入，全角、空格、小写x会自动更正")
+        self.id_status = named(QLabel(""), f"{prefix}_id_status", f"{who}证件号码核验结果")
+        self.id_status.setWordWrap(True)
         self.legal_rep = named(QLineEdit(), f"{prefix}_legal_rep", f"{who}法定代表人")
         self.phone = named(QLineEdit(), f"{prefix}_phone", f"{who}联系电话")
         self.address = named(QLineEdit(), f"{prefix}_address", f"{who}地址")
@@ -35,12 +43,27 @@ class PartyFields(QWidget):
         self.form.addRow("姓名/名称", self.name)
         self.form.addRow("证件类型", self.id_type)
         self.form.addRow("证件号码", self.id_number)
+        self.form.addRow("", self.id_status)
+        self.id_status.hide()
         self.form.addRow("法定代表人", self.legal_rep)
         self.form.addRow("联系电话", self.phone)
         self.form.addRow("地址", self.address)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.id_number.editingFinished.connect(lambda: self.id_entered.emit(self.id_number.text()))
+        self.id_number.editingFinished.connect(self._id_left)
         self._kind_changed()
+
+    def _id_left(self) -> None:
+        """On leaving the field: the number as it will be saved, and ✓ or what is wrong — now,
+        not when the clerk presses save."""
+        got = check_id_entry(self.kind.currentData(), self.id_type.currentText(), self.id_number.text(), date.today())
+        if got.value != self.id_number.text():
+            self.id_number.setText(got.value)
+        self.id_status.setText(got.message)
+        self.id_status.setStyleSheet("color:#1f6f3a;" if got.ok else "color:#a12a2a;")
+        self.id_status.setVisible(bool(got.message))
+        self.id_number.setProperty("invalid", not got.ok)
+        self.id_number.style().polish(self.id_number)
+        self.id_entered.emit(got.value)
 
     def _kind_changed(self) -> None:
         person = self.kind.currentData() == "person"
@@ -63,6 +86,8 @@ class PartyFields(QWidget):
                 f"{p}.phone": self.phone, f"{p}.legal_rep": self.legal_rep, f"{p}.id_type": self.id_type}
 
     def clear(self) -> None:
+        self.id_status.clear()
+        self.id_status.hide()
         self.kind.setCurrentIndex(0)
         for w in (self.name, self.id_number, self.legal_rep, self.phone, self.address):
             w.clear()

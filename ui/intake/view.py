@@ -3,6 +3,8 @@ Tab follows the paper form, F8 收件 / F9 受理 / F10 一次性告知 / F11 �
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
@@ -14,7 +16,7 @@ from app.rules.case_number import display_case_number
 from app.rules.identity import normalise_code_text
 from app.rules.problems import ClerkDeskError, RuleError
 from app.usecases.catalog import ItemGuide, build_index, item_guide
-from app.usecases.decisions import intake_and_decide, preview_supplement, remedy_preview
+from app.usecases.decisions import Decision, intake_and_decide, intake_problems, preview_supplement, remedy_preview
 from app.usecases.intake import IntakeInput, receive_case, reusable_materials
 from app.usecases.queries import case_detail
 from ui.fonts import characters_without_glyph
@@ -34,6 +36,9 @@ RESULT_WORDS = {
 }
 
 
+CLEAR_CONFIRM_SECONDS = 5.0
+
+
 class IntakeView(QWidget):
     documents_issued = Signal(object)  # list of document ids to preview and print
 
@@ -49,6 +54,8 @@ class IntakeView(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
+        self._banner_on_fields = False  # the banner shows field problems: it goes when they are fixed
+        self._clear_asked_at = 0.0
         self.item_title = named(QLabel("请先在左侧查找并选择事项（Enter 选定）"), "intake_item_title", "当前事项")
         self.item_title.setObjectName("section_title")
         self.all_in = named(QPushButton("全部按要求收齐 (Alt+Q)"), "materials_all_in", "全部材料按要求收齐")
@@ -108,22 +115,25 @@ class IntakeView(QWidget):
             if isinstance(w, QLineEdit):
                 # The red mark goes as soon as the clerk touches the field it points at.
                 w.textEdited.connect(lambda _t, w=w: self._unmark(w))
+        for who in (self.party.applicant, self.party.agent):
+            who.id_entered.connect(lambda _v, who=who: self._id_checked(who))
         self.party.applicant.id_entered.connect(self._offer_reuse)
-        self.all_in.clicked.connect(self.materials.mark_all_as_required_form)
+        self.all_in.clicked.connect(self._all_in)
+        self.party.has_agent.toggled.connect(self.materials.follow_agent)
         self.receive_btn.clicked.connect(self.receive_only)
         self.accept_btn.clicked.connect(lambda: self.decide(Action.ACCEPT))
         self.supplement_btn.clicked.connect(lambda: self.decide(Action.REQUEST_SUPPLEMENT))
         self.reject_btn.clicked.connect(lambda: self.decide(Action.REJECT))
-        self.clear_btn.clicked.connect(self.next_applicant)
+        self.clear_btn.clicked.connect(self.ask_next_applicant)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in (
             ("F8", self.receive_only),
             ("F9", lambda: self.decide(Action.ACCEPT)),
             ("F10", lambda: self.decide(Action.REQUEST_SUPPLEMENT)),
             ("F11", lambda: self.decide(Action.REJECT)),
-            ("Ctrl+N", self.next_applicant),
+            ("Ctrl+N", self.ask_next_applicant),
             ("Ctrl+F", self.finder.focus_search),
-            ("Alt+Q", self.materials.mark_all_as_required_form),
+            ("Alt+Q", self._all_in),
         ):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(ctx)
@@ -142,6 +152,7 @@ class IntakeView(QWidget):
         limit = "当场办结" if g.committed_limit_days == 0 else f"承诺{g.committed_limit_days}个工作日办结"
         self.item_title.setText(f"{g.name}（{g.handling_kind}，{limit}）")
         self.materials.set_materials(g.materials, self.ctx.today())
+        self.materials.follow_agent(self.party.has_agent.isChecked())
         self._fix_tab_order()
         self._set_decidable(g.can_take_in)
         if g.can_take_in:
@@ -195,17 +206,35 @@ class IntakeView(QWidget):
         if not self._ready():
             return
         data = self._intake_input()
-        if action == Action.REQUEST_SUPPLEMENT:  # the list to confirm is read off the UI thread first
-            self.ops.run_read(lambda: preview_supplement(self.ctx, data.item_id, data.materials),
-                              lambda lines: self._ask_and_decide(data, action, lines), self._show_error)
-        else:
-            self._ask_and_decide(data, action, [])
+        # Everything is checked before anything is shown to the applicant; a rejection's reason
+        # is asked next, so only the form is checked for it.
+        probe = None if action == Action.REJECT else Decision(action)
+
+        def check() -> tuple[list, list[dict]]:
+            problems = intake_problems(self.ctx, self.actor, data, action, probe)
+            lines = (preview_supplement(self.ctx, data.item_id, data.materials)
+                     if action == Action.REQUEST_SUPPLEMENT and not problems else [])
+            return problems, lines
+
+        self.ops.run_read(check, lambda got: self._checked(data, action, *got), self._show_error)
+
+    def _checked(self, data: IntakeInput, action: Action, problems: list, lines: list[dict]) -> None:
+        if problems:
+            self._show_error(RuleError(problems))
+            return
+        self._ask_and_decide(data, action, lines)
 
     def _ask_and_decide(self, data: IntakeInput, action: Action, lines: list[dict]) -> None:
         decision = ask_decision(self, action, lambda: lines, remedy_preview(self.ctx))
         if decision is None:
             return
         self._run(lambda: intake_and_decide(self.ctx, self.actor, data, decision))
+
+    def _id_checked(self, who) -> None:  # noqa: ANN001 — PartyFields
+        self._banner_if_fixed()
+
+    def _all_in(self) -> None:
+        self.materials.mark_all_as_required_form(self.party.has_agent.isChecked())
 
     def _ready(self) -> bool:
         if self.guide is None:
@@ -241,9 +270,9 @@ class IntakeView(QWidget):
             due = f"；承诺办结日期 {d.committed_due:%Y-%m-%d}" + ("" if d.due_confirmed else "（未确认：该年度节假日尚未公布）")
         elif d.state == "received":
             due = f"；须在 {d.acceptance_due:%Y-%m-%d} 前作出决定，逾期视为受理"
-        text = f"✔ {word}　办件编号 {display_case_number(d.number)}　申请人 {d.applicant['name']}{due}"
+        text = f"✔ {word}　办件编号 {display_case_number(d.number)}　申请人 {d.applicant.name}{due}"
         notes = [w.message for w in warnings]
-        names = d.applicant["name"] + (d.agent["name"] if d.agent else "")
+        names = d.applicant.name + (d.agent.name if d.agent else "")
         blind = characters_without_glyph(names)
         if blind:
             codes = "、".join(f"“{c}”(U+{ord(c):04X})" for c in blind)
@@ -277,14 +306,41 @@ class IntakeView(QWidget):
                 w.setProperty("invalid", True)
                 w.style().polish(w)
                 first = first or w
+        self._banner_on_fields = first is not None
+        if first is None and any(p.code == "MATERIAL_UNANSWERED" for p in exc.problems):
+            first = self.materials.first_unanswered()  # straight to the question to answer
         if first is not None:
             first.setFocus()
 
-    @staticmethod
-    def _unmark(w: QWidget) -> None:
+    def _unmark(self, w: QWidget) -> None:
         if w.property("invalid"):
             w.setProperty("invalid", False)
             w.style().polish(w)
+        self._banner_if_fixed()
+
+    def _banner_if_fixed(self) -> None:
+        """The error banner goes once every field it pointed at has been corrected."""
+        if self._banner_on_fields and not any(x.property("invalid") for x in self.party.widgets_by_field().values()):
+            self._banner_on_fields = False
+            self.message.hide()
+
+    def is_dirty(self) -> bool:
+        """Something typed or ticked that is not saved yet."""
+        p = self.party.applicant
+        typed = any(w.text().strip() for w in (p.name, p.id_number, p.phone, p.address)) or self.party.has_agent.isChecked()
+        ticked = any(r.choice.currentData() in ("original", "copy", "electronic", "tolerated") for r in self.materials.rows)
+        return typed or ticked
+
+    def ask_next_applicant(self) -> None:
+        """Ctrl+N: a half-filled form is never thrown away by one key — the second Ctrl+N within
+        a few seconds clears it; F8 saves it first."""
+        now = time.monotonic()
+        if self.is_dirty() and now - self._clear_asked_at > CLEAR_CONFIRM_SECONDS:
+            self._clear_asked_at = now
+            show_message(self.message, "当前表单尚未保存。再按一次 Ctrl+N 清空并接待下一位；按 F8 先保存（仅收件）。", "warn")
+            return
+        self._clear_asked_at = 0.0
+        self.next_applicant()
 
     def next_applicant(self, keep_message: bool = False) -> None:
         self.party.clear()

@@ -1,0 +1,72 @@
+"""锁定 and 切换用户 (issue 10 #2): the window hides the applicant's details, the same clerk
+unlocks with her password, another clerk takes the window without restarting, and every view
+then acts as the clerk logged in now."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.actor import SYSTEM
+from app.usecases.queries import CaseFilter, case_detail, list_cases
+from tests.conftest import as_user
+from tests.ui.keyboard import focused, press, type_text
+from tests.ui.test_intake_keyboard import answer_questions, enter_applicant, start_intake, wait_message
+
+
+def test_ctrl_l_hides_the_applicant_and_only_her_password_brings_it_back(qtbot, window, ctx) -> None:
+    w = window()
+    start_intake(qtbot, w)
+    enter_applicant()
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert w.locked and not w.intake.isVisible() and not w.tabs.isVisible()
+    assert "李晓燕" in w.lock_screen.who.text() and focused() is w.lock_screen.password
+    press(Qt.Key.Key_F2)  # no way around the lock by keyboard
+    assert w.locked
+
+    type_text("wrong-password")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "密码不正确" in w.lock_screen.message.text(), timeout=10_000)
+    assert w.locked
+    type_text("demo1234")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not w.locked, timeout=10_000)
+    assert w.intake.party.applicant.name.text() == "张桂兰"  # her half-filled form is still there
+
+
+def test_another_clerk_takes_the_window_and_the_views_act_as_her(qtbot, window, ctx) -> None:
+    w = window("clerk01")
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(w.lock_screen.switch_button, Qt.MouseButton.LeftButton)
+    assert focused() is w.lock_screen.username
+    type_text("super01")
+    press(Qt.Key.Key_Return)  # on to the password
+    type_text("demo1234")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not w.locked, timeout=10_000)
+    assert w.actor.username == "super01" and "赵志刚" in w.clerk_label.text()
+    assert w.intake.actor.username == "super01" and w.cases.actor.username == "super01"
+
+    qtbot.waitUntil(lambda: w.intake.finder.results.count() > 0, timeout=10_000)
+    start_intake(qtbot, w)
+    enter_applicant()
+    press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    answer_questions(w)
+    press(Qt.Key.Key_F8)  # 仅收件
+    wait_message(qtbot, w, "已收件")
+    [row] = list_cases(ctx, as_user(ctx, "super01"), CaseFilter.TODAY)
+    assert case_detail(ctx, as_user(ctx, "super01"), row.number).clerk_name == "赵志刚"
+
+
+def test_the_window_locks_itself_after_the_idle_time(qtbot, window, ctx) -> None:
+    w = window()
+    now = [1000.0]
+    w.idle._clock = lambda: now[0]
+    w.idle.touch()
+    with ctx.unit_of_work(SYSTEM) as uow:
+        uow.put_setting("idle_lock_minutes", "2")
+    now[0] += 119
+    w.idle.check()
+    assert not w.locked
+    now[0] += 2
+    w.idle.check()
+    assert w.locked and "2 分钟" in w.lock_screen.message.text()
