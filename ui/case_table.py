@@ -60,6 +60,8 @@ class CaseTableModel(QAbstractTableModel):
         if col == 4:
             return f"{r.received_at:%m-%d %H:%M}"
         if col == 5:
+            if r.state == "awaiting_supplement" and r.supplement_due:
+                return f"待申请人补正（告知 {r.supplement_due:%Y-%m-%d} 前）"
             if r.watch_due is None:
                 return ""
             mark = LEVEL_TEXT.get(r.level, "")

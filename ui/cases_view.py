@@ -59,7 +59,9 @@ class ResubmitDialog(QDialog):
         self.setMinimumWidth(900)
         self.panel = MaterialsPanel(self)
         self.panel.set_materials(guide.materials, today)
-        assemble(self, [QLabel("请逐项登记本次送达的材料（之前已收的材料也请一并勾选）："), self.panel],
+        # What the last round received is already ticked: the clerk changes only what came back.
+        self.panel.preset([m for m in detail.submissions if m.round == detail.round])
+        assemble(self, [QLabel("上一轮已收的材料已按原样勾选，请登记本次补齐补正送达的材料："), self.panel],
                  dialog_buttons("登记补正材料", "resubmit_confirm", "取消", "resubmit_cancel"))
 
 
@@ -70,6 +72,7 @@ class CasesView(QWidget):
         super().__init__(parent)
         self.ctx, self.ops, self.actor = ctx, ops, actor
         self.detail: CaseDetail | None = None
+        self._asked = self._opened = 0  # the latest list / detail request; earlier answers are dropped
         self.filters = named(QListWidget(), "case_filters", "办件分类")
         for f in CaseFilter:
             self.filters.addItem(FILTER_LABELS[f])
@@ -162,11 +165,14 @@ class CasesView(QWidget):
         return CaseFilter(item.data(Qt.ItemDataRole.UserRole)) if item else CaseFilter.TODAY
 
     def refresh(self) -> None:
+        # A search looks within the filter the clerk chose (choose 全部 to search everything):
+        # the list never shows a case the chosen filter excludes.
         which, text = self.current_filter(), self.search.text()
-        # A search looks through every case, whatever the filter.
-        if text.strip():
-            which = CaseFilter.ALL
-        self.ops.run_read(lambda: list_cases(self.ctx, self.actor, which, text), self._rows_loaded, self._error)
+        # Reads run in parallel: an older answer arriving late must not replace a newer one.
+        self._asked += 1
+        asked = self._asked
+        self.ops.run_read(lambda: list_cases(self.ctx, self.actor, which, text),
+                          lambda rows: asked == self._asked and self._rows_loaded(rows, which, text), self._error)
 
     def on_changed(self, changes: Changes, initiator: object = None) -> None:
         if initiator is self:  # our own step: `_after_write` has refreshed already
@@ -176,24 +182,34 @@ class CasesView(QWidget):
             if self.detail and self.detail.number in changes.cases:
                 self.open_case(self.detail.number)
 
-    def _rows_loaded(self, rows: list) -> None:
+    def _rows_loaded(self, rows: list, which: CaseFilter = CaseFilter.ALL, text: str = "") -> None:
         keep = self.detail.number if self.detail else None
         self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} 件")
-        if keep:
-            for i, r in enumerate(rows):
-                if r.number == keep:
-                    self.table.selectRow(i)
-                    break
-        elif len(rows) == 1:
-            self.table.selectRow(0)
+        where = f"「{FILTER_LABELS[which]}」中" if text.strip() and which != CaseFilter.ALL else ""
+        self.count.setText(f"{where}{len(rows)} 件")
+        if keep and any(r.number == keep for r in rows):
+            self.table.selectRow(next(i for i, r in enumerate(rows) if r.number == keep))
+        else:
+            if keep:
+                self.clear_detail()  # the case in the pane is no longer in the list
+            if len(rows) == 1:
+                self.table.selectRow(0)
+
+    def clear_detail(self) -> None:
+        self.detail = None
+        self.browser.setHtml("<p style='color:#666'>在左侧列表中选择一件办件查看详情。</p>")
+        for b in (*self.buttons.values(), self.documents_button, self.certificate_button):
+            b.hide()
 
     def _open_row(self, row: int) -> None:
         if 0 <= row < len(self.model.rows):
             self.open_case(self.model.rows[row].number)
 
     def open_case(self, number: str) -> None:
-        self.ops.run_read(lambda: case_detail(self.ctx, self.actor, number), self._show_detail, self._error)
+        self._opened += 1
+        opened = self._opened
+        self.ops.run_read(lambda: case_detail(self.ctx, self.actor, number),
+                          lambda d: opened == self._opened and self._show_detail(d), self._error)
 
     def _show_detail(self, d: CaseDetail) -> None:
         self.detail = d

@@ -95,6 +95,7 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_received_at", "received_at"),
         Index("ix_cases_clerk_received", "clerk_id", "received_at"),
+        Index("ix_cases_state_updated", "state", "updated_at"),  # 待领取, oldest first
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -125,6 +126,8 @@ class Case(Base):
     # stored so "near or past deadline" is an index range scan, not a per-row computation.
     watch_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     watch_yellow_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    # What the one-time notice asked the applicant to bring by (the list shows it while 待补正).
+    supplement_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 

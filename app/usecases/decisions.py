@@ -32,7 +32,7 @@ from app.rules.problems import Problem, RuleError
 from app.storage.models import Case, MaterialSubmission
 from app.unit_of_work import UnitOfWork
 from app.usecases.case_flow import apply_transition, check_step, load_case
-from app.usecases.documents import IssuedDoc, issue_documents
+from app.usecases.documents import IssuedDoc, issue_documents, supplement_due
 from app.usecases.intake import (
     IntakeInput,
     add_submissions,
@@ -101,6 +101,7 @@ def _decide(uow: UnitOfWork, case: Case, decision: Decision) -> DecisionOutcome:
         case.acceptance_basis = "decision"
         detail["tolerated"] = tuple(ToleratedData(t.name, t.promise_date) for t in ticks if t.tolerated)
     elif decision.action == Action.REQUEST_SUPPLEMENT:
+        case.supplement_due = supplement_due(uow)
         found = supplement_lines(reqs, ticks)
         lines = tuple(asdict(line) for line in found)
         detail["supplement"] = tuple(SupplementData(line.name, line.kind, line.note) for line in found)

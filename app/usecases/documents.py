@@ -98,7 +98,8 @@ def _next_number(uow: UnitOfWork, department: str, kind: DocumentKind) -> str:
     return format_document_number(department, kind, year, uow.terminal_id, seq.last)
 
 
-def _supplement_due(uow: UnitOfWork) -> date:
+def supplement_due(uow: UnitOfWork) -> date:
+    """The day the one-time notice asks the applicant to bring everything by (hall setting)."""
     days = uow.settings.int("supplement_workdays") or DEFAULT_SUPPLEMENT_WORKDAYS
     return uow.calendar.add_working_days(uow.today, days).date
 
@@ -126,7 +127,7 @@ def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: 
             for y in range((case.accepted_on or case.committed_due).year, case.committed_due.year + 1)),
         round=case.round, materials=_materials(s, case), reject_reason=case.reject_reason,
         competent_agency=case.competent_agency, remedy=case.remedy,
-        supplement_due=_supplement_due(uow) if kind == DocumentKind.SUPPLEMENTATION else None,
+        supplement_due=(case.supplement_due or supplement_due(uow)) if kind == DocumentKind.SUPPLEMENTATION else None,
         certificate_type=certificate_type, certificate_fields=extra_fields,
     )
 

@@ -28,6 +28,7 @@ class CaseFilter(StrEnum):
     TODAY = "today"
     MINE = "mine"
     AWAITING_SUPPLEMENT = "awaiting_supplement"
+    AWAITING_PICKUP = "awaiting_pickup"  # 待领取: the pick-up desk's list
     NEAR_DEADLINE = "near_deadline"  # yellow or red
     OVERDUE = "overdue"
     ALL = "all"
@@ -37,6 +38,7 @@ FILTER_LABELS = {
     CaseFilter.TODAY: "今日收件",
     CaseFilter.MINE: "我经办的",
     CaseFilter.AWAITING_SUPPLEMENT: "待补正",
+    CaseFilter.AWAITING_PICKUP: "待领取",
     CaseFilter.NEAR_DEADLINE: "临期/超期",
     CaseFilter.OVERDUE: "已超期",
     CaseFilter.ALL: "全部",
@@ -56,6 +58,7 @@ class CaseRow:
     level: DeadlineLevel
     due_confirmed: bool
     clerk_name: str
+    supplement_due: date | None = None  # while 待补正: what the one-time notice asked for
 
 
 def level_of(watch_due: date | None, watch_yellow_on: date | None, today: date) -> DeadlineLevel:
@@ -71,7 +74,7 @@ def level_of(watch_due: date | None, watch_yellow_on: date | None, today: date) 
 def _base() -> Select:
     return (
         select(Case.number, ServiceItem.name, Party.name, Party.id_number, Case.state, Case.received_at, Case.watch_due,
-               Case.watch_yellow_on, Case.due_confirmed, Clerk.display_name)
+               Case.watch_yellow_on, Case.due_confirmed, Clerk.display_name, Case.supplement_due)
         .join(ServiceItem, ServiceItem.id == Case.item_id)
         .join(Party, Party.id == Case.applicant_id)
         .join(Clerk, Clerk.id == Case.clerk_id)
@@ -109,16 +112,21 @@ def list_cases(ctx: AppContext, actor: Actor, which: CaseFilter, text: str = "",
         q = q.where(Case.clerk_id == actor.clerk_id)
     elif which == CaseFilter.AWAITING_SUPPLEMENT:
         q = q.where(Case.state == State.AWAITING_SUPPLEMENT.value)
+    elif which == CaseFilter.AWAITING_PICKUP:
+        q = q.where(Case.state == State.AWAITING_PICKUP.value)
     elif which == CaseFilter.NEAR_DEADLINE:
         q = q.where(Case.watch_yellow_on <= today, Case.state.in_(WATCHED_STATES))
     elif which == CaseFilter.OVERDUE:
         q = q.where(and_(Case.watch_due < today, Case.state.in_(WATCHED_STATES)))
     if text.strip():
         q = q.where(_search_clause(text))
-    order = Case.watch_due.asc() if which in (CaseFilter.NEAR_DEADLINE, CaseFilter.OVERDUE) else Case.received_at.desc()
+    # Deadlines first where the deadline is the point; the oldest certificate first at the pick-up desk.
+    order = (Case.watch_due.asc() if which in (CaseFilter.NEAR_DEADLINE, CaseFilter.OVERDUE)
+             else Case.updated_at.asc() if which == CaseFilter.AWAITING_PICKUP else Case.received_at.desc())
     rows = ctx_rows(ctx, q.order_by(order).limit(limit))
     return [
-        CaseRow(r[0], r[1], r[2], r[3], r[4], STATE_LABELS[State(r[4])], r[5], r[6], level_of(r[6], r[7], today), r[8], r[9])
+        CaseRow(r[0], r[1], r[2], r[3], r[4], STATE_LABELS[State(r[4])], r[5], r[6], level_of(r[6], r[7], today), r[8], r[9],
+                r[10])
         for r in rows
     ]
 

@@ -71,3 +71,66 @@ def test_correction_on_the_spot_with_keyboard_only(qtbot, window, ctx) -> None:
     d = case_detail(ctx, actor, number)
     assert d.timeline[-1].action == "correct_on_spot" and "北海子路12号" in d.timeline[-1].note
     assert d.state == "received"
+
+
+def _select_filter(view, which) -> None:  # noqa: ANN001
+    for i in range(view.filters.count()):
+        if view.filters.item(i).data(256) == which.value:  # Qt.ItemDataRole.UserRole
+            view.filters.setCurrentRow(i)
+            return
+    raise AssertionError(f"no filter {which}")
+
+
+def test_the_list_keeps_to_the_chosen_filter_and_shows_each_cases_deadline(qtbot, window, ctx) -> None:
+    """Issue 10: 期限 shows for accepted and 待补正 cases; a typed search stays within the
+    chosen filter; the pane never shows a case the list no longer has; 待领取 is a filter."""
+    from app.usecases.queries import CaseFilter
+    from tests.helpers import first_required_non_verifiable, missing
+
+    actor = as_user(ctx, "clerk01")
+    g = find_item(ctx, "个体工商户设立登记")
+    accepted = intake_and_decide(ctx, actor, IntakeInput(g.item_id, person(), all_provided(g)),
+                                 Decision(Action.ACCEPT)).value.number
+    waiting = intake_and_decide(ctx, actor, IntakeInput(g.item_id, person(), missing(g, {first_required_non_verifiable(g)})),
+                                Decision(Action.REQUEST_SUPPLEMENT)).value.number
+    w = window()
+    view = w.cases
+    w.tabs.setCurrentWidget(view)
+    _select_filter(view, CaseFilter.ALL)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=10_000)
+    due = {view.model.rows[i].number: view.model.data(view.model.index(i, 5)) for i in range(2)}
+    assert due[accepted].startswith("2026-") and due[waiting].startswith("待申请人补正（告知 2026-")
+
+    view.table.selectRow(next(i for i, r in enumerate(view.model.rows) if r.number == accepted))
+    qtbot.waitUntil(lambda: view.detail is not None and view.detail.number == accepted, timeout=10_000)
+    _select_filter(view, CaseFilter.AWAITING_SUPPLEMENT)
+    view.search.setText("张桂兰")  # both cases are hers; only the waiting one is in this filter
+    view.search.returnPressed.emit()
+    qtbot.waitUntil(lambda: view.count.text() == "「待补正」中1 件", timeout=10_000)
+    assert [r.number for r in view.model.rows] == [waiting]
+    qtbot.waitUntil(lambda: view.detail is None or view.detail.number == waiting, timeout=10_000)
+    assert accepted.replace("-", "") not in view.browser.toPlainText().replace("-", "")
+
+    _select_filter(view, CaseFilter.AWAITING_PICKUP)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=10_000)
+    assert "待领取" in [view.filters.item(i).text() for i in range(view.filters.count())]
+
+
+def test_supplement_arrival_starts_from_what_was_already_received(qtbot, window, ctx) -> None:
+    from tests.helpers import first_required_non_verifiable, missing
+
+    actor = as_user(ctx, "clerk01")
+    g = find_item(ctx, "个体工商户设立登记")
+    gap = first_required_non_verifiable(g)
+    number = intake_and_decide(ctx, actor, IntakeInput(g.item_id, person(), missing(g, {gap})),
+                               Decision(Action.REQUEST_SUPPLEMENT)).value.number
+    from app.usecases.catalog import item_guide
+    from app.usecases.queries import case_detail
+    from ui.cases_view import ResubmitDialog
+
+    dlg = ResubmitDialog(item_guide(ctx, g.item_id), case_detail(ctx, actor, number), ctx.today())
+    qtbot.addWidget(dlg)
+    choice = {r.material.name: r.choice.currentData() for r in dlg.panel.rows}
+    assert choice[gap] == "none"  # the one the notice asked for: the clerk ticks it as it comes
+    others = [m for m in g.materials if m.required and m.name != gap and not m.platform_verifiable]
+    assert others and all(choice[m.name] == "original" for m in others)  # already received: kept

@@ -11,6 +11,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
+from app.documents import MaterialLine
 from app.rules.decisions import NOT_APPLICABLE_NOTE, Provided, Tick
 from app.usecases.catalog import MaterialView
 from app.usecases.intake import ReusableMaterial
@@ -93,6 +94,23 @@ class MaterialRow:
         if m.condition == CONDITIONAL:
             return "ask"
         return "verified" if m.platform_verifiable else "none"
+
+    def preset(self, line: MaterialLine) -> None:
+        """補正 round: start from what the last round received; what was missing or wrong stays
+        open for the clerk to tick as it comes back."""
+        if line.problem:
+            self.set_choice("none")
+        elif line.platform_verified:
+            self.set_choice("verified")
+        elif line.tolerated:
+            self.set_choice("tolerated")
+            if line.promise_date:
+                self.promise.setDate(QDate(line.promise_date.year, line.promise_date.month, line.promise_date.day))
+        elif line.clerk_note == NOT_APPLICABLE_NOTE and line.provided == "none":
+            self.set_choice("na")
+        elif line.provided in ("original", "copy", "electronic"):
+            self.set_choice(line.provided)
+            self.pages.setValue(line.pages)
 
     def follow_agent(self, has_agent: bool) -> None:
         """The agent box decides whether 授权委托书 and the agent's ID apply at all."""
@@ -181,6 +199,12 @@ class MaterialsPanel(QWidget):
     def follow_agent(self, has_agent: bool) -> None:
         for r in self.rows:
             r.follow_agent(has_agent)
+
+    def preset(self, lines: list[MaterialLine]) -> None:
+        by_name = {m.name: m for m in lines}
+        for r in self.rows:
+            if r.material.name in by_name:
+                r.preset(by_name[r.material.name])
 
     def mark_all_as_required_form(self, has_agent: bool = False) -> None:
         """The common case: the applicant brought every material that applies, in the form the
