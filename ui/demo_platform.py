@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 PREFERRED_PORT = 8765  # the same address each run keeps the terminal's registration valid
 URL_LINE = "SANDBOX_URL"
 DEMO_ENROLMENT_CODE = "YC-DEMO-2026"  # the demo hall's enrolment code the sandbox accepts by default
-BACK_OFFICE_DELAY_SECONDS = 20  # long enough to watch a case move on at the pick-up desk
+# A demo's back office should look like one: a step every two minutes (办理中 → 办结 → 待领取),
+# and almost every case approved. `clerkdesk --demo-back-office-seconds N` changes the pace.
+BACK_OFFICE_DELAY_SECONDS = 120
+DEMO_DENIAL_SHARE = 0.02
 
 
 class DemoPlatformError(RuntimeError):
@@ -58,9 +61,11 @@ def sandbox_command() -> list[str]:
 
 
 class DemoPlatform:
-    def __init__(self, data_dir: Path, back_office_delay: float = BACK_OFFICE_DELAY_SECONDS):
+    def __init__(self, data_dir: Path, back_office_delay: float = BACK_OFFICE_DELAY_SECONDS,
+                 denial_share: float = DEMO_DENIAL_SHARE):
         self.data_dir = data_dir
         self.back_office_delay = back_office_delay
+        self.denial_share = denial_share
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
 
@@ -69,7 +74,7 @@ class DemoPlatform:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         port = PREFERRED_PORT if _port_free(PREFERRED_PORT) else 0
         cmd = [*sandbox_command(), "--port", str(port), "--data-dir", str(self.data_dir),
-               "--back-office-delay", str(self.back_office_delay)]
+               "--back-office-delay", str(self.back_office_delay), "--denial-share", str(self.denial_share)]
         errors = open(self.data_dir / "sandbox.log", "a", encoding="utf-8")  # noqa: SIM115 — lives with the process
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True,
                                         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -24,12 +24,13 @@ from app.errors import ClerkDeskError
 from app.usecases.setup import DEMO_CLERKS, DEMO_PASSWORD
 from app.usecases.sync_state import set_sync_setting
 from sync.connection import ensure_registered
-from ui.demo_platform import DEMO_ENROLMENT_CODE, DemoPlatform, DemoPlatformError
+from ui.demo_platform import BACK_OFFICE_DELAY_SECONDS, DEMO_ENROLMENT_CODE, DemoPlatform, DemoPlatformError
 from ui.fonts import apply_app_font
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.styles import STYLESHEET
+from ui.translations import install_chinese
 
 log = logging.getLogger("clerkdesk")
 
@@ -52,6 +53,7 @@ def demo_hint(ctx: AppContext) -> str:
 def make_app(argv: list[str]) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("ClerkDesk")
+    install_chinese(app)
     apply_app_font(app)
     app.setStyleSheet(STYLESHEET)
     return app
@@ -76,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--enrolment-code", default="", help="终端注册码（由县信息中心发放）")
     parser.add_argument("--demo-platform", action="store_true",
                         help="在本机启动演示平台（沙箱）并连接，用于演示和培训")
+    parser.add_argument("--demo-back-office-seconds", type=float, default=BACK_OFFICE_DELAY_SECONDS,
+                        help="演示平台后台每一步（办理中、办结、待领取）所需秒数")
     parser.add_argument("--debug", action="store_true",
                         help="调试模式：界面卡顿超过 100 毫秒时把调用栈写入日志（也可设 CLERKDESK_DEBUG=1）")
     return parser
@@ -96,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     demo: DemoPlatform | None = None
     try:
         if args.demo_platform:
-            demo = DemoPlatform(ctx.paths.data_dir / "demo-platform")
+            demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=args.demo_back_office_seconds)
             try:
                 connect_platform(ctx, demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE, again=True)
             except DemoPlatformError as err:

@@ -10,10 +10,12 @@ from ui.fonts import apply_app_font
 from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.styles import STYLESHEET
+from ui.translations import install_chinese
 
 
 @pytest.fixture
 def styled_app(qapp: QApplication) -> QApplication:
+    install_chinese(qapp)
     apply_app_font(qapp)
     qapp.setStyleSheet(STYLESHEET)
     return qapp

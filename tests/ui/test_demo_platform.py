@@ -79,3 +79,21 @@ def test_the_demo_platform_goes_when_clerkdesk_is_killed(tmp_path) -> None:
         time.sleep(0.1)
     os.kill(child, signal.SIGKILL)
     raise AssertionError("the demo platform outlived ClerkDesk")
+
+
+def test_the_demo_back_office_is_plausible_mostly_approved_at_a_settable_pace(tmp_path) -> None:
+    """Issue 10: the demo concluded an accepted case as 不予许可 within a minute."""
+    from ui.demo_platform import BACK_OFFICE_DELAY_SECONDS, DEMO_DENIAL_SHARE
+
+    assert BACK_OFFICE_DELAY_SECONDS >= 60 and DEMO_DENIAL_SHARE <= 0.05
+    demo = DemoPlatform(tmp_path / "demo-platform", back_office_delay=5)
+    try:
+        demo.start()
+        import requests
+
+        tunables = requests.get(f"{demo.url}/sandbox/config", timeout=10).json()
+    finally:
+        demo.stop()
+    found = tunables.get("tunables", tunables)
+    assert found["denial_share"] == DEMO_DENIAL_SHARE and found["back_office_delay_seconds"] == 5
+    assert build_parser().parse_args(["--demo-back-office-seconds", "30"]).demo_back_office_seconds == 30

@@ -86,3 +86,16 @@ def test_a_certificate_is_printed_from_the_case_list_once_the_case_is_ready(qtbo
     assert "张桂兰" in body and "名称" not in body  # values only: the stock has the labels
     info = subprocess.run(["pdfinfo", "-"], input=dlg.current().rendered.pdf, capture_output=True).stdout.decode()
     assert "842 x 595" in info or "841.89 x 595.276" in info  # the stock's own size (A4 landscape)
+
+
+def test_the_save_dialog_speaks_chinese(qtbot, styled_app) -> None:
+    """Issue 10: Qt's own file dialog (另存为 PDF) was English."""
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    dlg = QFileDialog(None, "另存为 PDF")
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    qtbot.addWidget(dlg)
+    box = dlg.findChild(QDialogButtonBox)
+    texts = [b.text() for b in box.buttons()]
+    assert any("保存" in t for t in texts) and any("取消" in t for t in texts), texts
