@@ -47,8 +47,12 @@ def normalise_query(text: str) -> str:
 
 
 class CatalogIndex:
-    def __init__(self, rows: list[tuple[IndexedItem, str]]):
+    def __init__(self, rows: list[tuple[IndexedItem, str]], usage: dict[int, int] | None = None):
         self._items = [item for item, _ in rows]
+        # How often this window took each item in (recent cases): what a clerk does every day
+        # comes first, ahead of a better-spelled match she rarely needs.
+        used = usage or {}
+        self._used = [used.get(item.item_id, 0) for item in self._items]
         self._names = [item.name.lower() for item in self._items]
         self._codes = [item.implementation_code.lower() for item in self._items]
         starts: list[int] = []
@@ -65,7 +69,8 @@ class CatalogIndex:
         return len(self._items)
 
     def search(self, query: str, limit: int = 50, scan_cap: int = 400) -> list[IndexedItem]:
-        """Best matches first: exact code, name prefix, then everything else in catalog order.
+        """Best matches first: an exact code; then the items this window uses most; then name
+        prefix, name substring, anything else; then catalog order.
 
         At most `scan_cap` hits are ranked: a one-letter query matches thousands, and the
         next keystroke narrows it anyway.
@@ -86,11 +91,8 @@ class CatalogIndex:
         hits.sort(key=lambda i: self._rank(i, q))
         return [self._items[i] for i in hits[:limit]]
 
-    def _rank(self, i: int, q: str) -> tuple[int, int]:
+    def _rank(self, i: int, q: str) -> tuple[int, int, int, int]:
         if self._codes[i] == q:
-            return (0, i)
-        if self._names[i].startswith(q):
-            return (1, i)
-        if q in self._names[i]:
-            return (2, i)
-        return (3, i)
+            return (0, 0, 0, i)
+        tier = 1 if self._names[i].startswith(q) else 2 if q in self._names[i] else 3
+        return (1, -self._used[i], tier, i)

@@ -108,3 +108,22 @@ def test_generated_catalog_of_20000_items_imports_and_searches() -> None:
     hits = idx.search("gtgs", limit=500)
     assert hits and all(h.name.startswith("个体工商户") for h in hits)
     assert len({h.department for h in hits}) > 5
+
+
+def test_the_items_a_window_takes_in_most_come_first(ctx, clerk) -> None:
+    """Issue 10: 'gtgs' listed 个体工商户变更登记 above 设立登记, though the window takes in 设立
+    every day. Usage first, then match quality; an exact code still wins outright."""
+    from app.case_states import Action
+    from app.usecases.catalog import build_index
+    from app.usecases.decisions import Decision, intake_and_decide
+    from app.usecases.intake import IntakeInput
+    from tests.helpers import all_provided, find_item, person
+
+    assert build_index(ctx).search("gtgs")[0].name == "个体工商户变更登记"  # no usage yet: catalog order
+    setup = find_item(ctx, "个体工商户设立登记")
+    for _ in range(2):
+        intake_and_decide(ctx, clerk, IntakeInput(setup.item_id, person(), all_provided(setup)), Decision(Action.ACCEPT))
+    index = build_index(ctx)
+    assert index.search("gtgs")[0].name == "个体工商户设立登记"
+    change = find_item(ctx, "个体工商户变更登记")
+    assert index.search(change.implementation_code)[0].name == "个体工商户变更登记"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ from app.context import AppContext
 from app.permissions import Perm
 from app.rules.decisions import ALWAYS, material_condition
 from app.rules.problems import Problem, RuleError
-from app.storage.models import Material, ServiceItem
+from app.storage.models import Case, Material, ServiceItem
 
 STATUS_LABELS = {"active": "在用", "suspended": "暂停", "terminated": "终止"}
 
@@ -132,13 +132,19 @@ def catalog_size(ctx: AppContext) -> int:
         return s.scalar(select(func.count()).select_from(ServiceItem)) or 0
 
 
+USAGE_DAYS = 90  # "how often the window uses an item": recent cases, a range on ix_cases_received_at
+
+
 def build_index(ctx: AppContext) -> CatalogIndex:
+    since = ctx.now() - timedelta(days=USAGE_DAYS)
     with ctx.read() as s:
         rows = s.execute(
             select(ServiceItem.id, ServiceItem.name, ServiceItem.implementation_code, ServiceItem.department,
                    ServiceItem.status, ServiceItem.search_key).order_by(ServiceItem.department, ServiceItem.name)
         ).all()
-    return CatalogIndex([(IndexedItem(r[0], r[1], r[2], r[3], r[4]), r[5]) for r in rows])
+        usage = dict(s.execute(select(Case.item_id, func.count()).where(Case.received_at >= since)
+                               .group_by(Case.item_id)).all())
+    return CatalogIndex([(IndexedItem(r[0], r[1], r[2], r[3], r[4]), r[5]) for r in rows], usage)
 
 
 @dataclass(frozen=True)
