@@ -53,7 +53,7 @@ def main() -> None:
     shot(app, dlg, out, "01-login")
     dlg.close()
     w = MainWindow(ctx, ops, login(ctx, "clerk01", DEMO_PASSWORD))
-    w.resize(1366, 768)
+    w.resize(1366, 800)
     w.show()
     shot(app, w, out, "02-intake-empty")
     iv = w.intake
@@ -71,9 +71,16 @@ def main() -> None:
     from tests.helpers import APPLICANT_ID
 
     a.id_number.setText(APPLICANT_ID)
+    a.id_number.editingFinished.emit()  # the field answers when the clerk leaves it
     iv.materials.mark_all_as_required_form()
     shot(app, w, out, "05-intake-filled")
+    for r in iv.materials.rows:  # the "如涉及" questions, answered 不涉及
+        if r.choice.currentData() == "ask":
+            r.set_choice("na")
     iv.decide(__import__("app.case_states", fromlist=["Action"]).Action.ACCEPT)
+    spin(app, 2.0)
+    for p in list(w.previews):
+        p.close()
     shot(app, w, out, "06-accepted")
     # A blocked item.
     hits = [h for h in iv.finder.index.search("", limit=10_000) if h.status == "suspended"]
@@ -95,10 +102,12 @@ def main() -> None:
     shot(app, sd, out, "09-supplement-dialog")
     sd.close()
     w.tabs.setCurrentWidget(w.cases)
-    w.cases.filters.setCurrentRow(5)
+    w.cases.filters.setCurrentRow(w.cases.filters.count() - 1)  # 全部
     spin(app, 1.0)
     w.cases.table.selectRow(0)
     shot(app, w, out, "10-cases")
+    w.lock()
+    shot(app, w, out, "11-locked")
     QTimer.singleShot(0, app.quit)
     w.close()
 

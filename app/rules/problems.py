@@ -12,6 +12,14 @@ class Problem:
     field: str = ""  # which input it is about, e.g. "id_number"
 
 
+def join_messages(messages: list[str]) -> str:
+    """Several sentences as one, without "。；" between them."""
+    if len(messages) == 1:
+        return messages[0]
+    parts = [m.rstrip("。；") for m in messages]
+    return "；".join(parts) + "。"
+
+
 class ClerkDeskError(Exception):
     """Every failure the clerk may be told about: `code` for the log, `message` for the screen."""
 
@@ -30,7 +38,7 @@ class RuleError(ClerkDeskError):
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         code = self.problems[0].code if self.problems else "RULE"
-        super().__init__(code, "；".join(p.message for p in self.problems))
+        super().__init__(code, join_messages([p.message for p in self.problems]))
         self.args = ("; ".join(f"{p.code}: {p.message}" for p in self.problems),)
 
     def as_problem(self) -> Problem:

@@ -9,11 +9,19 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 from app.usecases.catalog import ItemGuide
 from ui.widgets import named
 
+CODE_LABELS = {"事项编码"}  # long codes: smaller, never broken across lines
+
+
+def _cell(label: str, text: str) -> str:
+    if label in CODE_LABELS:
+        return f"<span style='font-size:10pt;white-space:nowrap'>{escape(text)}</span>"
+    return escape(text).replace(chr(10), "<br>")
+
 
 def guide_html(g: ItemGuide) -> str:
     rows = "".join(
         f"<tr><td style='color:#1d3a6b;font-weight:bold;white-space:nowrap;padding:4px 10px 4px 0;vertical-align:top'>"
-        f"{escape(label)}</td><td style='padding:4px 0'>{escape(text).replace(chr(10), '<br>')}</td></tr>"
+        f"{escape(label)}</td><td style='padding:4px 0'>{_cell(label, text)}</td></tr>"
         for label, text in g.guide
     )
     procs = "、".join(f"{n}（{d}个工作日）" for n, d in g.special_procedures)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QWidget
 
 from app.rules.party import CREDIT_CODE, PERSON_ID_TYPES, PartyInput
 from app.usecases.intake import check_id_entry
@@ -37,17 +37,26 @@ class PartyFields(QWidget):
         self.legal_rep = named(QLineEdit(), f"{prefix}_legal_rep", f"{who}法定代表人")
         self.phone = named(QLineEdit(), f"{prefix}_phone", f"{who}联系电话")
         self.address = named(QLineEdit(), f"{prefix}_address", f"{who}地址")
-        self.form = QFormLayout(self)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self.form.addRow(f"{who}类型", self.kind)
-        self.form.addRow("姓名/名称", self.name)
-        self.form.addRow("证件类型", self.id_type)
-        self.form.addRow("证件号码", self.id_number)
-        self.form.addRow("", self.id_status)
-        self.id_status.hide()
-        self.form.addRow("法定代表人", self.legal_rep)
-        self.form.addRow("联系电话", self.phone)
-        self.form.addRow("地址", self.address)
+        # Two columns, in the order of the paper form: the materials below stay in sight at 1366×800.
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        self.id_label = QLabel("证件号码")
+        self.legal_rep_label = QLabel("法定代表人")
+        rows = [
+            (QLabel(f"{who}类型"), self.kind, QLabel("证件类型"), self.id_type),
+            (QLabel("姓名/名称"), self.name, self.id_label, self.id_number),
+            (None, None, None, self.id_status),
+            (QLabel("联系电话"), self.phone, self.legal_rep_label, self.legal_rep),
+        ]
+        for r, cells in enumerate(rows):
+            for c, w in enumerate(cells):
+                if w is not None:
+                    grid.addWidget(w, r, c)
+        grid.addWidget(QLabel("地址"), len(rows), 0)
+        grid.addWidget(self.address, len(rows), 1, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.id_number.editingFinished.connect(self._id_left)
         self._kind_changed()
@@ -70,8 +79,9 @@ class PartyFields(QWidget):
         self.id_type.clear()
         for t in PERSON_ID_TYPES if person else (CREDIT_CODE,):
             self.id_type.addItem(t)
-        self.form.setRowVisible(self.legal_rep, not person)
-        self.form.labelForField(self.id_number).setText("证件号码" if person else "统一社会信用代码")
+        self.legal_rep.setVisible(not person)
+        self.legal_rep_label.setVisible(not person)
+        self.id_label.setText("证件号码" if person else "统一社会信用代码")
 
     def value(self) -> PartyInput:
         return PartyInput(

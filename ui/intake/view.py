@@ -74,10 +74,9 @@ class IntakeView(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.finder)
         left.addWidget(self.guide_view)
-        left.setSizes([330, 470])
+        left.setSizes([260, 540])  # the guide is what the clerk reads aloud: give it the room
         form = QWidget()
         fl = QVBoxLayout(form)
-        fl.addWidget(self.item_title)
         fl.addWidget(section("申请人"))
         fl.addWidget(self.party)
         mh = QHBoxLayout()
@@ -99,6 +98,7 @@ class IntakeView(QWidget):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.item_title)  # pinned above the form: the item never scrolls out of sight
         rl.addWidget(self.message)
         rl.addWidget(scroll, 1)
         rl.addLayout(bar)
@@ -287,9 +287,15 @@ class IntakeView(QWidget):
         self._show_error(exc)
 
     def _show_error(self, exc: Exception) -> None:
-        text = error_text(exc)
-        show_message(self.message, f"未保存：{text}（{error_code(exc)}）" if isinstance(exc, ClerkDeskError) else text,
-                     "error")
+        if isinstance(exc, RuleError) and len(exc.problems) > 1:
+            # Everything to fix at once, one line each, so the clerk can work down the list.
+            lines = "\n".join(f"· {p.message}（{p.code}）" for p in exc.problems)
+            text = f"未保存，请修改以下 {len(exc.problems)} 处：\n{lines}"
+        elif isinstance(exc, ClerkDeskError):
+            text = f"未保存：{error_text(exc)}（{error_code(exc)}）"
+        else:
+            text = error_text(exc)
+        show_message(self.message, text, "error")
         self._highlight(exc)
 
     def _highlight(self, exc: Exception) -> None:
