@@ -13,6 +13,7 @@ import types
 import typing
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
+from functools import cache
 from typing import Any, ClassVar
 
 from app.documents import MaterialLine, PartySnapshot
@@ -191,10 +192,16 @@ def _check(value: Any, hint: Any, where: str) -> None:
         raise TypeError(where)
 
 
+@cache
+def _hints(cls: type) -> tuple[tuple[str, Any], ...]:
+    """The fields and their resolved types, once per class (get_type_hints is slow)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in fields(cls))
+
+
 def _check_fields(obj: Any, where: str) -> None:
-    hints = typing.get_type_hints(type(obj))
-    for f in fields(obj):
-        _check(getattr(obj, f.name), hints[f.name], f"{where}.{f.name}")
+    for name, hint in _hints(type(obj)):
+        _check(getattr(obj, name), hint, f"{where}.{name}")
 
 
 def to_wire(value: Any) -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,7 @@ class UnitOfWork:
         self.settings: Settings = ctx.settings
         self.terminal_id = self.settings.get("terminal_id")
         self._calendar = ctx.calendar
+        self._calendar_stale = False
         self.changes = ChangeCollector()
 
     @property
@@ -67,9 +68,18 @@ class UnitOfWork:
     @property
     def calendar(self) -> WorkCalendar:
         """The calendar as this transaction sees it: a year stored a moment ago counts at once."""
-        if self.changes.calendar:
+        if self._calendar_stale:
+            self.session.flush()
             self._calendar = load_calendar(self.session)
+            self._calendar_stale = False
         return self._calendar
+
+    def put_calendar_year(self, row: CalendarYear) -> None:
+        """Store a year's official calendar; this transaction and the next see it."""
+        if row not in self.session:
+            self.session.add(row)
+        self.changes.calendar = True
+        self._calendar_stale = True
 
     def audit(self, action: str, entity: str, key: str, detail: dict, by: str = "") -> None:
         """`by` names who tried when the actor is the terminal acting for someone not yet
@@ -107,19 +117,11 @@ def load_calendar(session: Session) -> WorkCalendar:
     return WorkCalendar({row.year: parse_calendar_file(row.data) for row in session.scalars(select(CalendarYear))})
 
 
-def _watch_calendar(session: Session, uow: UnitOfWork) -> None:
-    @event.listens_for(session, "before_flush")
-    def _seen(s: Session, _ctx: object, _instances: object) -> None:
-        if any(isinstance(o, CalendarYear) for o in (*s.new, *s.dirty)):
-            uow.changes.calendar = True
-
-
 @contextmanager
 def unit_of_work(ctx: AppContext, actor: Actor) -> Iterator[UnitOfWork]:
     try:
         with ctx.sessions() as session, session.begin():
             uow = UnitOfWork(ctx, session, actor)
-            _watch_calendar(session, uow)
             yield uow
             session.flush()
     except OperationalError as exc:

@@ -21,9 +21,9 @@ def _store(uow: UnitOfWork, data: dict, source: str) -> int:
     cal = parse_calendar_file(data)
     row = uow.session.get(CalendarYear, cal.year)
     if row is None:
-        uow.session.add(CalendarYear(year=cal.year, data=calendar_to_file(cal), source=source, received_at=uow.now))
-    else:
-        row.data, row.source, row.received_at = calendar_to_file(cal), source, uow.now
+        row = CalendarYear(year=cal.year)
+    row.data, row.source, row.received_at = calendar_to_file(cal), source, uow.now
+    uow.put_calendar_year(row)
     return cal.year
 
 
@@ -34,7 +34,6 @@ def import_calendar(ctx: AppContext, actor: Actor, data: dict, source: str = "pl
     actor.require(Perm.CALENDAR_IMPORT)
     with ctx.unit_of_work(actor) as uow:
         year = _store(uow, data, source)
-        uow.session.flush()
         touched = _refresh_open_cases(uow, year)
         uow.audit("calendar.import", "calendar", str(year), {"source": source, "cases_recomputed": len(touched)})
     return OpResult(year, uow.changes.freeze())
