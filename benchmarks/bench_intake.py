@@ -6,6 +6,9 @@ a statement recorder attached, and the baseline replays exactly those INSERT/UPD
 statements and parameters with raw `sqlite3` (same PRAGMAs, BEGIN IMMEDIATE … COMMIT) on
 another copy. So the ratio is the price of everything but the writes: validation, reads,
 the ORM, the audit hash.
+
+The goal (≤ 3×) is on the p95 ratio; it counts as met only if the p50 ratio holds it too,
+because on a loaded machine the bare transaction's p95 is scheduler noise (see `run`).
 """
 
 from __future__ import annotations
@@ -236,7 +239,15 @@ def run(quick: bool = False) -> list[Row]:
             f"≈{percentile(bare_ms, 50) - percentile(nosync_ms, 50):.2f} ms of each bare commit on this disk",
             "writes per intake: " + ", ".join(f"{k} ×{v}" for k, v in sorted(per_tx.items())),
         ]
-        met = p95_app <= GOAL_RATIO * p95_bare
+        # The bare replay's p95 is its tail: one fsync whose wake-up waited for a busy core. On
+        # a loaded machine that tail can be 7× its median, and the p95 ratio then "meets" the
+        # goal while every save is 10× a bare one. So the median must hold the goal too.
+        p50_ratio = percentile(app_ms, 50) / percentile(bare_ms, 50)
+        met = p95_app <= GOAL_RATIO * p95_bare and p50_ratio <= GOAL_RATIO
+        if p95_app <= GOAL_RATIO * p95_bare and not met:
+            notes.append(f"NOT MET although the p95 ratio is {p95_app / p95_bare:.2f}×: the bare p95 is "
+                         f"{p95_bare / percentile(bare_ms, 50):.1f}× its p50 (scheduler noise on fsync wake-ups), "
+                         f"and the p50 ratio is {p50_ratio:.1f}× — over the {GOAL_RATIO:g}× goal")
         block: list[str] = []
         if not met:
             log("intake: over the goal — profiling receive_case…")
@@ -245,7 +256,8 @@ def run(quick: bool = False) -> list[Row]:
             notes += more
         ctx.close()
     return [Row(key="intake", name="intake commit p95 (receive_case)", measured=p95_app, baseline=p95_bare,
-                baseline_name="bare SQLite tx, same rows", notes=notes, block=block)]
+                baseline_name="bare SQLite tx, same rows", goal=GOALS["intake"].text + " (p50 too)", met=met,
+                notes=notes, block=block)]
 
 
 if __name__ == "__main__":

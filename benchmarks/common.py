@@ -231,6 +231,7 @@ def machine_info() -> dict[str, str]:
 
     return {
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "commit": _commit(),
         "cpu count (nproc)": f"{os.cpu_count()} ({len(os.sched_getaffinity(0))} usable by this process)",
         "cpu": _cpu_model(),
         "platform": platform.platform(),
@@ -242,6 +243,23 @@ def machine_info() -> dict[str, str]:
         "temp dir": tempfile.gettempdir(),
         "load average (1/5/15 min)": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
+
+
+def _commit() -> str:
+    """Which code was measured: the checkout's commit, and whether it had local changes."""
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    if not head:
+        return "? (not a git checkout)"
+    return head + (" + local changes" if dirty else "")
 
 
 def _cpu_model() -> str:

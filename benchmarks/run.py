@@ -1,5 +1,6 @@
-"""Run every benchmark, in the normal and the "slow PC" profile, and print the goals table;
-the full run also writes benchmarks/results.md.
+"""Run every benchmark in the normal and the "slow PC" profile and print issue 15's goals table.
+
+A full run (no --quick, no --only) also writes benchmarks/results.md.
 
     QT_QPA_PLATFORM=offscreen python -m benchmarks.run [--profile both|normal|slow] [--quick]
                                                        [--only search,intake] [--out FILE]
