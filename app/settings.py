@@ -11,8 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-# Identity of the demo terminal. Outside demo and training these are assigned at enrolment
-# (the hall issue); here they are only what a fresh demo install starts with.
+# The terminal's identity. Outside demo and training the platform assigns it at enrolment
+# (app/usecases/enrolment.py); nothing identifying has a built-in default: an unenrolled
+# production terminal reads "" for each of these.
+IDENTITY_KEYS = ("terminal_id", "area_code", "county", "hall_name", "window_name", "desk", "review_body", "court",
+                 "document_code", "enrolled_at")
+
+# Identity of the demo terminal: what a fresh demo install (and the training room) starts with.
 DEMO_IDENTITY = {
     "terminal_id": "YC-ZWFW-DEMO-01",
     "area_code": "620321",
@@ -20,16 +25,23 @@ DEMO_IDENTITY = {
     "hall_name": "永昌县政务服务中心",
     "review_body": "永昌县人民政府",
     "court": "永昌县人民法院",
+    "document_code": "01",  # what the demo's 文号 always carried (the last two digits of its id)
     "demo": "1",
 }
 
 # Every setting a terminal knows, with its default. A key not here is refused when written.
 DEFAULTS: dict[str, str] = {
-    **DEMO_IDENTITY,
+    **{key: "" for key in IDENTITY_KEYS},
+    "desk": "window",  # "pickup": the hall's 发证窗口 (the platform serves it the hall's cases)
+    "demo": "0",  # "1": demo data and demo accounts (app/usecases/setup.py)
+    "training": "0",  # "1": the training room's separate database (clerkdesk --training)
+    "training_banner": "",  # shown on every screen in training mode
+    "local_admin": "",  # the first local administrator made at enrolment: always checked locally
     "window_phone": "",
     "progress_url_template": "",
     "supplement_workdays": "10",  # what the one-time notice gives the applicant; the hall decides
-    "idle_lock_minutes": "5",  # the window locks itself (hiding every personal detail) after this idle time
+    "idle_lock_minutes": "5",
+    "devices": "",  # JSON of the counter's devices (ID reader, camera); "" = the mode's default  # the window locks itself (hiding every personal detail) after this idle time
     # the platform link
     "platform_url": "",
     "sync_interval_seconds": "30",

@@ -41,12 +41,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _reader_options(t)
     t.set_defaults(func=_cmd_test_reader, card="standard")
 
+    c = sub.add_parser("configure", help="设置本窗口使用的身份证阅读器和高拍仪（保存到本终端设置）")
+    c.add_argument("--id-driver", choices=["simulator", "sam", "vendor", "none"], required=True, help="身份证阅读器驱动")
+    c.add_argument("--id-port", default="", help="阅读器串口或端口号")
+    c.add_argument("--id-baud", type=int, default=DEFAULT_BAUDRATE, help="阅读器波特率")
+    c.add_argument("--vendor-library", choices=["sdtapi", "termb"], default="sdtapi")
+    c.add_argument("--camera", choices=["folder", "qt", "none"], default="none", help="高拍仪驱动")
+    c.add_argument("--camera-folder", default="", help="folder 驱动的图片文件夹（培训用）")
+    c.set_defaults(func=_cmd_configure)
+
     s = sub.add_parser("simulate", help="在伪终端上运行模拟阅读器（培训、联调用），按 Ctrl+C 结束")
     s.add_argument("--card", choices=[*SAMPLE_KINDS, "none"], default="standard", help="放在模拟阅读器上的示例证件")
     s.add_argument("--baud", type=int, default=DEFAULT_BAUDRATE, help="模拟的波特率（配合 --realistic-timing）")
     s.add_argument("--realistic-timing", action="store_true", help="按波特率的真实速度发送应答")
     s.add_argument("--seconds", type=float, default=0, help="运行多少秒后自动退出（默认一直运行）")
     s.set_defaults(func=_cmd_simulate)
+
+
+def _cmd_configure(args: argparse.Namespace) -> int:
+    """Stores the window's devices through the app (the terminal's settings, audited)."""
+    from app.actor import ADMIN_COMMAND
+    from app.bootstrap import start_terminal
+    from app.config import resolve_paths
+    from app.rules.problems import RuleError
+    from app.usecases.device_settings import save_device_settings
+
+    settings = {"idcard": {"driver": args.id_driver, "port": args.id_port, "baudrate": args.id_baud,
+                           "vendor_library": args.vendor_library},
+                "camera": {"driver": args.camera, "folder": args.camera_folder}}
+    ctx = start_terminal(resolve_paths(args.data_dir))
+    try:
+        save_device_settings(ctx, ADMIN_COMMAND, settings)
+    except RuleError as err:
+        for p in err.problems:
+            print(f"错误 [{p.code}]：{p.message}", file=sys.stderr)
+        return 2
+    finally:
+        ctx.close()
+    print(f"已保存：身份证阅读器 {args.id_driver} {args.id_port}，高拍仪 {args.camera}。重新启动窗口受理台后生效。")
+    return 0
 
 
 def _reader_options(p: argparse.ArgumentParser) -> None:

@@ -16,6 +16,8 @@ from app.usecases.queries import StatusSummary, status_summary
 from sync.login import LoginOutcome
 from sync.scheduler import SyncStatus
 from ui.cases_view import CasesView
+from ui.devices.setup import open_devices
+from ui.devices.status_widget import DeviceStatusWidget
 from ui.gc_pauses import freeze_startup_objects
 from ui.idle import IdleWatcher
 from ui.intake.view import IntakeView
@@ -35,6 +37,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx, self.ops, self.actor = ctx, ops, actor
         self.sync = sync if sync is not None else SyncBridge(ctx, self)
+        self.devices = open_devices(ctx, self)
         self.attention_dialog: AttentionDialog | None = None
         self.previews: list[PreviewDialog] = []
         self.setObjectName("main_window")
@@ -80,7 +83,7 @@ class MainWindow(QMainWindow):
         actor = self.actor
         self.intake = None
         if can(actor.role, Perm.CASE_INTAKE):
-            self.intake = IntakeView(self.ctx, self.ops, actor)
+            self.intake = IntakeView(self.ctx, self.ops, actor, devices=self.devices)
             self.tabs.addTab(self.intake, "窗口收件 (F2)")
             self.intake.documents_issued.connect(self.show_documents)
         self.cases = CasesView(self.ctx, self.ops, actor)
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
         self.lock_button.clicked.connect(lambda: self.lock())
         self._show_actor()
         self.terminal_label = named(QLabel(f"终端 {self.ctx.settings.get('terminal_id')}"), "status_terminal", "终端编号")
+        self.device_status = DeviceStatusWidget(self.devices)
         self.sync_status = SyncStatusWidget()
         self.sync_status.sync_requested.connect(self.sync.sync_now)
         self.sync_status.attention_requested.connect(self.open_attention)
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow):
         self.numbers_label = named(QLabel(""), "status_numbers", "本机可用办件编号")
         for w in (self.clerk_label, self.window_label, self.terminal_label, self.lock_button):
             bar.addWidget(w)
+        bar.addPermanentWidget(self.device_status)
         bar.addPermanentWidget(self.warn_label)
         bar.addPermanentWidget(self.numbers_label)
         bar.addPermanentWidget(self.sync_status)
@@ -232,6 +237,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API
         self.sweeper.stop()
         self.idle.stop()
+        self.devices.shutdown()
         self.sync.stop()
         self.ops.shutdown()
         super().closeEvent(event)

@@ -259,3 +259,21 @@ def test_tab_from_the_name_goes_to_the_number_and_ctrl_n_never_loses_a_half_fill
     assert w.intake.party.applicant.name.text() == "张桂兰" and "再按一次 Ctrl+N" in w.intake.message.text()
     press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert w.intake.party.applicant.name.text() == "" and focused() is w.intake.finder.search
+
+
+def test_f4_reads_the_card_into_the_applicant_and_verifies_her_id_material(qtbot, window, ctx) -> None:
+    """Issue 13 #3: F4 (读卡) fills name, number, address from the card; the ID material is
+    then the original, verified by the chip — and says so on the record."""
+    from devices.idcard.simulator import sample_card
+
+    card = sample_card("standard")
+    w = window()
+    assert w.devices.state("idcard") == "idle" and "读卡器 就绪" in w.device_status.labels["idcard"].text()
+    start_intake(qtbot, w)
+    press(Qt.Key.Key_F4)
+    qtbot.waitUntil(lambda: "已读卡" in w.intake.message.text(), timeout=15_000)
+    a = w.intake.party.applicant
+    assert (a.name.text(), a.id_number.text(), a.address.text()) == (card.name, card.id_number, card.address)
+    assert a.id_status.text().startswith("✓") and focused() is a.phone
+    id_row = next(r for r in w.intake.materials.rows if r.card_verified)
+    assert id_row.choice.currentData() == "original" and id_row.tick().clerk_note == "原件已读卡核验"

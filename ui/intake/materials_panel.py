@@ -29,13 +29,15 @@ CHOICES = [
     ("na", "9 不涉及（本件不适用）"),
     ("ask", "？ 请确认是否涉及"),
 ]
-AGENT, CONDITIONAL = "agent", "conditional"  # MaterialView.condition values (app.rules.decisions)
+AGENT, CONDITIONAL = "agent", "conditional"
+CARD_VERIFIED_NOTE = "原件已读卡核验"  # MaterialView.condition values (app.rules.decisions)
 
 
 class MaterialRow:
     def __init__(self, grid: QGridLayout, row: int, m: MaterialView, today: date):
         self.material = m
         self.reuse: ReusableMaterial | None = None
+        self.card_verified = False  # the ID card itself was read at the counter (F4)
         n = row
         flags = []
         if m.required:
@@ -76,6 +78,7 @@ class MaterialRow:
 
     def reset(self) -> None:
         self.reuse = None
+        self.card_verified = False
         idx = self.choice.findData("reused")
         if idx >= 0:
             self.choice.removeItem(idx)
@@ -158,7 +161,9 @@ class MaterialRow:
             material_id=m.material_id, name=m.name, provided=provided, pages=self.pages.value() if self.pages.isEnabled() else 0,
             reused_from_case=reused, platform_verified=key == "verified", tolerated=key == "tolerated",
             promise_date=date(qd.year(), qd.month(), qd.day()) if key == "tolerated" else None,
-            clerk_note=self.note.text().strip() if key == "tolerated" else (NOT_APPLICABLE_NOTE if key == "na" else ""),
+            clerk_note=self.note.text().strip() if key == "tolerated" else (
+                NOT_APPLICABLE_NOTE if key == "na" else (CARD_VERIFIED_NOTE if self.card_verified and key == "original"
+                                                         else "")),
             problem="incorrect" if self.incorrect.isChecked() and self.incorrect.isEnabled() else "",
             problem_note=self.note.text().strip() if (self.incorrect.isChecked() or key == "none") else "",
             answered=key != "ask",
@@ -221,6 +226,19 @@ class MaterialsPanel(QWidget):
                 r.set_choice(want)
                 if r.pages.value() == 0:
                     r.pages.setValue(max(1, m.copies))
+
+    def mark_id_card_read(self) -> str:
+        """F4 read the applicant's card: her ID material is the original, verified by the chip.
+        Returns the material's name ('' when the item asks for none)."""
+        for r in self.rows:
+            n = r.material.name
+            if "身份证" in n and not any(w in n for w in ("受托人", "代理人", "监护人", "家庭成员", "新经营者")):
+                r.set_choice("original")
+                if r.pages.value() == 0:
+                    r.pages.setValue(1)
+                r.card_verified = True
+                return n
+        return ""
 
     def first_unanswered(self) -> QWidget | None:
         return next((r.choice for r in self.rows if r.choice.currentData() == "ask"), None)

@@ -7,7 +7,17 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.actor import Actor
 from app.case_states import Action
@@ -19,6 +29,7 @@ from app.usecases.catalog import ItemGuide, build_index, item_guide
 from app.usecases.decisions import Decision, intake_and_decide, intake_problems, preview_supplement, remedy_preview
 from app.usecases.intake import IntakeInput, receive_case, reusable_materials
 from app.usecases.queries import case_detail
+from ui.devices.bridge import DeviceBridge
 from ui.fonts import characters_without_glyph
 from ui.intake.decision_dialogs import ask_decision
 from ui.intake.guide_view import GuideView
@@ -42,8 +53,10 @@ CLEAR_CONFIRM_SECONDS = 5.0
 class IntakeView(QWidget):
     documents_issued = Signal(object)  # list of document ids to preview and print
 
-    def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, parent: QWidget | None = None,
+                 devices: DeviceBridge | None = None):
         super().__init__(parent)
+        self.devices = devices
         self.ctx, self.ops, self.actor = ctx, ops, actor
         self.guide: ItemGuide | None = None
         self.finder = ItemFinder()
@@ -66,6 +79,7 @@ class IntakeView(QWidget):
         self.clear_btn = named(QPushButton("下一位 Ctrl+N"), "next_button", "清空，接待下一位")
         self._build()
         self._wire()
+        self._wire_devices()
         self._set_decidable(False)
         self.reload_catalog()
 
@@ -134,6 +148,7 @@ class IntakeView(QWidget):
             ("Ctrl+N", self.ask_next_applicant),
             ("Ctrl+F", self.finder.focus_search),
             ("Alt+Q", self._all_in),
+            ("F4", self.read_card),
         ):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(ctx)
@@ -229,6 +244,44 @@ class IntakeView(QWidget):
         if decision is None:
             return
         self._run(lambda: intake_and_decide(self.ctx, self.actor, data, decision))
+
+    # --- the ID card reader (F4) ----------------------------------------------------------
+    def _wire_devices(self) -> None:
+        if self.devices is not None:
+            self.devices.card_read.connect(self._card_read)
+            self.devices.failed.connect(self._device_failed)
+
+    def read_card(self) -> None:
+        """F4: read the card on the reader into the applicant (or, while the clerk is in the
+        agent's fields, into the agent)."""
+        if self.devices is None or self.devices.state("idcard") == "off":
+            show_message(self.message, "本窗口未配置身份证阅读器，请在设备设置中选择阅读器，或手工录入。", "warn")
+            return
+        focus = QApplication.focusWidget()
+        self._card_for_agent = self.party.has_agent.isChecked() and focus is not None and self.party.agent.isAncestorOf(focus)
+        if self.devices.read_card():
+            show_message(self.message, "正在读卡，请将身份证平放在阅读器上……", "ok")
+
+    def _card_read(self, card) -> None:  # noqa: ANN001 — devices.idcard.IdCard
+        who = self.party.agent if getattr(self, "_card_for_agent", False) else self.party.applicant
+        who.kind.setCurrentIndex(0)
+        who.name.setText(card.name)
+        who.id_number.setText(card.id_number)
+        who.address.setText(card.address)
+        who.id_number.editingFinished.emit()  # the same check as typing it: ✓ 性别 出生日期
+        verified = self.materials.mark_id_card_read() if who is self.party.applicant else ""
+        notes = card.warnings(self.ctx.today())
+        text = f"已读卡：{card.name}（{card.sex}，{card.birth:%Y-%m-%d}，{card.nation}族）" if card.nation else \
+            f"已读卡：{card.name}（{card.sex}，{card.birth:%Y-%m-%d}）"
+        if verified:
+            text += f"；“{verified}”已按原件读卡核验"
+        if notes:
+            text += "\n注意：" + "；".join(notes)
+        show_message(self.message, text, "warn" if notes else "ok")
+        who.phone.setFocus()  # what the card does not hold comes next
+
+    def _device_failed(self, code: str, message: str) -> None:
+        show_message(self.message, f"{message}（{code}）", "warn")
 
     def _id_checked(self, who) -> None:  # noqa: ANN001 — PartyFields
         self._banner_if_fixed()
