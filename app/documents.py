@@ -80,6 +80,24 @@ class MaterialLine:
                    t.promise_date, t.clerk_note, t.problem, t.problem_note, round)
 
 
+# Where a certificate field's value comes from (declared per type in resources/certificates).
+SOURCES = ("applicant", "case", "back_office", "clerk")
+SOURCE_LABELS = {"applicant": "来自申请人信息", "case": "来自办件", "back_office": "审批结果（按审批系统填写）",
+                 "clerk": "发证窗口填写"}
+CHECKS = ("text", "credit_code")
+
+
+@dataclass(frozen=True)
+class CertificateFieldSpec:
+    """One field a certificate type prints: key, label, source, required, check."""
+
+    key: str
+    label: str
+    source: str = "case"
+    required: bool = True
+    check: str = "text"
+
+
 @dataclass(frozen=True)
 class CertificateField:
     key: str  # matches a position in resources/certificates/<type>.json

@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.config import resources_dir
-from app.documents import DocumentSnapshot
+from app.documents import CHECKS, SOURCES, CertificateFieldSpec, DocumentSnapshot
 from app.rules.problems import Problem, RuleError
 from printing.fonts import MAIN, draw_text, register_fonts, text_width, wrap_text
 
@@ -37,6 +37,12 @@ class FieldBox:
     width_mm: float
     font_size: float
     align: str = "left"
+    source: str = "case"  # applicant | case | back_office | clerk — where the value comes from
+    required: bool = True
+    check: str = "text"  # text | credit_code
+
+    def spec(self) -> CertificateFieldSpec:
+        return CertificateFieldSpec(self.key, self.label, self.source, self.required, self.check)
 
 
 @dataclass(frozen=True)
@@ -63,12 +69,17 @@ def load_certificate_type(path: Path) -> CertificateType:
     try:
         page = data["page"]
         fields = tuple(FieldBox(f["key"], f["label"], float(f["x_mm"]), float(f["y_mm"]), float(f["width_mm"]),
-                                float(f.get("font_size", 12)), f.get("align", "left")) for f in data["fields"])
+                                float(f.get("font_size", 12)), f.get("align", "left"), f.get("source", "case"),
+                                bool(f.get("required", True)), f.get("check", "text")) for f in data["fields"])
         ct = CertificateType(data["type"], data["name"], float(page["width_mm"]), float(page["height_mm"]),
                              tuple(data.get("items", ())), fields)
     except (KeyError, TypeError, ValueError) as err:
         raise _bad(path, f"缺少或错误的项 {err}") from err
     for f in ct.fields:
+        if f.source not in SOURCES:
+            raise _bad(path, f"“{f.label}”的来源 {f.source} 无效（应为 {'、'.join(SOURCES)}）")
+        if f.check not in CHECKS:
+            raise _bad(path, f"“{f.label}”的校验 {f.check} 无效")
         if f.align not in ("left", "center", "right"):
             raise _bad(path, f"“{f.label}”的对齐方式 {f.align} 无效")
         if f.x_mm < 0 or f.y_mm < 0 or f.x_mm + f.width_mm > ct.width_mm or f.y_mm > ct.height_mm:
@@ -91,6 +102,11 @@ def certificate_type(name: str) -> CertificateType:
 
 def certificate_type_for_item(item_code: str) -> str | None:
     return next((ct.type for ct in certificate_types() if item_code in ct.items), None)
+
+
+def certificate_form(name: str) -> tuple[CertificateFieldSpec, ...]:
+    """What the pick-up clerk sees before printing: each field, where it comes from, its check."""
+    return tuple(f.spec() for f in certificate_type(name).fields)
 
 
 def fit_lines(text: str, width: float, size: float) -> tuple[list[str], float]:

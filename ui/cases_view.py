@@ -37,15 +37,16 @@ from app.usecases.decisions import (
     resubmit_materials,
     withdraw_case,
 )
-from app.usecases.documents import documents_for_case, issue_certificate
+from app.usecases.documents import certificate_defaults, documents_for_case, issue_certificate
 from app.usecases.procedures import end_special_procedure, procedures_for, start_special_procedure
 from app.usecases.queries import FILTER_LABELS, CaseDetail, CaseFilter, case_detail, list_cases
-from printing import certificate_type_for_item
+from printing import certificate_form, certificate_type_for_item
 from ui.case_detail_view import detail_html
 from ui.case_table import CaseTableModel
 from ui.intake.decision_dialogs import CorrectionDialog, ask_decision, assemble, dialog_buttons
 from ui.intake.materials_panel import MaterialsPanel
 from ui.operations import Operations, error_text
+from ui.printing.certificate_dialog import CertificateDialog
 from ui.widgets import named, show_message
 
 
@@ -241,7 +242,18 @@ class CasesView(QWidget):
         if d is None:
             return
         number, kind = d.number, certificate_type_for_item(d.item_code) or ""
-        self.ops.run_write(lambda: issue_certificate(self.ctx, self.actor, number, kind),
+
+        def load() -> tuple:
+            return certificate_form(kind), certificate_defaults(self.ctx, self.actor, number)
+
+        self.ops.run_read(load, lambda got: self._ask_certificate(number, kind, *got), self._error)
+
+    def _ask_certificate(self, number: str, kind: str, specs: tuple, defaults: dict[str, str]) -> None:
+        dlg = CertificateDialog(self.detail.item_name if self.detail else kind, specs, defaults, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        values = dlg.values()
+        self.ops.run_write(lambda: issue_certificate(self.ctx, self.actor, number, kind, specs, values),
                            lambda doc: self.documents_issued.emit([doc.id]), self._error)
 
     # --- actions -------------------------------------------------------------------

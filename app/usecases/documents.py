@@ -22,7 +22,9 @@ from app.changes import OpResult
 from app.context import AppContext
 from app.documents import (
     DOCUMENT_TITLES,
+    SOURCE_LABELS,
     CertificateField,
+    CertificateFieldSpec,
     CopyMark,
     DocumentKind,
     DocumentSnapshot,
@@ -31,6 +33,7 @@ from app.documents import (
 )
 from app.permissions import Perm
 from app.rules.document_number import format_document_number
+from app.rules.identity import check_credit_code
 from app.rules.problems import Problem, RuleError
 from app.storage.document_models import DocumentPrint, DocumentSequence, IssuedDocument
 from app.storage.models import Case, Clerk, Material, MaterialSubmission, Party, ServiceItem
@@ -95,7 +98,7 @@ def _next_number(uow: UnitOfWork, department: str, kind: DocumentKind) -> str:
         seq = DocumentSequence(department=department, year=year, last=0)
         uow.session.add(seq)
     seq.last += 1
-    return format_document_number(department, kind, year, uow.terminal_id, seq.last)
+    return format_document_number(department, kind, year, uow.settings.get("document_code") or uow.terminal_id, seq.last)
 
 
 def supplement_due(uow: UnitOfWork) -> date:
@@ -167,37 +170,71 @@ def issue_documents(uow: UnitOfWork, case: Case, row: Step,
 # --- certificates -------------------------------------------------------------------------
 
 
-def certificate_fields(uow: UnitOfWork, case: Case, certificate_no: str) -> tuple[CertificateField, ...]:
-    """Values a certificate takes from the case; the pick-up clerk checks them in the preview."""
-    p = uow.session.get(Party, case.applicant_id)
-    today = uow.today
-    values = {
-        "holder_name": ("名称", p.name), "operator": ("经营者", p.legal_rep or p.name), "legal_rep": ("法定代表人", p.legal_rep),
-        "credit_code": ("统一社会信用代码", p.id_number if p.kind == "organisation" else ""),
-        "premises": ("经营场所", p.address), "certificate_no": ("证照编号", certificate_no),
-        "business_type": ("类型", "个体工商户" if p.kind == "person" else ""),
-        "registered_on": ("注册日期", f"{today.year}年{today.month}月{today.day}日"),
-        "issued_on": ("发证日期", f"{today.year}年{today.month}月{today.day}日"),
-        "valid_until": ("有效期至", f"{today.year + 5}年{today.month}月{today.day}日"),
+def _case_values(s: Session, case: Case, today: date) -> dict[str, str]:
+    """What a certificate may take from the case and its applicant (source applicant / case)."""
+    p = s.get(Party, case.applicant_id)
+    org = p.kind == "organisation"
+    return {
+        "holder_name": p.name, "operator": p.legal_rep or p.name, "legal_rep": p.legal_rep,
+        "credit_code": p.id_number if org else "", "premises": p.address,
+        "business_type": "个体工商户" if not org else "",
+        "registered_on": cn_day(today), "issued_on": cn_day(today),
     }
-    return tuple(CertificateField(k, label, v) for k, (label, v) in values.items() if v)
 
 
-def issue_certificate(ctx: AppContext, actor: Actor, number: str, certificate_type: str) -> OpResult[IssuedDoc]:
-    """The paper certificate of an approved case (the UI knows the item's certificate type
-    from printing/'s templates and passes it in: app/ knows no templates)."""
+def cn_day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def certificate_defaults(ctx: AppContext, actor: Actor, number: str) -> dict[str, str]:
+    """Pre-filled values for the certificate form: what the case and its applicant hold. Values
+    from the back office (certificate number, scope, validity) are not here: the platform does
+    not send them yet, so the pick-up clerk types them from the approval system."""
+    actor.require(Perm.DOCUMENT_PRINT)
+    with ctx.read() as s:
+        return _case_values(s, load_case(s, number), ctx.today())
+
+
+def certificate_problems(specs: tuple[CertificateFieldSpec, ...], values: dict[str, str]) -> list[Problem]:
+    """Every field the type requires is filled, and checked as its type says."""
+    out = []
+    for f in specs:
+        v = values.get(f.key, "").strip()
+        if f.required and not v:
+            out.append(Problem("CERTIFICATE_FIELD_MISSING", f"证照的“{f.label}”未填写（{SOURCE_LABELS[f.source]}）。",
+                               f.key))
+        elif v and f.check == "credit_code":
+            code = check_credit_code(v)
+            out += [Problem(p.code, f"证照的“{f.label}”：{p.message}", f.key) for p in code.problems]
+        if len(v) > CERTIFICATE_VALUE_MAX:
+            out.append(Problem("CERTIFICATE_FIELD_TOO_LONG", f"证照的“{f.label}”超过 {CERTIFICATE_VALUE_MAX} 个字。", f.key))
+    return out
+
+
+CERTIFICATE_VALUE_MAX = 300
+
+
+def issue_certificate(ctx: AppContext, actor: Actor, number: str, certificate_type: str,
+                      specs: tuple[CertificateFieldSpec, ...] = (), values: dict[str, str] | None = None,
+                      ) -> OpResult[IssuedDoc]:
+    """The paper certificate of an approved case. The type's fields (`specs`, declared in its
+    template, which printing/ reads: app/ knows no templates) with the values the pick-up clerk
+    confirmed; every required one filled and checked before anything is numbered or printed."""
     if not certificate_type:
         raise RuleError(Problem("CERTIFICATE_TYPE_MISSING", "该事项没有配置证照套打模板，请联系信息中心。"))
+    if not specs:
+        raise RuleError(Problem("CERTIFICATE_FIELDS_MISSING", "证照套打模板没有声明任何打印项，请联系信息中心。"))
+    values = {k: v.strip() for k, v in (values or {}).items()}
+    problems = certificate_problems(specs, values)
+    if problems:
+        raise RuleError(problems)
     with ctx.unit_of_work(actor) as uow:
         case = load_case(uow.session, number)
         if State(case.state) not in CERTIFICATE_STATES:
             raise RuleError(Problem("CERTIFICATE_NOT_READY", "办件尚未办结（准予），不能打印证照。"))
         row = apply_transition(uow, case, Action.PRINT_CERTIFICATE)
-
-        def fields_for(doc_number: str) -> tuple[CertificateField, ...]:
-            return certificate_fields(uow, case, f"{case.number[:6]}{uow.today:%Y%m%d}{doc_number[-7:-1]}")
-
-        (issued,) = issue_documents(uow, case, row, fields_for, certificate_type)
+        fields_ = tuple(CertificateField(f.key, f.label, values[f.key]) for f in specs if values.get(f.key))
+        (issued,) = issue_documents(uow, case, row, fields_, certificate_type)
     return OpResult(issued, uow.changes.freeze())
 
 

@@ -17,6 +17,9 @@ from app.usecases.sync_pull import ProgressEntry, apply_progress
 from printing import sample_snapshot
 from tests.printing.pdf_tools import decode_codes, text
 from tests.sync.support import take_in
+from tests.ui.keyboard import press, when_dialog_opens
+
+CREDIT_CODE = "92620321MA74X8Q21E"  # a valid 统一社会信用代码 (GB 32100 check character)
 
 
 def open_preview(qtbot, w, number: str):  # noqa: ANN201
@@ -78,12 +81,33 @@ def test_a_certificate_is_printed_from_the_case_list_once_the_case_is_ready(qtbo
     w.cases.open_case(number)
     qtbot.waitUntil(lambda: w.cases.detail is not None and w.cases.detail.number == number)
     assert w.cases.certificate_button.isVisibleTo(w.cases)
+    seen: dict = {}
+
+    def fill(form) -> None:  # noqa: ANN001 — the pick-up clerk's certificate form
+        seen["prefilled"] = form.edits["holder_name"].text()
+        press(Qt.Key.Key_Return)  # the approval results are still empty: refused, form stays
+        seen["refused"] = form.message.text()
+        form.edits["certificate_no"].setText("620321600123456")
+        form.edits["credit_code"].setText("92620321MA74X8Q21X")  # wrong check character
+        form.edits["scope"].setText("日用百货、针纺织品零售")
+        press(Qt.Key.Key_Return)
+        seen["bad_code"] = form.message.text()
+        form.edits["credit_code"].setText(CREDIT_CODE)
+        press(Qt.Key.Key_Return)
+
+    driver = when_dialog_opens(fill)
     qtbot.mouseClick(w.cases.certificate_button, Qt.MouseButton.LeftButton)
+    driver.check(qtbot)
+    assert seen["prefilled"] == "张桂兰"
+    assert "证照编号" in seen["refused"] and "经营范围" in seen["refused"] and "统一社会信用代码" in seen["refused"]
+    assert "统一社会信用代码" in seen["bad_code"] and "证照编号" not in seen["bad_code"]
     qtbot.waitUntil(lambda: bool(w.previews) and w.previews[-1].tabs.count() == 1, timeout=20_000)
     dlg = w.previews[-1]
     assert dlg.tabs.tabText(0) == "个体工商户营业执照（副本）"
     body = text(dlg.current().rendered.pdf, tmp_path)
     assert "张桂兰" in body and "名称" not in body  # values only: the stock has the labels
+    for value in (CREDIT_CODE, "620321600123456", "日用百货、针纺织品零售", "个体工商户", "永昌县城关镇北海子路12号"):
+        assert value in body.replace(" ", "").replace("\n", ""), value  # every declared field is on the stock
     info = subprocess.run(["pdfinfo", "-"], input=dlg.current().rendered.pdf, capture_output=True).stdout.decode()
     assert "842 x 595" in info or "841.89 x 595.276" in info  # the stock's own size (A4 landscape)
 
