@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -154,3 +155,42 @@ def test_intake_warns_when_a_name_has_a_character_no_font_can_draw(qtbot, window
     w.intake.receive_only()
     qtbot.waitUntil(lambda: "办件编号" in w.intake.message.text(), timeout=10_000)
     assert "U+30000" in w.intake.message.text() and "无法显示" in w.intake.message.text()
+
+
+def test_focus_is_visible_on_buttons_and_check_boxes(qtbot, window, ctx) -> None:
+    """Issue 10: no visible focus mark on check boxes and buttons — a keyboard clerk got lost."""
+    from tests.ui.keyboard import press, type_text
+
+    w = window()
+    type_text("gtgshsl")
+    qtbot.waitUntil(lambda: w.intake.finder.results.count() > 0)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.intake.guide is not None and w.intake.receive_btn.isEnabled())
+    for widget in (w.intake.receive_btn, w.intake.party.has_agent):
+        w.intake.finder.search.setFocus()
+        qtbot.waitUntil(lambda: not widget.hasFocus())
+        before = widget.grab().toImage()
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        assert widget.grab().toImage() != before, f"{widget.objectName()} looks the same with the focus"
+
+
+def test_the_item_stays_in_sight_and_its_code_is_never_broken(qtbot, window, ctx) -> None:
+    """Issue 10: with 7 materials on 1366×800 the item title scrolled away; the code broke."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.keyboard import press, type_text
+
+    w = window()
+    type_text("gtgshsl")
+    qtbot.waitUntil(lambda: w.intake.finder.results.count() > 0)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.intake.guide is not None)
+    scroll = w.intake.findChild(QScrollArea)
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    assert w.intake.item_title.isVisible() and not scroll.widget().isAncestorOf(w.intake.item_title)
+    assert "个体工商户设立登记" in w.intake.item_title.text()
+    from ui.intake.guide_view import guide_html
+
+    code = w.intake.guide.implementation_code
+    assert f"white-space:nowrap'>{code}</span>" in guide_html(w.intake.guide)
