@@ -168,7 +168,7 @@ def test_focus_is_visible_on_buttons_and_check_boxes(qtbot, window, ctx) -> None
     qtbot.waitUntil(lambda: w.intake.guide is not None and w.intake.receive_btn.isEnabled())
     for widget in (w.intake.receive_btn, w.intake.party.has_agent):
         w.intake.finder.search.setFocus()
-        qtbot.waitUntil(lambda: not widget.hasFocus())
+        qtbot.waitUntil(lambda widget=widget: not widget.hasFocus())
         before = widget.grab().toImage()
         widget.setFocus()
         qtbot.waitUntil(widget.hasFocus)
