@@ -135,8 +135,8 @@ CASE_WORKFLOW: Workflow[State, Action] = Workflow(
         # 第二十二条: the paper certificate — printed on pre-printed stock, collected or mailed
         *(_row(st, A.PRINT_CERTIFICATE, st, Perm.DOCUMENT_PRINT, documents=(Owed(D.CERTIFICATE),), event=False)
           for st in (S.CONCLUDED_APPROVED, S.AWAITING_PICKUP, S.COLLECTED)),
-        _row(S.AWAITING_PICKUP, A.COLLECT, S.COLLECTED, Perm.CASE_HANDOVER),
-        _row(S.AWAITING_PICKUP, A.MAIL, S.MAILED, Perm.CASE_HANDOVER),
+        _row(S.AWAITING_PICKUP, A.COLLECT, S.COLLECTED, Perm.CASE_HANDOVER, documents=(Owed(D.HANDOVER_RECEIPT),)),
+        _row(S.AWAITING_PICKUP, A.MAIL, S.MAILED, Perm.CASE_HANDOVER, documents=(Owed(D.HANDOVER_RECEIPT),)),
     ),
     state_labels=STATE_LABELS,
     action_labels=ACTION_LABELS,

@@ -22,6 +22,8 @@ class DocumentKind(StrEnum):
     TOLERANCE_COMMITMENT = "tolerance-commitment"  # 容缺受理承诺书
     CERTIFICATE = "certificate"  # 证照（套打）
     CALIBRATION = "calibration"  # 套打校准页 (not a case document)
+    HANDOVER_RECEIPT = "handover-receipt"  # 领取回执 / 邮寄送达回执 (pick-up desk)
+    MAILING_LIST = "mailing-list"  # 邮件交寄清单 (the courier's daily collection; not one case)
 
 
 DOCUMENT_TITLES: dict[DocumentKind, str] = {
@@ -32,6 +34,8 @@ DOCUMENT_TITLES: dict[DocumentKind, str] = {
     DocumentKind.TOLERANCE_COMMITMENT: "容缺受理承诺书",
     DocumentKind.CERTIFICATE: "证照",
     DocumentKind.CALIBRATION: "套打校准页",
+    DocumentKind.HANDOVER_RECEIPT: "证照领取回执",
+    DocumentKind.MAILING_LIST: "证照邮件交寄清单",
 }
 
 
@@ -72,12 +76,49 @@ class MaterialLine:
     problem: str = ""  # missing | incorrect (supplementation)
     problem_note: str = ""  # what is wrong with it / what to bring
     round: int = 1  # 补正 rounds: the same case takes materials again
+    scans: tuple[str, ...] = ()  # SHA-256 of the pages scanned at the counter (材料电子化)
 
     @classmethod
-    def of(cls, t: Any, copies: int = 1, round: int = 1) -> MaterialLine:  # noqa: A002 — the domain's word
+    def of(cls, t: Any, copies: int = 1, round: int = 1, scans: tuple[str, ...] | None = None) -> MaterialLine:  # noqa: A002
         """From a Tick or a MaterialSubmission row (same field names)."""
+        pages = tuple(getattr(t, "scans", ())) if scans is None else scans
         return cls(t.name, str(t.provided), t.pages, copies, t.reused_from_case, t.platform_verified, t.tolerated,
-                   t.promise_date, t.clerk_note, t.problem, t.problem_note, round)
+                   t.promise_date, t.clerk_note, t.problem, t.problem_note, round, pages)
+
+
+@dataclass(frozen=True)
+class HandoverSnapshot:
+    """Who took the certificate, how their identity was checked, and their signature (领取回执);
+    or where it was mailed (mode "mail"). ID numbers only masked: the receipt is the applicant's."""
+
+    mode: str  # self | agent | organisation | mail
+    collector_name: str = ""
+    collector_id_masked: str = ""
+    identity_method: str = ""  # e.g. 居民身份证读卡核验 / 人工核验证件 / 主管核准
+    certificate_name: str = ""
+    certificate_no: str = ""
+    blank_serial: str = ""  # the pre-printed blank's own number
+    signature_png_b64: str = ""  # the collector's signature as drawn (PNG, base64)
+    signature_sha256: str = ""
+    override_by: str = ""  # a supervisor who let it go ahead despite a mismatch
+    override_reason: str = ""
+    courier: str = ""
+    tracking_no: str = ""
+    address: str = ""
+    phone_masked: str = ""
+
+
+@dataclass(frozen=True)
+class MailingLine:
+    """One item on the courier's daily list (邮件交寄清单)."""
+
+    case_number: str
+    addressee: str
+    address: str
+    phone_masked: str
+    courier: str
+    tracking_no: str
+    item_name: str
 
 
 # Where a certificate field's value comes from (declared per type in resources/certificates).
@@ -137,6 +178,8 @@ class DocumentSnapshot:
     supplement_due: date | None = None  # by when the applicant should bring what is missing
     certificate_type: str = ""  # resources/certificates/<type>.json
     certificate_fields: tuple[CertificateField, ...] = ()
+    handover: HandoverSnapshot | None = None  # HANDOVER_RECEIPT
+    mailing: tuple[MailingLine, ...] = ()  # MAILING_LIST (issued_at = the collection day)
     extra: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -191,9 +234,12 @@ def snapshot_from_dict(d: dict) -> DocumentSnapshot:
             "legal_due": _date(d.get("legal_due")),
             "supplement_due": _date(d.get("supplement_due")),
             "materials": tuple(
-                MaterialLine(**{**m, "promise_date": _date(m.get("promise_date"))}) for m in d.get("materials", [])
+                MaterialLine(**{**m, "promise_date": _date(m.get("promise_date")), "scans": tuple(m.get("scans", ()))})
+                for m in d.get("materials", [])
             ),
             "certificate_fields": tuple(CertificateField(**f) for f in d.get("certificate_fields", [])),
+            "handover": HandoverSnapshot(**d["handover"]) if d.get("handover") else None,
+            "mailing": tuple(MailingLine(**m) for m in d.get("mailing", [])),
             "extra": dict(d.get("extra", {})),
         }
     )

@@ -138,12 +138,26 @@ class CaseWithdrawn(CaseMoved):
 
 @dataclass(frozen=True)
 class CertificateCollected(CaseMoved):
+    """What the platform needs of a hand-over (第二十二条): who, how checked, the signature's hash —
+    never the photo, never an agent's full ID number."""
+
     kind: ClassVar[str] = "case.collect"
+    mode: str = ""  # self | agent | organisation
+    collector_name: str = ""
+    collector_id_masked: str = ""
+    identity_method: str = ""
+    signature_sha256: str = ""
+    blank_serial: str = ""
+    override_by: str = ""
+    override_reason: str = ""
 
 
 @dataclass(frozen=True)
 class CertificateMailed(CaseMoved):
     kind: ClassVar[str] = "case.mail"
+    courier: str = ""
+    tracking_no: str = ""
+    blank_serial: str = ""
 
 
 EVENT_TYPES: dict[str, type] = {t.kind: t for t in (

@@ -36,6 +36,7 @@ class Perm(StrEnum):
     CASE_VIEW = "case.view"
     CASE_PROCESS = "case.process"  # special procedures, conclusion
     CASE_HANDOVER = "case.handover"
+    HANDOVER_OVERRIDE = "handover.override"  # hand over despite an identity mismatch, with a reason
     CASE_SYSTEM = "case.system"  # automatic steps the law itself takes (deemed acceptance)
     CASE_PROGRESS = "case.progress"  # back-office steps the platform reports
     AUDIT_VERIFY = "audit.verify"
@@ -63,7 +64,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CLERK: frozenset(_INTAKE | {Perm.CASE_PROCESS}),
     Role.STATION: frozenset(_INTAKE),
     Role.PICKUP: frozenset({Perm.CATALOG_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDOVER, Perm.DOCUMENT_PRINT}),
-    Role.SUPERVISOR: frozenset(_INTAKE | {Perm.CASE_PROCESS, Perm.CASE_HANDOVER, Perm.AUDIT_VERIFY, Perm.SYNC_RESOLVE}),
+    Role.SUPERVISOR: frozenset(_INTAKE | {Perm.CASE_PROCESS, Perm.CASE_HANDOVER, Perm.HANDOVER_OVERRIDE, Perm.AUDIT_VERIFY,
+                                          Perm.SYNC_RESOLVE}),
     Role.ADMIN: frozenset(
         {Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CASE_VIEW, Perm.AUDIT_VERIFY, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE,
          Perm.SYNC_RESOLVE, Perm.SYNC_CONFIGURE}

@@ -79,7 +79,8 @@ def _pages(m: MaterialLine) -> str:
 
 def _note(m: MaterialLine) -> str:
     flagged = f"{PROBLEMS[m.problem]}：{m.problem_note}" if m.problem == "incorrect" and m.problem_note else ""
-    return "；".join(t for t in (m.clerk_note, flagged) if t)
+    scanned = f"已扫描电子化{len(m.scans)}页" if m.scans else ""  # 第十七条: received electronically
+    return "；".join(t for t in (m.clerk_note, scanned, flagged) if t)
 
 
 def not_received_as(m: MaterialLine) -> str:

@@ -9,7 +9,9 @@ from functools import cache
 from app.documents import DOCUMENT_TITLES, CopyMark, DocumentKind, DocumentSnapshot
 from printing.certificates import render_calibration_pdf, render_certificate_pdf
 from printing.fonts import missing_glyphs
+from printing.handover import handover_story, title_of
 from printing.layout import build_pdf
+from printing.mailing_list import build_mailing_pdf
 from printing.notices import notice_story
 
 
@@ -58,6 +60,11 @@ def render_document(snapshot: DocumentSnapshot, *, copy: CopyMark | None = None,
         return _done(render_certificate_pdf(snapshot, offset_mm), 1, missing)
     if snapshot.kind == DocumentKind.CALIBRATION:
         return render_calibration(snapshot.certificate_type, offset_mm)
+    if snapshot.kind == DocumentKind.MAILING_LIST:
+        return _done(*build_mailing_pdf(snapshot, copy), missing)
+    if snapshot.kind == DocumentKind.HANDOVER_RECEIPT:
+        pdf, pages = build_pdf(snapshot, title_of(snapshot), handover_story(snapshot), copy)
+        return _done(pdf, pages, missing)
     pdf, pages = build_pdf(snapshot, DOCUMENT_TITLES[snapshot.kind], notice_story(snapshot), copy)
     return _done(pdf, pages, missing)
 

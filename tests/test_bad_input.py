@@ -14,7 +14,10 @@ from app.storage.models import Case
 from app.usecases.intake import IntakeInput, receive_case
 from tests.helpers import find_item
 
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+# Lone surrogates, controls and invisible characters too: they are refused by name, never a crash
+# (tests/test_property_use_cases.py throws 10,000 such inputs at the use cases).
+ODD = st.integers(0xD800, 0xDFFF).map(chr) | st.sampled_from("\x00\x07\t\u200b\u202e\ufeff")
+TEXT = st.text(st.characters() | ODD, max_size=40)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 
 from app.rules.case_number import display_case_number
 from app.rules.deadlines import DeadlineLevel
+from app.rules.text import mask_id_number
 from app.usecases.queries import CaseRow
 from ui.styles import RED, YELLOW
 
@@ -41,6 +42,9 @@ class CaseTableModel(QAbstractTableModel):
         r = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(r, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2 and r.applicant_id:
+            # A list shows many citizens at once: the ID number masked; whole only in the case detail.
+            return f"{r.applicant_name}　证件号码 {mask_id_number(r.applicant_id)}"
         if role == Qt.ItemDataRole.BackgroundRole and r.level != DeadlineLevel.NONE:
             return QColor(RED if r.level == DeadlineLevel.RED else YELLOW)
         if role == Qt.ItemDataRole.UserRole:

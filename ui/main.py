@@ -21,6 +21,7 @@ from app.bootstrap import start_terminal
 from app.config import resolve_paths
 from app.context import AppContext
 from app.errors import ClerkDeskError
+from app.logging_filter import install_personal_data_filter
 from app.usecases.setup import DEMO_CLERKS, DEMO_PASSWORD
 from app.usecases.sync_state import set_sync_setting
 from sync.connection import ensure_registered
@@ -41,6 +42,7 @@ def _setup_logging(ctx: AppContext) -> None:
         filename=ctx.paths.logs / "clerkdesk.log", level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    install_personal_data_filter()  # no ID number or phone in the log (issue 12 part 5)
 
 
 def demo_hint(ctx: AppContext) -> str:

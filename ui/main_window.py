@@ -23,6 +23,7 @@ from ui.idle import IdleWatcher
 from ui.intake.view import IntakeView
 from ui.lock_screen import LockScreen
 from ui.operations import Operations
+from ui.pickup.view import PickupView
 from ui.printing.preview_dialog import PreviewDialog
 from ui.sync.attention_dialog import AttentionDialog
 from ui.sync.bridge import SyncBridge
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         ops.changed.connect(self.on_changed)
         QShortcut(QKeySequence("F2"), self).activated.connect(lambda: self.intake and self._show_tab(self.intake))
         QShortcut(QKeySequence("F3"), self).activated.connect(lambda: self._show_tab(self.cases))
+        QShortcut(QKeySequence("F5"), self).activated.connect(lambda: self.pickup and self._show_tab(self.pickup))
         QShortcut(QKeySequence("F12"), self).activated.connect(self.sync.sync_now)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(lambda: self.lock())
         self.sync.status_changed.connect(self._show_sync_status)
@@ -70,8 +72,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self._idle_lock)
         self.refresh_status()
-        if self.intake is not None:
-            self.intake.finder.focus_search()
+        self._show_tab(self.intake or self.pickup or self.cases)
 
     # --- who is at the window ---------------------------------------------------------
     def _build_views(self) -> None:
@@ -86,6 +87,11 @@ class MainWindow(QMainWindow):
             self.intake = IntakeView(self.ctx, self.ops, actor, devices=self.devices)
             self.tabs.addTab(self.intake, "窗口收件 (F2)")
             self.intake.documents_issued.connect(self.show_documents)
+        self.pickup = None
+        if can(actor.role, Perm.CASE_HANDOVER):
+            self.pickup = PickupView(self.ctx, self.ops, actor, devices=self.devices)
+            self.tabs.addTab(self.pickup, "发证窗口 (F5)")
+            self.pickup.documents_issued.connect(self.show_documents)
         self.cases = CasesView(self.ctx, self.ops, actor)
         self.tabs.addTab(self.cases, "办件查询 (F3)")
         self.cases.documents_issued.connect(self.show_documents)
@@ -125,7 +131,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         self.lock_button.setEnabled(True)
         self.idle.touch()
-        self._show_tab(self.intake if self.intake is not None else self.cases)
+        self._show_tab(self.intake or self.pickup or self.cases)
 
     def _show_tab(self, widget) -> None:  # noqa: ANN001
         if self.locked:
@@ -133,6 +139,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(widget)
         if widget is self.intake:
             self.intake.finder.focus_search()
+        elif widget is self.pickup:
+            self.pickup.scan.setFocus()
         else:
             self.cases.search.setFocus()
 
@@ -185,6 +193,8 @@ class MainWindow(QMainWindow):
 
     def on_changed(self, changes: Changes, initiator: object = None) -> None:
         self.cases.on_changed(changes, initiator)
+        if self.pickup is not None:
+            self.pickup.on_changed(changes, initiator)
         if changes.catalog and self.intake is not None:
             self.intake.reload_catalog()
         self.refresh_status()
@@ -229,10 +239,18 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.intake and self.intake is not None:
             self.activateWindow()
             self.intake.finder.focus_search()  # ready for the next applicant
+        elif self.tabs.currentWidget() is self.pickup and self.pickup is not None:
+            self.activateWindow()
+            self.pickup.scan.setFocus()  # ready for the next scan
 
     def _open_case(self, number: str) -> None:
         self._show_tab(self.cases)
         self.cases.open_case(number)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API
+        super().showEvent(event)
+        # Focus set before the window is on screen does not stick: give it to the first field now.
+        QTimer.singleShot(0, lambda: self.locked or self._show_tab(self.tabs.currentWidget()))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API
         self.sweeper.stop()

@@ -7,11 +7,12 @@ law asks of us towards the applicant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from app.rules.problems import Problem
+from app.rules.text import MAX_CORRECTIONS, check_text
 
 
 class Provided(StrEnum):
@@ -73,6 +74,7 @@ class Tick:
     problem: str = ""  # "" | "missing" | "incorrect"
     problem_note: str = ""
     answered: bool = True  # False: a conditional material ("…时提交") the clerk has not yet answered
+    scans: tuple[str, ...] = ()  # SHA-256 of each page captured with the document camera (F6)
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,44 @@ class SupplementLine:
     note: str
 
 
+_PROVIDED_VALUES = frozenset(p.value for p in Provided)
+MAX_PAGES = 9999  # pages of one material: a number the clerk types, kept within what the store holds
+
+
+def trimmed(tick: Tick) -> Tick:
+    """The tick as it is stored: its free text without surrounding spaces (what the limits count)."""
+    return replace(tick, name=tick.name.strip(), reused_from_case=tick.reused_from_case.strip(),
+                   clerk_note=tick.clerk_note.strip(), problem_note=tick.problem_note.strip())
+
+
+def _label(tick: Tick) -> str:
+    """材料“…” — or just 材料 when the name itself is too long or holds what cannot be shown."""
+    name = tick.name.strip()
+    return "材料" if check_text("material_name", name) else f"材料“{name}”"
+
+
+def tick_text_problems(tick: Tick) -> list[Problem]:
+    """The free text of one tick within the limits of app/rules/text.py. The material is
+    named in the message only when its name itself is fine to show."""
+    out = check_text("material_name", tick.name.strip(), "materials")
+    label = _label(tick)
+    if str(tick.provided) not in _PROVIDED_VALUES:
+        out.append(Problem("MATERIAL_PROVIDED", f"{label}的提交情况不正确，请重新选择。", "provided"))
+    if tick.problem not in ("", "missing", "incorrect"):
+        out.append(Problem("MATERIAL_PROBLEM", f"{label}的补正标记不正确，请重新选择。", "problem"))
+    if not 0 <= tick.pages <= MAX_PAGES:
+        out.append(Problem("MATERIAL_PAGES", f"{label}页数应在0到{MAX_PAGES}之间。", "pages"))
+    out += check_text("reused_from_case", tick.reused_from_case.strip(), "reused_from_case",
+                      f"{label}复用的办件编号")
+    out += check_text("clerk_note", tick.clerk_note.strip(), "clerk_note", f"{label}的备注")
+    out += check_text("problem_note", tick.problem_note.strip(), "problem_note", f"{label}需补正的说明")
+    return out
+
+
 def tick_problems(req: Requirement | None, tick: Tick, today: date) -> list[Problem]:
     """Contradictions in one tick, whatever the decision."""
-    out: list[Problem] = []
-    label = f"材料“{tick.name}”"
-    if tick.pages < 0:
-        out.append(Problem("MATERIAL_PAGES", f"{label}页数不能为负数。", "pages"))
+    out: list[Problem] = tick_text_problems(tick)
+    label = _label(tick)
     if tick.platform_verified and req is not None and not req.platform_verifiable:
         out.append(Problem("MATERIAL_NOT_VERIFIABLE", f"{label}不能由平台核验，须由申请人提交。"))
     if tick.tolerated:
@@ -179,6 +213,10 @@ def rejection_problems(ground: str, reason: str, competent_agency: str) -> list[
         g = RejectGround(ground)
     except ValueError:
         return [Problem("REJECT_GROUND", "请选择不予受理的理由类别。", "ground")]
+    problems += check_text("reject_reason", reason.strip(), "reason")
+    problems += check_text("competent_agency", competent_agency.strip(), "competent_agency")
+    if problems:
+        return problems
     if len(reason.strip()) < 4:
         problems.append(Problem("REJECT_NO_REASON", "不予受理须写明具体理由（至少4个字）。", "reason"))
     if g == RejectGround.NOT_COMPETENT and not competent_agency.strip():
@@ -196,11 +234,21 @@ def remedy_text(review_body: str, court: str) -> str:
     )
 
 
+_CORRECTION_LABELS = {"correction_field": "更正项目", "correction_before": "更正前内容", "correction_after": "更正后内容"}
+
+
 def correction_problems(corrections: list[tuple[str, str, str]]) -> list[Problem]:
     """当场更正: each correction names the field, what it was and what it is now."""
     if not corrections:
         return [Problem("CORRECTION_EMPTY", "请填写当场更正的内容。")]
-    bad = [c for c in corrections if not c[0].strip() or c[1] == c[2]]
+    if len(corrections) > MAX_CORRECTIONS:
+        return [Problem("CORRECTION_TOO_MANY", f"一次当场更正最多登记{MAX_CORRECTIONS}项，现在是{len(corrections)}项，请分次登记。")]
+    text = [p for i, c in enumerate(corrections, 1) for key, value in zip(
+        ("correction_field", "correction_before", "correction_after"), c, strict=True)
+        for p in check_text(key, value.strip(), key, f"第{i}条更正的{_CORRECTION_LABELS[key]}")]
+    if text:
+        return text
+    bad = [c for c in corrections if not c[0].strip() or c[1].strip() == c[2].strip()]
     if bad:
         return [Problem("CORRECTION_INVALID", "每条更正须写明更正项目，且更正前后内容不能相同。")]
     return []

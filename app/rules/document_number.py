@@ -15,6 +15,7 @@ from app.documents import DocumentKind
 KIND_LETTERS = {
     DocumentKind.ACCEPTANCE: "受", DocumentKind.REJECTION: "不受", DocumentKind.SUPPLEMENTATION: "补",
     DocumentKind.RECEIPT: "收", DocumentKind.TOLERANCE_COMMITMENT: "容", DocumentKind.CERTIFICATE: "证",
+    DocumentKind.HANDOVER_RECEIPT: "领", DocumentKind.MAILING_LIST: "寄",
 }
 # Customary short forms of county departments; anything else: the first two characters of its own name.
 DEPARTMENT_SHORT = {

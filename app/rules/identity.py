@@ -22,6 +22,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from app.rules.problems import Problem
+from app.rules.text import LIMITS, character_problem
 
 __all__ = [
     "IdCheck",
@@ -212,6 +213,9 @@ def check_credit_code(raw: str) -> IdCheck:
     code = normalise_code_text(raw)
     if not code:
         return IdCheck("", (Problem("USCC_EMPTY", "未填写统一社会信用代码，请输入18位代码。", _USCC_FIELD),), ())
+    hidden = character_problem(code, "统一社会信用代码", _USCC_FIELD)
+    if hidden is not None:
+        return IdCheck(code, (hidden,), ())
     if len(code) != 18:
         msg = f"统一社会信用代码应为18位，现在是{len(code)}位，请核对。"
         return IdCheck(code, (Problem("USCC_FORMAT", msg, _USCC_FIELD),), ())
@@ -299,7 +303,7 @@ def check_phone(raw: str) -> IdCheck:
 # --------------------------------------------------------------------------
 
 _NAME_FIELD = "name"
-NAME_MAX_LEN = 50
+NAME_MAX_LEN = LIMITS["person_name"].max_len
 _DOT = "\u00b7"  # '·', the separator printed on ID cards
 # Look-alikes typed instead of '·' (IME bullets, katakana dot, etc.).
 _DOT_LIKE = "\u2022\u2027\u30fb\uff65\u22c5\u2219\u0387"
@@ -353,6 +357,10 @@ def check_person_name(raw: str) -> IdCheck:
 
     if not name:
         return IdCheck("", (Problem("NAME_EMPTY", "未填写姓名，请输入申请人姓名。", _NAME_FIELD),), ())
+    # Invisible, control and broken characters named first: "不能含有“”" would show nothing.
+    hidden = character_problem(name, "姓名", _NAME_FIELD)
+    if hidden is not None:
+        return IdCheck(name, (hidden,), ())
     if any(c.isdigit() or unicodedata.category(c) == "Nd" for c in name):
         return refuse("NAME_DIGITS", "姓名中不能含有数字，请核对。")
     if len(name) > NAME_MAX_LEN:

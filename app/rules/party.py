@@ -7,6 +7,7 @@ from datetime import date
 
 from app.rules.identity import check_credit_code, check_person_name, check_phone, check_resident_id
 from app.rules.problems import Problem
+from app.rules.text import check_text
 
 RESIDENT_ID = "居民身份证"
 CREDIT_CODE = "统一社会信用代码"
@@ -45,20 +46,30 @@ def check_party(p: PartyInput, today: date, who: str = "申请人", field_prefix
         name = check_person_name(p.name)
         problems += _prefixed(name.problems, who, field_prefix)
         out = replace(out, name=name.value, id_type=p.id_type or RESIDENT_ID)
-        if out.id_type == RESIDENT_ID:
+        id_type_text = check_text("id_type", out.id_type, "id_type")
+        if id_type_text:  # never echo an invisible or endless type back in "不支持"
+            problems += _prefixed(tuple(id_type_text), who, field_prefix)
+        elif out.id_type == RESIDENT_ID:
             idc = check_resident_id(p.id_number, today)
             problems += _prefixed(idc.problems, who, field_prefix)
             warnings += _prefixed(idc.warnings, who, field_prefix)
             out = replace(out, id_number=idc.value)
         elif out.id_type in OTHER_ID_TYPES:
             number = "".join(p.id_number.split()).upper()
-            if len(number) < 5:
+            number_text = check_text("id_number", number, "id_number")
+            if number_text:
+                problems += _prefixed(tuple(number_text), who, field_prefix)
+            elif len(number) < 5:
                 problems.append(Problem("ID_OTHER_FORMAT", f"{who}：请输入完整的{out.id_type}号码。", f"{field_prefix}id_number"))
             out = replace(out, id_number=number)
         else:
             problems.append(Problem("ID_TYPE_UNKNOWN", f"{who}：证件类型“{p.id_type}”不支持。", f"{field_prefix}id_type"))
+        problems += _prefixed(tuple(check_text("legal_rep", p.legal_rep.strip(), "legal_rep")), who, field_prefix)
     elif p.kind == "organisation":
-        if len(p.name.strip()) < 2:
+        org_name = check_text("org_name", p.name.strip(), "name")
+        if org_name:
+            problems += _prefixed(tuple(org_name), who, field_prefix)
+        elif len(p.name.strip()) < 2:
             problems.append(Problem("ORG_NAME", f"{who}：请输入单位全称。", f"{field_prefix}name"))
         code = check_credit_code(p.id_number)
         problems += _prefixed(code.problems, who, field_prefix)
@@ -73,4 +84,5 @@ def check_party(p: PartyInput, today: date, who: str = "申请人", field_prefix
         out = replace(out, phone=ph.value)
     elif who == "申请人":
         problems.append(Problem("PHONE_MISSING", f"{who}：请填写联系电话，用于告知办理进度。", f"{field_prefix}phone"))
+    problems += _prefixed(tuple(check_text("address", p.address.strip(), "address")), who, field_prefix)
     return PartyCheck(replace(out, address=p.address.strip()), tuple(problems), tuple(warnings))

@@ -27,9 +27,12 @@ from app.rules.decisions import (
     remedy_text,
     supplement_lines,
     supplementation_problems,
+    tick_text_problems,
+    trimmed,
 )
 from app.rules.problems import Problem, RuleError
-from app.storage.models import Case, MaterialSubmission
+from app.rules.text import MAX_MATERIALS, check_text
+from app.storage.models import Case, Material, MaterialSubmission
 from app.unit_of_work import UnitOfWork
 from app.usecases.case_flow import apply_transition, check_step, load_case
 from app.usecases.documents import IssuedDoc, issue_documents, supplement_due
@@ -75,12 +78,13 @@ def _current_ticks(s: Session, case: Case) -> list[Tick]:
 
 def decision_problems(today: date, reqs: list[Requirement], ticks: list[Tick], decision: Decision) -> list[Problem]:
     """Checks a decision without saving anything: the screen asks before it commits."""
+    note = check_text("decision_note", decision.note.strip(), "note")
     if decision.action == Action.ACCEPT:
-        return acceptance_problems(reqs, ticks, today)
+        return note + acceptance_problems(reqs, ticks, today)
     if decision.action == Action.REQUEST_SUPPLEMENT:
-        return supplementation_problems(reqs, ticks, today)
+        return note + supplementation_problems(reqs, ticks, today)
     if decision.action == Action.REJECT:
-        return rejection_problems(decision.reject_ground, decision.reason, decision.competent_agency)
+        return note + rejection_problems(decision.reject_ground, decision.reason, decision.competent_agency)
     return [Problem("DECISION_KIND", "不是受理环节的决定。")]
 
 
@@ -157,7 +161,15 @@ def intake_problems(ctx: AppContext, actor: Actor, data: IntakeInput, action: Ac
     return problems
 
 
+def _typed_number(number: str) -> None:
+    """A case number typed or pasted: refused before it is looked up (and echoed in "没有编号为…")."""
+    problems = check_text("case_number", number.strip(), "number")
+    if problems:
+        raise RuleError(problems)
+
+
 def decide_case(ctx: AppContext, actor: Actor, number: str, decision: Decision) -> OpResult[DecisionOutcome]:
+    _typed_number(number)
     deemed = sweep_deemed_acceptances(ctx, only_number=number)
     if deemed.value:
         raise RuleError(Problem(
@@ -171,9 +183,19 @@ def decide_case(ctx: AppContext, actor: Actor, number: str, decision: Decision) 
 
 def resubmit_materials(ctx: AppContext, actor: Actor, number: str, ticks: list[Tick]) -> OpResult[str]:
     """补正材料送达: same case number, a new round, back to review (the 5-day clock restarts)."""
+    _typed_number(number)
+    if len(ticks) > MAX_MATERIALS:
+        raise RuleError(Problem("MATERIALS_TOO_MANY", f"一个办件最多登记{MAX_MATERIALS}项材料，现在是{len(ticks)}项。", "materials"))
+    ticks = [trimmed(t) for t in ticks]
+    problems = [p for t in ticks for p in tick_text_problems(t)]
+    if problems:
+        raise RuleError(problems)
     with ctx.unit_of_work(actor) as uow:
         case = load_case(uow.session, number)
         check_step(uow, case, Action.RESUBMIT)
+        own = set(uow.session.scalars(select(Material.id).where(Material.item_id == case.item_id)))
+        if any(t.material_id is not None and t.material_id not in own for t in ticks):
+            raise RuleError(Problem("MATERIAL_UNKNOWN", "有材料不属于该办件的事项，请重新打开办件后再登记。", "materials"))
         case.round += 1
         case.round_received_on = uow.today
         add_submissions(uow.session, case, ticks)
@@ -183,9 +205,11 @@ def resubmit_materials(ctx: AppContext, actor: Actor, number: str, ticks: list[T
 
 def correct_on_spot(ctx: AppContext, actor: Actor, number: str, corrections: list[tuple[str, str, str]]) -> OpResult[str]:
     """当场更正: an error the applicant can fix at the counter is fixed there, and recorded."""
+    _typed_number(number)
     problems = correction_problems(corrections)
     if problems:
         raise RuleError(problems)
+    corrections = [(f.strip(), b.strip(), a.strip()) for f, b, a in corrections]
     with ctx.unit_of_work(actor) as uow:
         case = load_case(uow.session, number)
         apply_transition(uow, case, Action.CORRECT_ON_SPOT,
@@ -195,8 +219,12 @@ def correct_on_spot(ctx: AppContext, actor: Actor, number: str, corrections: lis
 
 
 def withdraw_case(ctx: AppContext, actor: Actor, number: str, reason: str) -> OpResult[str]:
+    _typed_number(number)
     if not reason.strip():
         raise RuleError(Problem("WITHDRAW_NO_REASON", "请登记申请人撤回申请的原因。", "reason"))
+    problems = check_text("withdraw_reason", reason.strip(), "reason")
+    if problems:
+        raise RuleError(problems)
     with ctx.unit_of_work(actor) as uow:
         case = load_case(uow.session, number)
         apply_transition(uow, case, Action.WITHDRAW, note=reason.strip())

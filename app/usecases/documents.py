@@ -28,6 +28,7 @@ from app.documents import (
     CopyMark,
     DocumentKind,
     DocumentSnapshot,
+    HandoverSnapshot,
     MaterialLine,
     PartySnapshot,
 )
@@ -35,6 +36,7 @@ from app.permissions import Perm
 from app.rules.document_number import format_document_number
 from app.rules.identity import check_credit_code
 from app.rules.problems import Problem, RuleError
+from app.storage.attachment_models import MaterialPage
 from app.storage.document_models import DocumentPrint, DocumentSequence, IssuedDocument
 from app.storage.models import Case, Clerk, Material, MaterialSubmission, Party, ServiceItem
 from app.unit_of_work import UnitOfWork
@@ -88,7 +90,12 @@ def _materials(s: Session, case: Case) -> tuple[MaterialLine, ...]:
         .where(MaterialSubmission.case_id == case.id, MaterialSubmission.round == case.round)
         .order_by(MaterialSubmission.id)
     ).all()
-    return tuple(MaterialLine.of(m, copies or 1, m.round) for m, copies in rows)
+    pages: dict[str, list[str]] = {}
+    for name, sha in s.execute(select(MaterialPage.material_name, MaterialPage.sha256)
+                               .where(MaterialPage.case_id == case.id, MaterialPage.round == case.round)
+                               .order_by(MaterialPage.page_no)):
+        pages.setdefault(name, []).append(sha)
+    return tuple(MaterialLine.of(m, copies or 1, m.round, tuple(pages.get(m.name, ()))) for m, copies in rows)
 
 
 def _next_number(uow: UnitOfWork, department: str, kind: DocumentKind) -> str:
@@ -108,7 +115,8 @@ def supplement_due(uow: UnitOfWork) -> date:
 
 
 def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: str,
-                   extra_fields: tuple[CertificateField, ...] = (), certificate_type: str = "") -> DocumentSnapshot:
+                   extra_fields: tuple[CertificateField, ...] = (), certificate_type: str = "",
+                   handover: HandoverSnapshot | None = None) -> DocumentSnapshot:
     s, actor = uow.session, uow.actor
     item = s.get(ServiceItem, case.item_id)
     clerk = s.get(Clerk, case.clerk_id)
@@ -131,7 +139,7 @@ def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: 
         round=case.round, materials=_materials(s, case), reject_reason=case.reject_reason,
         competent_agency=case.competent_agency, remedy=case.remedy,
         supplement_due=(case.supplement_due or supplement_due(uow)) if kind == DocumentKind.SUPPLEMENTATION else None,
-        certificate_type=certificate_type, certificate_fields=extra_fields,
+        certificate_type=certificate_type, certificate_fields=extra_fields, handover=handover,
     )
 
 
@@ -143,7 +151,8 @@ def _store(uow: UnitOfWork, snap: DocumentSnapshot) -> IssuedDoc:
     uow.session.flush()
     # Audited, not sent: the platform learns of the decision from the case event itself.
     uow.audit("document.issue", "document", snap.doc_number, {"case": snap.case_number, "kind": snap.kind.value})
-    uow.changes.case(snap.case_number)
+    if snap.case_number:
+        uow.changes.case(snap.case_number)
     return IssuedDoc(doc.id, snap.kind, DOCUMENT_TITLES[snap.kind], snap.doc_number)
 
 
@@ -154,7 +163,7 @@ def _facts(uow: UnitOfWork, case: Case) -> set[str]:
 
 def issue_documents(uow: UnitOfWork, case: Case, row: Step,
                     extra_fields: tuple[CertificateField, ...] | Callable[[str], tuple[CertificateField, ...]] = (),
-                    certificate_type: str = "") -> tuple[IssuedDoc, ...]:
+                    certificate_type: str = "", handover: HandoverSnapshot | None = None) -> tuple[IssuedDoc, ...]:
     """Inside the step's transaction: the documents its workflow row owes the applicant."""
     owed = [o for o in row.documents if not o.only_if or o.only_if in _facts(uow, case)]
     department = uow.session.get(ServiceItem, case.item_id).department
@@ -163,7 +172,7 @@ def issue_documents(uow: UnitOfWork, case: Case, row: Step,
         kind = DocumentKind(o.kind)
         doc_number = _next_number(uow, department, kind)
         fields_ = extra_fields(doc_number) if callable(extra_fields) else extra_fields
-        issued.append(_store(uow, build_snapshot(uow, case, kind, doc_number, fields_, certificate_type)))
+        issued.append(_store(uow, build_snapshot(uow, case, kind, doc_number, fields_, certificate_type, handover)))
     return tuple(issued)
 
 

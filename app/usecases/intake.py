@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -15,14 +15,16 @@ from app.context import AppContext
 from app.documents import PartySnapshot
 from app.events import CaseReceived, materials_of
 from app.permissions import Perm
-from app.rules.decisions import Provided, Requirement, Tick, tick_problems
+from app.rules.decisions import Provided, Requirement, Tick, tick_problems, trimmed
 from app.rules.identity import check_credit_code, check_resident_id
 from app.rules.party import RESIDENT_ID, PartyInput, check_party
 from app.rules.problems import Problem, RuleError
+from app.rules.text import MAX_MATERIALS, check_text
 from app.storage.models import Case, CaseEvent, Material, MaterialSubmission, Party, ServiceItem
 from app.unit_of_work import UnitOfWork
 from app.usecases.case_flow import check_step, refresh_deadlines
 from app.usecases.numbers import take_number
+from app.usecases.scans import link_pages
 
 CHANNELS = {"window": "窗口", "station": "便民站代收"}
 
@@ -67,11 +69,18 @@ def check_intake(today: date, item: ServiceItem, data: IntakeInput) -> tuple[Par
         agent_party = agent.party
         if not data.authorisation.strip():
             problems.append(Problem("AGENT_NO_AUTHORISATION", "代理人办理须有申请人签署的授权委托书，请登记委托书内容。", "authorisation"))
+    problems += check_text("authorisation", data.authorisation.strip(), "authorisation")
     if data.channel not in CHANNELS:
         problems.append(Problem("CHANNEL", "收件渠道不正确。"))
+    if len(data.materials) > MAX_MATERIALS:
+        problems.append(Problem("MATERIALS_TOO_MANY", f"一个办件最多登记{MAX_MATERIALS}项材料，现在是{len(data.materials)}项。", "materials"))
+        return applicant.party, agent_party, problems, warnings
     reqs = {r.material_id: r for r in requirements_of(item)}
     for t in data.materials:
-        problems += tick_problems(reqs.get(t.material_id), t, today)
+        problems += tick_problems(reqs.get(t.material_id), trimmed(t), today)
+    if any(t.material_id is not None and t.material_id not in reqs for t in data.materials):  # another item's, or removed
+        problems.append(Problem("MATERIAL_UNKNOWN", "有材料不在该事项现行的材料清单中，目录可能已更新，请重新选择事项后再登记。",
+                                "materials"))
     return applicant.party, agent_party, problems, warnings
 
 
@@ -97,6 +106,9 @@ def add_submissions(s: Session, case: Case, ticks: list[Tick]) -> None:
         tolerated=t.tolerated, promise_date=t.promise_date, clerk_note=t.clerk_note, problem=t.problem,
         problem_note=t.problem_note,
     ) for t in ticks])
+    for t in ticks:
+        if t.scans:
+            link_pages(s, case.id, case.round, t.name, t.scans)
 
 
 def load_item(s: Session, item_id: int) -> ServiceItem:
@@ -110,6 +122,7 @@ def receive(uow: UnitOfWork, item: ServiceItem, data: IntakeInput) -> tuple[Case
     """Inside the caller's unit of work: the case in state 收件 under an official number (the
     workflow's creation row), or RuleError with every problem of the form."""
     row = check_step(uow, None, Action.RECEIVE)
+    data = replace(data, materials=[trimmed(t) for t in data.materials])  # stored as the limits counted them
     applicant, agent, problems, warnings = check_intake(uow.today, item, data)
     if problems:
         raise RuleError(problems)

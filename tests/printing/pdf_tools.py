@@ -63,3 +63,19 @@ def decode_codes(pdf: bytes, folder: Path, dpi: int = 200) -> dict[str, str]:
                     str(prefix)], check=True)
     image = Image.open(f"{prefix}.png")
     return {str(b.format).replace(" ", ""): b.text for b in zxingcpp.read_barcodes(image)}
+
+
+def decode_pages(pdf: bytes, folder: Path, dpi: int = 200) -> list[list[tuple[str, str]]]:
+    """(format name, text) of every barcode on every page, each page rendered as an image."""
+    prefix = folder / uuid.uuid4().hex
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(_save(pdf, folder)), str(prefix)], check=True)
+    out = []
+    for image in sorted(folder.glob(f"{prefix.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+        out.append([(str(b.format).replace(" ", ""), b.text) for b in zxingcpp.read_barcodes(Image.open(image))])
+    return out
+
+
+def images(pdf: bytes, folder: Path) -> list[dict[str, str]]:
+    """The images the PDF embeds (pdfimages -list): page, type (image | smask), width, height."""
+    lines = _run("pdfimages", "-list", str(_save(pdf, folder))).splitlines()[2:]
+    return [dict(zip(("page", "num", "type", "width", "height"), line.split()[:5], strict=True)) for line in lines]

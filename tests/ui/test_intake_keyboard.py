@@ -277,3 +277,35 @@ def test_f4_reads_the_card_into_the_applicant_and_verifies_her_id_material(qtbot
     assert a.id_status.text().startswith("✓") and focused() is a.phone
     id_row = next(r for r in w.intake.materials.rows if r.card_verified)
     assert id_row.choice.currentData() == "original" and id_row.tick().clerk_note == "原件已读卡核验"
+
+
+def test_f6_scans_a_page_onto_the_material_and_the_receipt_says_so(qtbot, window, ctx, tmp_path) -> None:
+    """Issue 13 #3: F6 attaches a captured page to the material line the clerk is on (a
+    thumbnail shows); the case keeps the page inside the local store; the receipt says the
+    material was received electronically."""
+    from app.documents import DocumentKind
+    from app.usecases.documents import stored_snapshot
+    from app.usecases.scans import page_image
+
+    w = window()
+    start_intake(qtbot, w)
+    enter_applicant()
+    press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    answer_questions(w)
+    row = next(r for r in w.intake.materials.rows if r.material.required and not r.material.platform_verifiable)
+    tab_to(row.choice.objectName())
+    press(Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: len(row.scans) == 1, timeout=20_000)
+    assert row.thumb.pixmap() is not None and not row.thumb.pixmap().isNull()
+    sha, name = row.scans[0], row.material.name  # the form clears for the next applicant after saving
+    press(Qt.Key.Key_F9)
+    wait_message(qtbot, w, "已受理")
+    d = only_case(ctx)
+    receipt = stored_snapshot(ctx, d.number, DocumentKind.RECEIPT)
+    line = next(m for m in receipt.materials if m.name == name)
+    assert line.scans == (sha,)
+    assert page_image(ctx, as_user(ctx, "clerk01"), sha)[:3] == b"\xff\xd8\xff"  # the JPEG, kept locally
+    from printing import render_document
+    from tests.printing.pdf_tools import text
+
+    assert "已扫描电子化1页" in text(render_document(receipt).pdf, tmp_path).replace(" ", "").replace("\n", "")

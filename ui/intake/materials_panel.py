@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from app.documents import MaterialLine
@@ -38,6 +39,10 @@ class MaterialRow:
         self.material = m
         self.reuse: ReusableMaterial | None = None
         self.card_verified = False  # the ID card itself was read at the counter (F4)
+        self.scans: list[str] = []  # SHA-256 of each page captured for this material (F6)
+        self.thumb = QLabel("")
+        self.thumb.setObjectName(f"material_{row}_scans")
+        self.thumb.setAccessibleName(f"{m.name} 扫描件")
         n = row
         flags = []
         if m.required:
@@ -70,7 +75,7 @@ class MaterialRow:
         self.promise.setDate(QDate(today.year, today.month, today.day).addDays(10))
         self.note = named(QLineEdit(), f"material_{n}_note", f"{m.name} 说明")
         self.note.setPlaceholderText("需补正时写明哪里不符合要求")
-        for col, w in enumerate((self.label, self.choice, self.pages, self.incorrect, self.promise, self.note)):
+        for col, w in enumerate((self.label, self.choice, self.pages, self.incorrect, self.promise, self.note, self.thumb)):
             grid.addWidget(w, n + 1, col)
         self.choice.currentIndexChanged.connect(self._sync)
         self.incorrect.toggled.connect(self._sync)
@@ -79,6 +84,8 @@ class MaterialRow:
     def reset(self) -> None:
         self.reuse = None
         self.card_verified = False
+        self.scans = []
+        self.thumb.clear()
         idx = self.choice.findData("reused")
         if idx >= 0:
             self.choice.removeItem(idx)
@@ -167,7 +174,20 @@ class MaterialRow:
             problem="incorrect" if self.incorrect.isChecked() and self.incorrect.isEnabled() else "",
             problem_note=self.note.text().strip() if (self.incorrect.isChecked() or key == "none") else "",
             answered=key != "ask",
+            scans=tuple(self.scans),
         )
+
+    def add_scan(self, sha256: str, jpeg: bytes) -> None:
+        """A page the document camera captured for this material: a thumbnail, and the material
+        counts as received electronically unless the clerk said more."""
+        self.scans.append(sha256)
+        image = QImage.fromData(jpeg)
+        if not image.isNull():
+            self.thumb.setPixmap(QPixmap.fromImage(image.scaledToHeight(44, Qt.TransformationMode.SmoothTransformation)))
+        self.thumb.setToolTip(f"已扫描 {len(self.scans)} 页")
+        if self.choice.currentData() in ("none", "ask", "na"):
+            self.set_choice("electronic")
+        self.pages.setValue(max(self.pages.value(), len(self.scans)))
 
 
 class MaterialsPanel(QWidget):
@@ -177,7 +197,7 @@ class MaterialsPanel(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setColumnStretch(0, 3)
         self.grid.setColumnStretch(5, 2)
-        for col, title in enumerate(["材料（＊必需）", "提交情况", "页数", "审查", "承诺补交日期", "说明"]):
+        for col, title in enumerate(["材料（＊必需）", "提交情况", "页数", "审查", "承诺补交日期", "说明", "扫描件"]):
             h = QLabel(title)
             h.setStyleSheet("font-weight:bold;color:#1d3a6b;")
             self.grid.addWidget(h, 0, col)
@@ -185,7 +205,7 @@ class MaterialsPanel(QWidget):
 
     def set_materials(self, materials: tuple[MaterialView, ...], today: date) -> None:
         for r in self.rows:
-            for w in (r.label, r.choice, r.pages, r.incorrect, r.promise, r.note):
+            for w in (r.label, r.choice, r.pages, r.incorrect, r.promise, r.note, r.thumb):
                 self.grid.removeWidget(w)
                 w.deleteLater()
         self.rows = [MaterialRow(self.grid, i, m, today) for i, m in enumerate(materials)]
@@ -239,6 +259,13 @@ class MaterialsPanel(QWidget):
                 r.card_verified = True
                 return n
         return ""
+
+    def row_of(self, widget: QWidget | None) -> MaterialRow | None:
+        """The material row a focused widget belongs to (F6 scans for it)."""
+        for r in self.rows:
+            if widget in (r.choice, r.pages, r.incorrect, r.promise, r.note):
+                return r
+        return None
 
     def first_unanswered(self) -> QWidget | None:
         return next((r.choice for r in self.rows if r.choice.currentData() == "ask"), None)

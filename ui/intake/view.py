@@ -29,6 +29,7 @@ from app.usecases.catalog import ItemGuide, build_index, item_guide
 from app.usecases.decisions import Decision, intake_and_decide, intake_problems, preview_supplement, remedy_preview
 from app.usecases.intake import IntakeInput, receive_case, reusable_materials
 from app.usecases.queries import case_detail
+from app.usecases.scans import store_scan
 from ui.devices.bridge import DeviceBridge
 from ui.fonts import characters_without_glyph
 from ui.intake.decision_dialogs import ask_decision
@@ -149,6 +150,7 @@ class IntakeView(QWidget):
             ("Ctrl+F", self.finder.focus_search),
             ("Alt+Q", self._all_in),
             ("F4", self.read_card),
+            ("F6", self.scan_page),
         ):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(ctx)
@@ -249,6 +251,7 @@ class IntakeView(QWidget):
     def _wire_devices(self) -> None:
         if self.devices is not None:
             self.devices.card_read.connect(self._card_read)
+            self.devices.page_captured.connect(self._page_captured)
             self.devices.failed.connect(self._device_failed)
 
     def read_card(self) -> None:
@@ -279,6 +282,33 @@ class IntakeView(QWidget):
             text += "\n注意：" + "；".join(notes)
         show_message(self.message, text, "warn" if notes else "ok")
         who.phone.setFocus()  # what the card does not hold comes next
+
+    # --- the document camera (F6) -------------------------------------------------------
+    def scan_page(self) -> None:
+        """F6: capture a page for the material line the clerk is on."""
+        row = self.materials.row_of(QApplication.focusWidget())
+        if row is None:
+            show_message(self.message, "请先把光标移到要扫描的材料那一行（Tab），再按 F6。", "warn")
+            return
+        if self.devices is None or self.devices.state("camera") == "off":
+            show_message(self.message, "本窗口未配置高拍仪，请在设备设置中选择，或收取纸质材料。", "warn")
+            return
+        self._scan_row = row
+        if self.devices.capture_page():
+            show_message(self.message, f"正在拍摄“{row.material.name}”……", "ok")
+
+    def _page_captured(self, page) -> None:  # noqa: ANN001 — devices.camera.CapturedPage
+        row = getattr(self, "_scan_row", None)
+        if row is None or row not in self.materials.rows:
+            return
+        jpeg = page.jpeg
+
+        def stored(sha: str) -> None:
+            row.add_scan(sha, jpeg)
+            show_message(self.message, f"“{row.material.name}”已扫描 {len(row.scans)} 页（电子材料已保存在本机）。", "ok")
+            row.choice.setFocus()
+
+        self.ops.run_write(lambda: store_scan(self.ctx, self.actor, jpeg), stored, self._show_error, initiator=self)
 
     def _device_failed(self, code: str, message: str) -> None:
         show_message(self.message, f"{message}（{code}）", "warn")

@@ -26,6 +26,7 @@ from app.changes import Changes
 from app.context import AppContext
 from app.permissions import Perm, can
 from app.rules.case_number import display_case_number
+from app.rules.text import mask_personal_data
 from app.usecases.sync_state import AttentionView, list_attention, resolve_attention
 from ui.operations import Operations, error_text
 from ui.widgets import named, show_message
@@ -111,7 +112,8 @@ class AttentionDialog(QDialog):
         self.table.setRowCount(len(items))
         for row, it in enumerate(items):
             cells = [display_case_number(it.case_number) if it.case_number else "—", event_label(it.event_kind),
-                     f"{it.reason}（{it.code}）", it.occurred_at[:16].replace("T", " "),
+                     # the platform's reason may quote the event (an ID number, a phone): masked in a list
+                     f"{mask_personal_data(it.reason)}（{it.code}）", it.occurred_at[:16].replace("T", " "),
                      f"{it.held_events} 条" if it.held_events else "—"]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)

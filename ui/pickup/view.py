@@ -1,0 +1,412 @@
+"""发证窗口: the pick-up desk's own screen, keyboard first. The scan field always has the focus:
+a barcode scanner types the notice's case number and Enter; F4 reads the collector's ID card
+(and, with no case chosen, lists all that person's certificates); the collector signs on the pad;
+F9 hands over and prints the 领取回执, F10 mails instead. Waiting certificates are listed oldest
+first, those past the 10 days of 行政许可法 第四十四条 in red."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.actor import Actor
+from app.changes import Changes
+from app.context import AppContext
+from app.rules.case_number import display_case_number
+from app.rules.problems import RuleError
+from app.rules.tracking import COURIERS
+from app.usecases.pickup import (
+    MODES,
+    Collector,
+    Mailing,
+    Override,
+    Waiting,
+    check_collector,
+    find_waiting,
+    hand_over,
+    issue_mailing_list,
+    mail_certificate,
+    mailing_problems,
+    spoil_blank,
+    waiting_list,
+)
+from app.usecases.queries import CaseDetail, case_detail
+from devices.signature.render import render_png
+from sync.login import login
+from ui.devices.bridge import DeviceBridge
+from ui.devices.signature_pad import SignaturePad
+from ui.intake.decision_dialogs import assemble, dialog_buttons
+from ui.operations import Operations, error_text
+from ui.styles import RED
+from ui.widgets import named, show_message
+
+
+class MailDialog(QDialog):
+    def __init__(self, detail: CaseDetail, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mail_dialog")
+        self.setWindowTitle("邮寄送达")
+        self.setMinimumWidth(620)
+        self.courier = named(QComboBox(), "mail_courier", "快递公司")
+        for key, label in COURIERS.items():
+            self.courier.addItem(label, key)
+        self.tracking = named(QLineEdit(), "mail_tracking", "快递单号")
+        self.tracking.setPlaceholderText("扫描或输入快递单号（EMS 校验位自动核对）")
+        self.addressee = named(QLineEdit(detail.applicant.name), "mail_addressee", "收件人")
+        self.address = named(QLineEdit(detail.applicant.address), "mail_address", "邮寄地址")
+        self.phone = named(QLineEdit(detail.applicant.phone), "mail_phone", "收件人电话")
+        form = QFormLayout()
+        for label, w in (("快递公司", self.courier), ("快递单号", self.tracking), ("收件人", self.addressee),
+                         ("邮寄地址", self.address), ("电话", self.phone)):
+            form.addRow(label, w)
+        self.message = named(QLabel(""), "mail_message", "邮寄提示")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        buttons = dialog_buttons("确认寄出 (Enter)", "mail_confirm", "取消 (Esc)", "mail_cancel")
+        assemble(self, [form, self.message], buttons)
+        buttons.accepted.disconnect()
+        buttons.accepted.connect(self._check_then_accept)
+        self.tracking.setFocus()
+
+    def _check_then_accept(self) -> None:
+        """A misread tracking number is caught here, with the dialog still open to fix it."""
+        problems = mailing_problems(self.mailing())
+        if not problems:
+            self.accept()
+            return
+        show_message(self.message, "\n".join(f"· {p.message}（{p.code}）" for p in problems), "error")
+        field = {"tracking_no": self.tracking, "address": self.address, "phone": self.phone}.get(problems[0].field)
+        (field or self.tracking).setFocus()
+        if field is self.tracking:
+            self.tracking.selectAll()
+
+    def mailing(self) -> Mailing:
+        return Mailing(self.courier.currentData(), self.tracking.text(), self.address.text(), self.phone.text(),
+                       self.addressee.text())
+
+
+class OverrideDialog(QDialog):
+    """主管核准: a supervisor at the desk types her own password and the reason."""
+
+    def __init__(self, problems: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("override_dialog")
+        self.setWindowTitle("身份核验不一致 — 主管核准")
+        self.setMinimumWidth(600)
+        why = QLabel(problems)
+        why.setWordWrap(True)
+        why.setStyleSheet("color:#8a0000;")
+        self.username = named(QLineEdit(), "override_username", "主管用户名")
+        self.password = named(QLineEdit(), "override_password", "主管密码")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reason = named(QLineEdit(), "override_reason", "核准理由")
+        form = QFormLayout()
+        form.addRow("主管用户名", self.username)
+        form.addRow("密码", self.password)
+        form.addRow("核准理由", self.reason)
+        assemble(self, [why, form], dialog_buttons("核准并继续", "override_confirm", "取消 (Esc)", "override_cancel"))
+        self.username.setFocus()
+
+
+class PickupView(QWidget):
+    documents_issued = Signal(object)
+
+    def __init__(self, ctx: AppContext, ops: Operations, actor: Actor, devices: DeviceBridge | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.ops, self.actor, self.devices = ctx, ops, actor, devices
+        self.detail: CaseDetail | None = None
+        self._card_read = False
+        self._card_expired = False
+        self._pending_card = None
+        self.scan = named(QLineEdit(), "pickup_scan", "扫描通知书条码或输入编号、证件号、姓名")
+        self.scan.setPlaceholderText("扫描通知书条码 / 读身份证 F4 / 输入办件编号、证件号码或姓名，回车")
+        self.waiting = named(QListWidget(), "pickup_waiting", "待领取证照")
+        self.count = QLabel("")
+        self.message = named(QLabel(""), "pickup_message", "发证提示")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.case_box = named(QLabel("请扫描通知书上的条码，或在左侧选择待领取的证照。"), "pickup_case", "当前办件")
+        self.case_box.setWordWrap(True)
+        self.mode = named(QComboBox(), "pickup_mode", "领取方式")
+        for i, (key, label) in enumerate(MODES.items(), 1):
+            self.mode.addItem(f"{i} {label}", key)
+        self.collector_name = named(QLineEdit(), "pickup_collector_name", "领取人姓名")
+        self.collector_id = named(QLineEdit(), "pickup_collector_id", "领取人证件号码")
+        self.collector_id.setPlaceholderText("按 F4 读身份证，或手工录入")
+        self.authorisation = named(QCheckBox("已收授权委托书 / 单位介绍信（已拍照留存）"), "pickup_authorisation", "授权文书")
+        self.applicant_copy = named(QCheckBox("已收申请人身份证复印件"), "pickup_applicant_copy", "申请人身份证复印件")
+        self.certificate_no = named(QLineEdit(), "pickup_certificate_no", "证照编号")
+        self.blank_serial = named(QLineEdit(), "pickup_blank_serial", "空白证照印制编号")
+        self.identity = named(QLabel(""), "pickup_identity", "身份核验结果")
+        self.identity.setWordWrap(True)
+        self.pad = named(SignaturePad(), "pickup_signature", "领取人签名")
+        self.pad.setMinimumHeight(150)
+        self.hand_button = named(QPushButton("确认领取并打印回执 F9"), "pickup_hand_over", "确认领取")
+        self.mail_button = named(QPushButton("邮寄送达 F10"), "pickup_mail", "邮寄送达")
+        self.spoil_button = named(QPushButton("登记作废空白证"), "pickup_spoil", "登记作废空白证")
+        self.list_button = named(QPushButton("打印今日交寄清单"), "pickup_mailing_list", "打印交寄清单")
+        self._build()
+        self._wire()
+        self.refresh()
+        self.scan.setFocus()
+
+    def _build(self) -> None:
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.scan)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("待领取（最早的在前，超过10日标红）"))
+        row.addStretch(1)
+        row.addWidget(self.count)
+        ll.addLayout(row)
+        ll.addWidget(self.waiting, 1)
+        ll.addWidget(self.list_button)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.message)
+        rl.addWidget(self.case_box)
+        form = QFormLayout()
+        form.addRow("领取方式", self.mode)
+        form.addRow("领取人", self.collector_name)
+        form.addRow("证件号码", self.collector_id)
+        form.addRow("", self.identity)
+        form.addRow("", self.authorisation)
+        form.addRow("", self.applicant_copy)
+        form.addRow("证照编号", self.certificate_no)
+        form.addRow("空白证印制编号", self.blank_serial)
+        rl.addLayout(form)
+        rl.addWidget(QLabel("领取人签名（签名板、手写笔或触屏；Ctrl+Z 撤销，Delete 清除）："))
+        rl.addWidget(self.pad, 1)
+        bar = QHBoxLayout()
+        bar.addWidget(self.spoil_button)
+        bar.addStretch(1)
+        bar.addWidget(self.mail_button)
+        bar.addWidget(self.hand_button)
+        rl.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([460, 880])
+        QVBoxLayout(self).addWidget(split)
+
+    def _wire(self) -> None:
+        self.scan.returnPressed.connect(self._scanned)
+        self.waiting.itemActivated.connect(lambda it: self.open_case(it.data(Qt.ItemDataRole.UserRole)))
+        self.waiting.currentItemChanged.connect(
+            lambda cur, _prev: cur is not None and self.open_case(cur.data(Qt.ItemDataRole.UserRole)))
+        self.hand_button.clicked.connect(self.hand_over)
+        self.mail_button.clicked.connect(self.mail)
+        self.spoil_button.clicked.connect(self.spoil)
+        self.list_button.clicked.connect(self.mailing_list)
+        self.collector_id.editingFinished.connect(self._check_identity)
+        self.mode.currentIndexChanged.connect(lambda _i: self._check_identity())
+        for keys, slot in (("F4", self.read_card), ("F9", self.hand_over), ("F10", self.mail)):
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+        if self.devices is not None:
+            self.devices.card_read.connect(self._card)
+            self.devices.failed.connect(lambda code, msg: self.isVisible() and self._say(f"{msg}（{code}）", "warn"))
+
+    # --- finding ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.ops.run_read(lambda: waiting_list(self.ctx, self.actor), self._show_waiting, self._error)
+
+    def on_changed(self, changes: Changes, initiator: object = None) -> None:
+        if changes.cases:
+            self.refresh()
+
+    def _show_waiting(self, rows: list[Waiting]) -> None:
+        self.waiting.clear()
+        for w in rows:
+            text = (f"{display_case_number(w.number)}  {w.applicant_name}（{w.applicant_id_masked}）\n"
+                    f"    {w.item_name} · 已等 {w.days_waiting} 天" + ("（超过10日）" if w.overdue else ""))
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, w.number)
+            if w.overdue:
+                item.setBackground(QColor(RED))
+            self.waiting.addItem(item)
+        self.count.setText(f"{len(rows)} 件")
+
+    def _scanned(self) -> None:
+        text = self.scan.text()
+        self.ops.run_read(lambda: find_waiting(self.ctx, self.actor, text), self._found, self._error)
+
+    def _found(self, rows: list[Waiting]) -> None:
+        self.scan.selectAll()  # the next scan replaces this one
+        if not rows:
+            self._say("没有找到待领取的证照。请核对编号（条码可能误读）或证件号码。", "warn")
+            return
+        if len(rows) == 1:
+            self.open_case(rows[0].number)
+        else:
+            self._show_waiting(rows)
+            self._say(f"此人有 {len(rows)} 件证照待领取，请选择。", "ok")
+
+    def open_case(self, number: str) -> None:
+        self.ops.run_read(lambda: case_detail(self.ctx, self.actor, number), self._show_case, self._error)
+
+    def _show_case(self, d: CaseDetail) -> None:
+        self.detail = d
+        self.case_box.setText(f"<b>{display_case_number(d.number)}</b>　{d.item_name}<br>申请人：{d.applicant.name}"
+                              f"（{d.applicant.id_type}）　状态：{d.state_label}")
+        for w in (self.collector_name, self.collector_id, self.certificate_no, self.blank_serial):
+            w.clear()
+        self.authorisation.setChecked(False)
+        self.applicant_copy.setChecked(False)
+        self.identity.clear()
+        self.pad.clear()
+        self._card_read = self._card_expired = False
+        self.mode.setCurrentIndex(0 if d.applicant.kind == "person" else 2)
+        self.scan.setFocus()
+        card, self._pending_card = self._pending_card, None
+        if card is not None:  # the card that found this case is the collector's
+            self._fill_card(card)
+
+    # --- who collects -------------------------------------------------------------------
+    def read_card(self) -> None:
+        if self.devices is None or self.devices.state("idcard") == "off":
+            self._say("本窗口未配置身份证阅读器，请手工录入领取人证件号码。", "warn")
+            return
+        if self.devices.read_card():
+            self._say("正在读卡，请将领取人的身份证放在阅读器上……", "ok")
+
+    def _card(self, card) -> None:  # noqa: ANN001 — devices.idcard.IdCard
+        if not self.isVisible():
+            return
+        if self.detail is None:  # no case yet: the card lists all this person's certificates
+            self.scan.setText(card.id_number)
+            self._scanned()
+            self._pending_card = card
+            return
+        self._fill_card(card)
+
+    def _fill_card(self, card) -> None:  # noqa: ANN001
+        self.collector_name.setText(card.name)
+        self.collector_id.setText(card.id_number)
+        self._card_read = True
+        self._card_expired = card.expired(self.ctx.today())
+        self._check_identity()
+
+    def collector(self) -> Collector:
+        return Collector(self.mode.currentData(), self.collector_name.text().strip(), self.collector_id.text().strip(),
+                         self._card_read, self._card_expired, self.authorisation.isChecked(),
+                         self.applicant_copy.isChecked())
+
+    def _check_identity(self) -> None:
+        d = self.detail
+        if d is None or not self.collector_id.text().strip():
+            return
+        c, number = self.collector(), d.number
+        self.ops.run_read(lambda: check_collector(self.ctx, self.actor, number, c), self._identity_checked, self._error)
+
+    def _identity_checked(self, problems: list) -> None:
+        if problems:
+            self.identity.setText("✗ " + "；".join(p.message for p in problems))
+            self.identity.setStyleSheet("color:#a12a2a;")
+        else:
+            how = "读卡核验" if self._card_read else "人工核验"
+            self.identity.setText(f"✓ 身份核验通过（{how}）")
+            self.identity.setStyleSheet("color:#1f6f3a;")
+
+    # --- hand over, mail, spoil ---------------------------------------------------------------
+    def _signature_png(self) -> bytes:
+        sig = self.pad.signature()
+        return b"" if sig.is_empty else render_png(sig, background="#ffffff")
+
+    def hand_over(self, override: Override | None = None) -> None:
+        d = self.detail
+        if d is None:
+            self._say("请先扫描或选择办件。", "warn")
+            return
+        c, png = self.collector(), self._signature_png()
+        number, cert_no, serial = d.number, self.certificate_no.text(), self.blank_serial.text()
+        self.ops.run_write(lambda: hand_over(self.ctx, self.actor, number, c, png, serial, cert_no, override),
+                           self._handed, lambda exc: self._hand_failed(exc, override), initiator=self)
+
+    def _hand_failed(self, exc: Exception, override: Override | None) -> None:
+        mismatch = isinstance(exc, RuleError) and override is None and any(
+            p.code in ("HANDOVER_IDENTITY_MISMATCH", "COLLECTOR_CARD_EXPIRED", "HANDOVER_MODE") for p in exc.problems)
+        if not mismatch:
+            self._error(exc)
+            return
+        self._say(error_text(exc), "error")
+        dlg = OverrideDialog(error_text(exc), self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        user, pw, reason = dlg.username.text(), dlg.password.text(), dlg.reason.text()
+        self.ops.run_read(lambda: login(self.ctx, user, pw).actor,
+                          lambda sup: self.hand_over(Override(sup, reason)), self._error)
+
+    def _handed(self, receipt) -> None:  # noqa: ANN001
+        self._say("已领取，请把证照和回执交给领取人。", "ok")
+        self.documents_issued.emit([receipt.id])
+        self._after()
+
+    def mail(self) -> None:
+        d = self.detail
+        if d is None:
+            self._say("请先扫描或选择办件。", "warn")
+            return
+        dlg = MailDialog(d, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        m, number = dlg.mailing(), d.number
+        serial, cert_no = self.blank_serial.text(), self.certificate_no.text()
+        self.ops.run_write(lambda: mail_certificate(self.ctx, self.actor, number, m, serial, cert_no),
+                           self._mailed, self._error, initiator=self)
+
+    def _mailed(self, receipt) -> None:  # noqa: ANN001
+        self._say("已登记邮寄，快递单号已记录；今日交寄清单可随时打印。", "ok")
+        self.documents_issued.emit([receipt.id])
+        self._after()
+
+    def spoil(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        reason, ok = QInputDialog.getText(self, "登记作废空白证", f"作废原因（空白证编号 {self.blank_serial.text() or '未填'}）：")
+        if not ok:
+            return
+        number, serial = d.number, self.blank_serial.text()
+        self.ops.run_write(lambda: spoil_blank(self.ctx, self.actor, number, serial, reason),
+                           lambda s: (self._say(f"空白证 {s} 已登记作废。请换一张重新打印。", "ok"), self.blank_serial.clear()),
+                           self._error, initiator=self)
+
+    def mailing_list(self) -> None:
+        self.ops.run_write(lambda: issue_mailing_list(self.ctx, self.actor),
+                           lambda doc: self.documents_issued.emit([doc.id]), self._error, initiator=self)
+
+    def _after(self) -> None:
+        self.detail = None
+        self.case_box.setText("请扫描下一张通知书的条码。")
+        self.pad.clear()
+        self.refresh()
+        self.scan.clear()
+        self.scan.setFocus()
+
+    def _say(self, text: str, kind: str) -> None:
+        show_message(self.message, text, kind)
+
+    def _error(self, exc: Exception) -> None:
+        self._say(error_text(exc), "error")
