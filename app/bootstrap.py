@@ -9,16 +9,39 @@ from datetime import datetime
 from app.config import Paths
 from app.context import AppContext, open_context
 from app.usecases.decisions import sweep_deemed_acceptances
-from app.usecases.setup import ensure_demo_data
+from app.usecases.setup import ensure_demo_data, ensure_training
+from app.usecases.terminal import DEMO, TRAINING, UNENROLLED, terminal_mode
+
+TRAINING_DIR = "training"
+
+
+def training_paths(paths: Paths) -> Paths:
+    """The training room's data dir: `training/` under the terminal's own, so a training
+    session can never write the production database."""
+    return Paths(paths.data_dir / TRAINING_DIR)
+
+
+def start_training(paths: Paths, clock: Callable[[], datetime] | None = None) -> AppContext:
+    """`clerkdesk --training`: the separate training database (under `paths`), with the demo
+    hall's data and the training flag and banner set."""
+    tp = training_paths(paths)
+    tp.data_dir.mkdir(parents=True, exist_ok=True)
+    ctx = open_context(tp, clock)
+    ensure_training(ctx)
+    ensure_demo_data(ctx)
+    sweep_deemed_acceptances(ctx)
+    return ctx
 
 
 def start_terminal(paths: Paths, clock: Callable[[], datetime] | None = None, demo: bool = True) -> AppContext:
+    """`demo`: a data directory that is neither enrolled nor demo yet becomes a demo terminal
+    (demo identity, accounts, catalog and numbers). An enrolled (production) terminal never
+    gets demo data, whatever `demo` says; a demo or training one keeps its demo data current.
+    With demo=False a fresh directory stays unenrolled and empty: the first-run screen or
+    `clerkdesk-admin enrol` gives it its identity."""
     ctx = open_context(paths, clock)
-    if demo:
+    mode = terminal_mode(ctx)
+    if mode in (DEMO, TRAINING) or (mode == UNENROLLED and demo):
         ensure_demo_data(ctx)
-    else:
-        from app.usecases.setup import ensure_settings
-
-        ensure_settings(ctx)
     sweep_deemed_acceptances(ctx)
     return ctx

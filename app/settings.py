@@ -40,8 +40,8 @@ DEFAULTS: dict[str, str] = {
     "window_phone": "",
     "progress_url_template": "",
     "supplement_workdays": "10",  # what the one-time notice gives the applicant; the hall decides
-    "idle_lock_minutes": "5",
-    "devices": "",  # JSON of the counter's devices (ID reader, camera); "" = the mode's default  # the window locks itself (hiding every personal detail) after this idle time
+    "idle_lock_minutes": "5",  # the window locks itself (hiding every personal detail) after this idle time
+    "devices": "",  # JSON of the counter's devices (ID reader, camera); "" = the mode's default
     # the platform link
     "platform_url": "",
     "sync_interval_seconds": "30",

@@ -8,10 +8,11 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from sandbox import clock
+from sandbox.auth import Principal
 from sandbox.events import denied
 from sandbox.paging import parse_cursor
 from sandbox.store import PlatformCase, ProgressRow
@@ -67,10 +68,17 @@ def bring_forward(s: Session, delay_seconds: float) -> int:
                      .values(office_due_at=latest)).rowcount
 
 
-def progress_page(s: Session, terminal_id: str, since: str, limit: int) -> ProgressPage:
-    """The terminal's own cases' steps after the cursor, oldest first."""
+def progress_page(s: Session, who: Principal, since: str, limit: int) -> ProgressPage:
+    """Steps after the cursor, oldest first, of the cases the terminal is entitled to
+    (sandbox.enrolment.entitled, as one query)."""
     after = parse_cursor(since)
-    rows = s.scalars(select(ProgressRow).where(ProgressRow.seq > after, ProgressRow.terminal_id == terminal_id)
+    mine = ProgressRow.terminal_id.in_(who.own_ids)
+    if who.hall:
+        hall_rule = PlatformCase.handed_to_hall == who.hall
+        if who.desk == "pickup":
+            hall_rule = or_(hall_rule, PlatformCase.hall == who.hall)
+        mine = or_(mine, ProgressRow.case_number.in_(select(PlatformCase.case_number).where(hall_rule)))
+    rows = s.scalars(select(ProgressRow).where(ProgressRow.seq > after, mine)
                      .order_by(ProgressRow.seq).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]

@@ -1,6 +1,11 @@
 """clerkdesk-sandbox: start the sandbox platform on 127.0.0.1.
 
     clerkdesk-sandbox --port 0 --data-dir /tmp/platform --back-office-delay 5
+    clerkdesk-sandbox --data-dir /tmp/platform enrolment-code --hall 永昌县政务服务中心 --window 综合受理5号窗
+
+The second form prints a new one-time enrolment code (注册码) for one terminal and exits; it
+writes to the same store, so the sandbox may be running meanwhile. `--replaces TERMINAL_ID`
+issues the code for a replaced PC (the old terminal is retired when the new one enrols).
 
 Port 0 picks a free port. Once it listens, the line `SANDBOX_URL http://127.0.0.1:PORT` goes
 to stdout (flushed) for a parent process to read; logs go to stderr.
@@ -33,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token-ttl", type=float, default=8 * 3600, help="seconds a bearer token is valid")
     p.add_argument("--catalog", type=Path, default=DEMO_CATALOG, help="catalog file (clerkdesk.catalog/v1) to publish")
     p.add_argument("--calendar-dir", type=Path, default=None, help="clerkdesk.calendar/v1 files overriding the defaults")
-    p.add_argument("--enrolment-code", default=DEFAULT_ENROLMENT_CODE, help="the code terminals register with")
+    p.add_argument("--enrolment-code", default=DEFAULT_ENROLMENT_CODE,
+                   help="the standing demo code (demo and training only; \"\" = none, one-time codes only)")
     faults = p.add_argument_group("faults (also switchable at POST /sandbox/faults)")
     faults.add_argument("--latency-ms", type=int, default=0)
     faults.add_argument("--error-share", type=float, default=0.0, help="share of /api/v1 requests answered 500")
@@ -69,8 +75,43 @@ def relaunch_argv(argv: list[str], port: int) -> list[str]:
     return [sys.executable, "-m", "sandbox", *rest, "--port", str(port)]
 
 
+def build_code_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clerkdesk-sandbox enrolment-code", description="签发一次性终端注册码")
+    p.add_argument("--data-dir", type=Path, required=True, help="the sandbox's data dir (it may be running)")
+    p.add_argument("command", choices=["enrolment-code"])
+    p.add_argument("--hall", default="", help="hall or station the terminal belongs to (default: the demo hall)")
+    p.add_argument("--window", default="", help="the window or desk (default: 综合受理窗口)")
+    p.add_argument("--desk", choices=["window", "pickup"], default="window", help="pickup: the hall's 发证窗口")
+    p.add_argument("--area-code", default="", help="行政区划代码 (default: the demo county 620321)")
+    p.add_argument("--replaces", default="", help="terminal id of a replaced PC (retired when the new one enrols)")
+    return p
+
+
+def print_enrolment_code(argv: list[str]) -> int:
+    from sandbox.enrolment import issue_code
+    from sandbox.store import Store
+
+    args = build_code_parser().parse_args(argv)
+    store = Store(args.data_dir)
+    try:
+        with store.transaction() as s:
+            code, row = issue_code(s, hall=args.hall, window=args.window, desk=args.desk, area_code=args.area_code,
+                                   replaces=args.replaces)
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(code)
+    where = f"{row.hall} {row.window}" + (f"（替换终端 {row.replaces}）" if row.replaces else "")
+    print(f"一次性注册码，仅可注册一台终端：{where}，地区 {row.area_code}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "enrolment-code" in argv:
+        sys.exit(print_enrolment_code(argv))
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = SandboxConfig(

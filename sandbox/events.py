@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from sandbox import clock
 from sandbox.auth import Principal
 from sandbox.catalog import STATUS_LABELS
-from sandbox.store import AppliedEvent, CatalogEntry, EventReceipt, ItemStatusPeriod, PlatformCase
+from sandbox.enrolment import entitled
+from sandbox.store import AppliedEvent, CatalogEntry, EventReceipt, ItemStatusPeriod, Lease, PlatformCase
 from sync.contract import (
     CASE_TRANSITIONS,
     CHINA,
@@ -137,22 +138,51 @@ def _action_of(event: Event) -> tuple[str, Any]:
     return action, data
 
 
-def _receive(batch: _Batch, who: Principal, event: Event, data: CaseReceivedData) -> PlatformCase:
+def _leased_to(s: Session, who: Principal) -> list[tuple[str, int, int]] | None:
+    """(prefix, first, last) of every block leased to the terminal or its predecessors; None
+    when numbers are not checked (a demo terminal of the standing code has its own block)."""
+    if not who.one_time:
+        return None
+    return [(r.prefix, r.first, r.last) for r in s.scalars(select(Lease).where(Lease.terminal_id.in_(who.own_ids)))]
+
+
+def _check_number_leased(number: str, leases: list[tuple[str, int, int]] | None) -> None:
+    if leases is None:
+        return
+    prefix, serial = number[:10], number[10:17]
+    if serial.isdigit() and any(p == prefix and first <= int(serial) <= last for p, first, last in leases):
+        return
+    raise Rejected(ErrorCode.NUMBER_NOT_LEASED, f"办件编号 {number} 不在平台分配给本终端的号段内，平台不予登记。")
+
+
+def _check_not_retired(who: Principal, event: Event) -> None:
+    if who.retired_at is not None and clock.stored(event.occurred_at) > who.retired_at:
+        raise Rejected(ErrorCode.TERMINAL_RETIRED,
+                       "本终端已被替换，替换之后发生的操作平台不予接收，请在新终端上办理。")
+
+
+def _receive(batch: _Batch, who: Principal, event: Event, data: CaseReceivedData,
+             leases: list[tuple[str, int, int]] | None = None) -> PlatformCase:
     if event.case_number in batch.cases:
         raise Rejected(ErrorCode.CASE_EXISTS, f"办件编号 {event.case_number} 已在平台登记收件，不能重复收件，请核对编号。")
+    _check_number_leased(event.case_number, leases)
     code = data.item_code
     _check_item_open(batch, code, event.occurred_at.astimezone(CHINA).date())
     case = PlatformCase(case_number=event.case_number, terminal_id=who.terminal_id, item_code=code, state="received",
-                        received_at=clock.stored(event.occurred_at), office_due_at=None)
+                        received_at=clock.stored(event.occurred_at), office_due_at=None, hall=who.hall,
+                        handed_to_hall="")
     batch.cases[case.case_number] = case
     return case
 
 
-def _transition(batch: _Batch, event: Event, action: str, office_delay: float) -> PlatformCase:
+def _transition(batch: _Batch, who: Principal, event: Event, action: str, office_delay: float) -> PlatformCase:
     case = batch.cases.get(event.case_number)
     label = ACTION_LABELS.get(action, action)
     if case is None:
         raise Rejected(ErrorCode.CASE_UNKNOWN, f"平台没有办件 {event.case_number} 的收件记录，不能处理“{label}”。")
+    if not entitled(who, case, action):
+        raise Rejected(ErrorCode.CASE_NOT_ENTITLED,
+                       f"办件 {event.case_number} 不是本终端收件的，也未移交本厅，本终端不能处理“{label}”。")
     target = TRANSITIONS.get((case.state, action))
     if target is None:
         if action in BACK_OFFICE_ACTIONS and _already_there(case.state, action):
@@ -179,6 +209,7 @@ def ingest(s: Session, who: Principal, events: Sequence[Event], office_delay: fl
     """Answer every event in order; call inside one transaction (the caller commits)."""
     batch = _load(s, events)
     now = clock.stored(clock.now())
+    leases = _leased_to(s, who) if any(e.kind == RECEIVE for e in events) else None
     results: list[EventResult] = []
     for event in events:
         if event.event_id in batch.seen:
@@ -187,16 +218,18 @@ def ingest(s: Session, who: Principal, events: Sequence[Event], office_delay: fl
             continue
         try:
             action, data = _action_of(event)
-            case = (_receive(batch, who, event, data) if action == "receive"
-                    else _transition(batch, event, action, office_delay))
+            _check_not_retired(who, event)
+            case = (_receive(batch, who, event, data, leases) if action == "receive"
+                    else _transition(batch, who, event, action, office_delay))
         except Rejected as r:
             results.append(EventResult(event_id=event.event_id, status="rejected", code=r.code, reason=r.reason))
             s.add(EventReceipt(event_id=event.event_id, outcome="rejected", code=r.code, at=now))
             continue
         if case not in s:
             s.add(case)
+        # The terminal is the token's, never the payload's (contract: "Binding every request").
         s.add(AppliedEvent(event_id=event.event_id, kind=event.kind, case_number=event.case_number,
-                           terminal_id=event.terminal_id, actor=event.actor, occurred_at=clock.stored(event.occurred_at),
+                           terminal_id=who.terminal_id, actor=event.actor, occurred_at=clock.stored(event.occurred_at),
                            applied_at=now, data=event.data))
         batch.seen.add(event.event_id)
         results.append(EventResult(event_id=event.event_id, status="applied"))

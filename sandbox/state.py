@@ -13,6 +13,7 @@ from sandbox.back_office import advance_due_cases
 from sandbox.calendars import Calendars
 from sandbox.catalog import load_catalog, read_catalog_file
 from sandbox.config import SandboxConfig
+from sandbox.enrolment import EnrolmentLimiter
 from sandbox.faults import FaultState
 from sandbox.store import Store
 
@@ -38,6 +39,7 @@ class SandboxState:
     catalog_revision: str = ""
     ingest: IngestClock = field(default_factory=IngestClock)
     relaunch_argv: list[str] | None = None  # how to start this very sandbox again (restart switch)
+    enrolment_limiter: EnrolmentLimiter = field(default_factory=EnrolmentLimiter)
 
     def run_back_office(self) -> int:
         t = self.config.tunables

@@ -34,6 +34,32 @@ class Terminal(Base):
     name: Mapped[str] = mapped_column(String(100))
     secret_hash: Mapped[str] = mapped_column(String(200))
     registered_at: Mapped[datetime] = mapped_column(DateTime())
+    # Added by the hall issue (sync/contract.py "Authentication", "Re-enrolment").
+    hall: Mapped[str] = mapped_column(String(100), default="")
+    window: Mapped[str] = mapped_column(String(100), default="")
+    desk: Mapped[str] = mapped_column(String(20), default="window")
+    document_code: Mapped[str] = mapped_column(String(2), default="")
+    one_time: Mapped[int] = mapped_column(Integer, default=0)  # 1: enrolled with a one-time code
+    replaces: Mapped[str] = mapped_column(String(64), default="")  # the predecessor it succeeds
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class EnrolmentCode(Base):
+    """A one-time enrolment code (stored as its sha256) and what it assigns."""
+
+    __tablename__ = "enrolment_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(6))
+    hall: Mapped[str] = mapped_column(String(100))
+    window: Mapped[str] = mapped_column(String(100))
+    desk: Mapped[str] = mapped_column(String(20), default="window")
+    county: Mapped[str] = mapped_column(String(50), default="")
+    review_body: Mapped[str] = mapped_column(String(100), default="")
+    court: Mapped[str] = mapped_column(String(100), default="")
+    replaces: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    used_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ClerkAccount(Base):
@@ -108,6 +134,8 @@ class PlatformCase(Base):
     item_code: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(30))
     received_at: Mapped[datetime] = mapped_column(DateTime())
+    hall: Mapped[str] = mapped_column(String(100), default="")  # the receiving terminal's hall
+    handed_to_hall: Mapped[str] = mapped_column(String(100), default="")  # 代收代办: handed over to this hall
     # Back office: when the next step is due (None = not in the back office's hands).
     office_due_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
 
@@ -156,6 +184,7 @@ class Store:
         self.engine: Engine = create_engine(f"sqlite:///{self.path}")
         event.listen(self.engine, "connect", _pragmas)
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -166,6 +195,22 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A store made before a column was added gets it (NULL / the default for old rows):
+    the demo platform's data dir lives on between versions."""
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            have = {row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
+            for col in table.columns:
+                if col.name in have:
+                    continue
+                default = col.default.arg if col.default is not None and not callable(col.default.arg) else None
+                literal = "" if default is None else (f" DEFAULT {default}" if isinstance(default, int)
+                                                      else " DEFAULT '" + str(default).replace("'", "''") + "'")
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{col.name}" '
+                                     f'{col.type.compile(engine.dialect)}{literal}')
 
 
 def _pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -1,10 +1,16 @@
-"""`clerkdesk-admin sync …`: registered through the entry point group
-`clerkdesk.admin_commands`, so app/ never imports sync/."""
+"""`clerkdesk-admin sync …`, `enrol …` and `terminal`: registered through the entry point group
+`clerkdesk.admin_commands` (entry "sync"), so app/ never imports sync/.
+
+    clerkdesk-admin enrol --platform URL --code CODE [--admin-password-file F] [--admin-user admin]
+    clerkdesk-admin terminal        this terminal's identity, or "not enrolled" (exit 1)
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
+from pathlib import Path
 
 from app.actor import ADMIN_COMMAND
 from app.config import resolve_paths
@@ -13,6 +19,8 @@ from app.context import AppContext
 ENV_ENROLMENT = "CLERKDESK_ENROLMENT_CODE"
 EXIT_UNREACHABLE = 3
 EXIT_PARTIAL = 4
+EXIT_NOT_ENROLLED = 1
+EXIT_REFUSED = 5  # the platform refused the enrolment code (wrong, used, rate-limited)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +31,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help=f"首次注册终端用的注册码（县管理员提供；也可用环境变量 {ENV_ENROLMENT}）")
     p.add_argument("--batch-size", type=int, help="每批上报的事件数")
     p.set_defaults(func=_cmd_sync)
+    p = subparsers.add_parser("enrol", help="用一次性注册码在平台注册本终端（平台分配终端编号、大厅、窗口、文号代码和首个号段）")
+    p.add_argument("--platform", required=True, help="平台地址，例如 https://zwfw.example.gov.cn")
+    p.add_argument("--code", default=os.environ.get(ENV_ENROLMENT, ""),
+                   help=f"一次性注册码（也可用环境变量 {ENV_ENROLMENT}）")
+    p.add_argument("--admin-password-file", type=Path,
+                   help="首个本机管理员的密码文件（第一行为密码；密码绝不写在命令行上）")
+    p.add_argument("--admin-user", default="admin", help="首个本机管理员的用户名（默认 admin）")
+    p.add_argument("--admin-name", default="本机管理员", help="首个本机管理员的姓名")
+    p.add_argument("--again", action="store_true",
+                   help="本终端凭据丢失或被停用时，用“替换本终端”的新注册码重新注册（保留本机办件和待上报事件）")
+    p.set_defaults(func=_cmd_enrol)
+    p = subparsers.add_parser("terminal", help="显示本终端身份：终端编号、大厅、窗口、地区代码、文号代码、剩余号码")
+    p.set_defaults(func=_cmd_terminal)
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
@@ -75,3 +96,72 @@ def _print_status(ctx: AppContext) -> None:
     last = f"{ov.last_answer_at:%Y-%m-%d %H:%M:%S}" if ov.last_answer_at else "从未"
     print(f"平台：{ov.platform_url or '未设置（仅离线工作）'}；待上报 {ov.queued} 条；待人工处理 {ov.attention} 条；"
           f"平台最近答复：{last}")
+
+
+def _read_password_file(path: Path) -> str:
+    from app.rules.problems import Problem, RuleError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(Problem("PASSWORD_FILE_UNREADABLE", f"无法读取密码文件 {path}（{exc.__class__.__name__}）。")) from exc
+    return text.splitlines()[0] if text.splitlines() else ""
+
+
+def _cmd_enrol(args: argparse.Namespace) -> int:
+    from app.bootstrap import start_terminal
+    from app.usecases.enrolment import FirstAdmin
+    from sync.connection import enrol
+    from sync.http import PlatformError, PlatformRefused
+
+    if not args.code.strip():
+        print(f"错误 [ENROLMENT_CODE_MISSING]：请用 --code 或环境变量 {ENV_ENROLMENT} 给出注册码。", file=sys.stderr)
+        return 2
+    admin = None
+    if args.admin_password_file is not None:
+        admin = FirstAdmin(args.admin_user, args.admin_name, _read_password_file(args.admin_password_file))
+    ctx = start_terminal(resolve_paths(args.data_dir), demo=False)  # never turns into a demo terminal
+    try:
+        try:
+            who = enrol(ctx, ADMIN_COMMAND, args.platform, args.code, admin, again=args.again)
+        except PlatformError as err:
+            print(f"注册失败 [{err.platform_code or err.code}]：{err.message}", file=sys.stderr)
+            if isinstance(err, PlatformRefused):
+                return EXIT_REFUSED
+            return EXIT_UNREACHABLE if err.code in ("PLATFORM_UNREACHABLE", "PLATFORM_MAINTENANCE") else EXIT_PARTIAL
+        print(f"本终端已注册：终端编号 {who.terminal_id}，{who.hall} {who.window}")
+        if admin is None:
+            print("尚未设置本机管理员：请在本机启动 ClerkDesk，在首次运行界面设置。")
+        _print_identity(ctx)
+        return 0
+    finally:
+        ctx.close()
+
+
+def _cmd_terminal(args: argparse.Namespace) -> int:
+    from app.bootstrap import start_terminal
+
+    ctx = start_terminal(resolve_paths(args.data_dir), demo=False)
+    try:
+        return _print_identity(ctx)
+    finally:
+        ctx.close()
+
+
+def _print_identity(ctx: AppContext) -> int:
+    from app.usecases.terminal import MODE_LABELS, terminal_identity
+
+    who = terminal_identity(ctx)
+    if not who.enrolled:
+        print("本终端尚未注册，没有终端身份。请运行 clerkdesk-admin enrol --platform 平台地址 --code 注册码。")
+        return EXIT_NOT_ENROLLED
+    desk = "（发证窗口）" if who.desk == "pickup" else ""
+    print(f"模式：{MODE_LABELS[who.mode]}")
+    print(f"终端编号：{who.terminal_id}")
+    print(f"大厅/便民站：{who.hall}")
+    print(f"窗口：{who.window or '—'}{desk}")
+    print(f"地区代码：{who.area_code}")
+    print(f"文号代码：{who.document_code}")
+    print(f"本年剩余办件编号：{who.numbers_left}")
+    print(f"平台：{who.platform_url or '未设置'}")
+    return 0

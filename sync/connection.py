@@ -4,13 +4,17 @@ and a transparent re-login with the terminal credential when the token has expir
 from __future__ import annotations
 
 import threading
+from urllib.parse import urlsplit
 
-from app.actor import SYSTEM
+from app.actor import SYSTEM, Actor
 from app.context import AppContext
 from app.rules.problems import Problem, RuleError
+from app.usecases.enrolment import AssignedIdentity, FirstAdmin, check_can_enrol, store_enrolment
 from app.usecases.registration import Registration, registration_for, save_registration, save_token
-from sync.api import PlatformApi
-from sync.http import HttpSettings, PlatformHttp
+from app.usecases.sync_pull import LeasedBlock
+from sync import contract as c
+from sync.api import PlatformApi, _parse, china_naive
+from sync.http import HttpSettings, PlatformHttp, PlatformProtocolError
 
 
 class NotConfigured(RuleError):
@@ -23,7 +27,21 @@ def not_configured() -> NotConfigured:
 
 def not_registered(url: str) -> NotConfigured:
     return NotConfigured(Problem("TERMINAL_NOT_REGISTERED",
-                                 f"本终端尚未在平台 {url} 注册。请管理员运行 clerkdesk-admin sync --once 完成注册。"))
+                                 f"本终端尚未在平台 {url} 注册。请管理员运行 clerkdesk-admin enrol --platform {url} --code 注册码。"))
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def check_training_platform(ctx: AppContext, url: str) -> None:
+    """A training terminal talks only to a platform on this machine (its local sandbox):
+    never to a production platform."""
+    if ctx.settings.get("training") != "1":
+        return
+    host = (urlsplit(url).hostname or "").lower()
+    if host not in _LOOPBACK:
+        raise RuleError(Problem("TRAINING_PLATFORM_NOT_LOCAL",
+                                f"培训模式只能连接本机的培训平台，不能连接 {url}。", "platform_url"))
 
 
 def http_settings(ctx: AppContext, **overrides: float) -> HttpSettings:
@@ -54,6 +72,7 @@ def open_api(ctx: AppContext, platform_url: str | None = None, cancel: threading
     url = (platform_url or ctx.settings.get("platform_url")).rstrip("/")
     if not url:
         raise not_configured()
+    check_training_platform(ctx, url)
     reg = registration_for(ctx, url)
     if reg is None:
         raise not_registered(url)
@@ -73,6 +92,7 @@ def ensure_registered(ctx: AppContext, platform_url: str, enrolment_code: str = 
     start, because a demo that once ran on another port (and re-registered there) would
     otherwise keep a secret the platform has replaced and lock every clerk out."""
     url = platform_url.rstrip("/")
+    check_training_platform(ctx, url)
     reg = registration_for(ctx, url)
     if reg is not None and not again:
         return reg, False
@@ -84,3 +104,36 @@ def ensure_registered(ctx: AppContext, platform_url: str, enrolment_code: str = 
         api.close()
     reg = Registration(url, cred.terminal_id, cred.terminal_secret, cred.token, cred.expires_at)
     return save_registration(ctx, SYSTEM, reg).value, True
+
+
+def enrol(ctx: AppContext, actor: Actor, platform_url: str, code: str, admin: FirstAdmin | None = None,
+          settings: HttpSettings | None = None, first_block_size: int = c.DEFAULT_FIRST_BLOCK_SIZE,
+          again: bool = False) -> AssignedIdentity:
+    """Enrol this terminal with a one-time code: the platform assigns its identity, credential
+    and first number block; app.usecases.enrolment stores them (and the first local
+    administrator) in one unit of work. What can be refused locally is refused BEFORE the
+    code is spent. A code the platform does not know, or one already used, comes back as
+    PlatformRefused (403 ENROLMENT_INVALID / ENROLMENT_USED; 429 ENROLMENT_RATE_LIMITED).
+    `again`: re-enrol an enrolled terminal with a code issued to replace it (lost credential).
+
+    Not idempotent: if the answer is lost after the platform used the code, the code is spent
+    and the administrator asks for a new one (the platform sees the unused terminal id)."""
+    check_can_enrol(ctx, admin, again)
+    url = platform_url.strip().rstrip("/")
+    if not url:
+        raise not_configured()
+    body = c.TerminalRegistration(enrolment_code=code.strip(), first_block_size=first_block_size)
+    http = PlatformHttp(url, settings or http_settings(ctx))
+    try:
+        got = _parse(c.TerminalRegistered, http.post(c.PATH_REGISTER_TERMINAL,
+                                                     body.model_dump(mode="json", exclude_defaults=False), auth=False))
+    finally:
+        http.close()
+    if not (got.area_code and got.document_code and got.hall):
+        raise PlatformProtocolError("平台没有为本终端分配身份（地区代码、文号代码、大厅）。正式终端须使用一次性注册码。")
+    identity = AssignedIdentity(got.terminal_id, got.area_code, got.hall, got.window, got.desk, got.document_code,
+                                got.county, got.review_body, got.court, got.replaces)
+    block = got.number_block
+    leased = LeasedBlock(block.year, block.first, block.last, block.lease_id) if block else None
+    reg = Registration(url, got.terminal_id, got.terminal_secret, got.token, china_naive(got.expires_at))
+    return store_enrolment(ctx, actor, identity, reg, leased, admin, again).value

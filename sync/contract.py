@@ -22,9 +22,27 @@ Formats (one for the whole API)
 
 Authentication
 --------------
-1. ``POST /api/v1/terminals/register`` (no token; the enrolment code the county's
-   administrator hands out) → ``TerminalRegistered``: a long-lived ``terminal_secret`` and a
-   first short-lived ``token``. Registering the same terminal_id again replaces the secret.
+1. ``POST /api/v1/terminals/register`` (no token) with an enrolment code (注册码) →
+   ``TerminalRegistered``: a long-lived ``terminal_secret``, a first short-lived ``token`` and
+   the terminal's identity. Two kinds of code:
+
+   - **one-time code** (production): the platform issued it for ONE terminal (the county's
+     administrator, or ``clerkdesk-sandbox --data-dir DIR enrolment-code --hall H --window W``).
+     The request carries only the code; ``terminal_id``, ``area_code`` and ``name`` in the
+     request are ignored. The PLATFORM assigns the terminal id, hall or station, window, desk
+     kind, area code, the terminal's two-digit code inside document numbers (文号; unique among
+     the area's terminals, retired ones included, so two terminals never print the same 文号),
+     the names printed on notices (county, review body, court) and a first block of case
+     numbers (``number_block``, ``first_block_size`` numbers of this year). A used code is
+     refused (403 ``ENROLMENT_USED``); it never enrols a second terminal.
+   - **standing code** (demo and training only; a production platform has none): the request
+     names ``terminal_id``, ``area_code`` and ``name`` itself, as contract v1 first did;
+     registering the same id again replaces its secret (the demo re-registers on every
+     start). It can never take over a terminal id that was enrolled with a one-time code
+     (403 ``ENROLMENT_INVALID``). No number block comes with it (the demo has its own).
+   Wrong codes are rate-limited per client address: after ``ENROLMENT_ATTEMPTS_PER_MINUTE``
+   wrong codes within a minute every attempt (right or wrong) is answered 429
+   ``ENROLMENT_RATE_LIMITED`` with ``Retry-After`` (seconds) until the minute has passed.
 2. ``POST /api/v1/terminals/token`` {terminal_id, terminal_secret} → ``AccessToken``: a fresh
    token when the old one expired (401 ``TOKEN_EXPIRED``). This is the client's re-login.
 3. ``POST /api/v1/sessions`` (terminal token) {username, password} → ``ClerkSession``: checks a
@@ -33,6 +51,38 @@ Authentication
 Every other /api/v1 path except health needs ``Authorization: Bearer <token>``. Tokens expire
 after a platform setting (short in tests): 401 ``TOKEN_EXPIRED``; an unknown one gives 401
 ``TOKEN_INVALID``, none at all 401 ``TOKEN_MISSING``.
+
+Re-enrolment (a replaced PC)
+----------------------------
+The administrator asks the platform for a new one-time code *replacing* the old terminal
+(``enrolment-code --replaces OLD_ID``). Enrolling with it makes a NEW terminal (new id, new
+document-number code, new number block — the new PC's own 文号 serials start again, so it
+must not reuse the old code) that takes over the old one's hall and window and SUCCEEDS it:
+it may act on, and is served the progress of, every case the old terminal received. The old
+terminal is RETIRED at that moment: its tokens die; for ``RETIRED_PUSH_DAYS`` days its
+credential still gets tokens, but only to push its already-queued events (``events:batch``;
+every other path answers 403 ``TERMINAL_RETIRED``), and only events that happened before it
+was retired (a later one is rejected ``TERMINAL_RETIRED``). After that its credential is
+refused (401 ``TERMINAL_RETIRED``). So a dead PC's queue is pushed by starting it once
+within the grace period; nothing is exported by hand.
+
+Binding every request to the terminal
+-------------------------------------
+The platform takes the terminal from the token, never from a body: an event's
+``terminal_id`` field is informational and ignored (the applied event is recorded under the
+token's terminal). A terminal may send events for, and is served progress of, a case only
+when it is *entitled* to it:
+
+- it received the case (``case.receive`` came with its token), or its predecessor did
+  (re-enrolment above);
+- it is a pick-up desk (``desk`` = ``pickup``) of the hall that received the case: a hall's
+  cases are handed to its own 发证窗口 when concluded, so the hall's pick-up terminals may act
+  on (collect, mail) and see the progress of every case of their hall;
+- the case was handed over to the terminal's hall (a station's 代收代办 case received at the
+  county: the platform records ``handed_to_hall``), for every terminal of that hall.
+Any other event is rejected ``CASE_NOT_ENTITLED`` (the case's owner is not told who tried).
+A ``case.receive`` from a one-time-enrolled terminal must use a number of a block leased to
+it (or its predecessor): anything else is rejected ``NUMBER_NOT_LEASED``.
 
 Idempotency
 -----------
@@ -85,6 +135,9 @@ MAX_BLOCK_SIZE = 100_000
 # Platform serials stay below the terminals' demo block (app: 9,000,001–9,999,999), so a
 # number issued in demo mode can never equal an official one.
 MAX_PLATFORM_SERIAL = 8_999_999
+ENROLMENT_ATTEMPTS_PER_MINUTE = 5  # wrong enrolment codes per client address before 429
+RETIRED_PUSH_DAYS = 30  # a replaced terminal may still push its queued events this long
+DEFAULT_FIRST_BLOCK_SIZE = 1000
 
 # --- formats -------------------------------------------------------------------------------
 
@@ -132,6 +185,10 @@ class ErrorCode(StrEnum):
     LOGIN_FAILED = "LOGIN_FAILED"  # 401: wrong username or password
     TERMINAL_CREDENTIAL_INVALID = "TERMINAL_CREDENTIAL_INVALID"  # 401: terminals/token with a bad secret
     ENROLMENT_INVALID = "ENROLMENT_INVALID"  # 403: wrong enrolment code
+    ENROLMENT_USED = "ENROLMENT_USED"  # 403: a one-time code already enrolled a terminal
+    ENROLMENT_RATE_LIMITED = "ENROLMENT_RATE_LIMITED"  # 429 + Retry-After: too many wrong codes
+    TERMINAL_RETIRED = "TERMINAL_RETIRED"  # 401/403: replaced by a re-enrolled terminal (see above)
+    DOCUMENT_CODES_EXHAUSTED = "DOCUMENT_CODES_EXHAUSTED"  # 409: the area has used all 99 document codes
     CALENDAR_UNKNOWN = "CALENDAR_UNKNOWN"  # 404
     NOT_FOUND = "NOT_FOUND"  # 404
     NUMBERS_EXHAUSTED = "NUMBERS_EXHAUSTED"  # 409: no serials left for that prefix and year
@@ -148,6 +205,8 @@ class ErrorCode(StrEnum):
     CASE_UNKNOWN = "CASE_UNKNOWN"  # an event for a case the platform never received
     CASE_EXISTS = "CASE_EXISTS"  # case.receive for a number already received (another event id)
     CASE_TRANSITION_NOT_ALLOWED = "CASE_TRANSITION_NOT_ALLOWED"  # the platform's state of the case forbids it
+    CASE_NOT_ENTITLED = "CASE_NOT_ENTITLED"  # the case is neither this terminal's nor handed to it
+    NUMBER_NOT_LEASED = "NUMBER_NOT_LEASED"  # case.receive with a number outside the terminal's blocks
 
 
 class ErrorBody(ContractModel):
@@ -171,12 +230,14 @@ class Health(ContractModel):
 
 
 class TerminalRegistration(ContractModel):
-    """POST /terminals/register."""
+    """POST /terminals/register. With a one-time code only `enrolment_code` (and optionally
+    `first_block_size`) counts; terminal_id, area_code and name are for the standing demo code."""
 
-    terminal_id: str = Field(min_length=1, max_length=64)
-    area_code: str = Field(pattern=r"^\d{6}$")  # 行政区划代码: the prefix of the terminal's case numbers
-    name: str = Field(min_length=1, max_length=100)  # e.g. 河西堡镇便民服务中心
-    enrolment_code: str  # 注册码 from the county's administrator
+    enrolment_code: str = Field(default="", max_length=64)  # 注册码 from the county's administrator
+    terminal_id: str = Field(default="", max_length=64)
+    area_code: str = Field(default="", pattern=r"^(\d{6})?$")  # 行政区划代码: the prefix of case numbers
+    name: str = Field(default="", max_length=100)  # e.g. 河西堡镇便民服务中心
+    first_block_size: int = Field(default=DEFAULT_FIRST_BLOCK_SIZE, ge=0, le=MAX_BLOCK_SIZE)
 
 
 class AccessToken(ContractModel):
@@ -184,11 +245,26 @@ class AccessToken(ContractModel):
     expires_at: Timestamp
 
 
+Desk = Literal["window", "pickup"]
+
+
 class TerminalRegistered(AccessToken):
-    """Answer to registration: keep terminal_secret (for new tokens) and use token now."""
+    """Answer to registration: keep terminal_secret (for new tokens) and use token now. The
+    identity fields are the platform's assignment (one-time code); with the standing demo code
+    they echo the request and `number_block` is None."""
 
     terminal_id: str
     terminal_secret: str
+    area_code: str = ""
+    hall: str = ""  # hall or station (政务服务中心 / 便民服务中心), as printed on notices
+    window: str = ""  # the window or desk inside it
+    desk: Desk = "window"  # "pickup": the hall's 发证窗口 (entitled to the hall's cases)
+    document_code: str = Field(default="", pattern=r"^(\d{2})?$")  # inside 文号: 第{code}{serial:05d}号
+    county: str = ""
+    review_body: str = ""  # 复议机关 named on rejection notices
+    court: str = ""  # 人民法院 named on rejection notices
+    replaces: str = ""  # the retired terminal this one succeeds (re-enrolment), else ""
+    number_block: NumberBlock | None = None
 
 
 class TerminalTokenRequest(ContractModel):
@@ -334,6 +410,9 @@ class NumberBlock(ContractModel):
     year: int
     first: int = Field(ge=1)
     last: int = Field(ge=1)
+
+
+TerminalRegistered.model_rebuild()  # its number_block is a NumberBlock, defined just above
 
 
 # --- events --------------------------------------------------------------------------------
@@ -638,7 +717,9 @@ PROGRESS_STEP_LABELS = {
 
 
 class ProgressUpdate(ContractModel):
-    """A back-office step on one of the terminal's cases (only cases this terminal received)."""
+    """A back-office step on a case the terminal is entitled to (see "Binding every request to
+    the terminal" above): its own, its predecessor's, its hall's for a pick-up desk, or handed
+    over to its hall."""
 
     progress_id: str  # unique; a replayed page repeats it
     case_number: str

@@ -18,7 +18,7 @@ from sync.connection import NotConfigured, http_settings, open_api
 from sync.http import AuthExpired, PlatformMaintenance, PlatformRefused, PlatformServerError, PlatformUnreachable
 
 TERMINAL_LINK_BROKEN = ("本终端在政务服务平台的注册已失效（{code}），无法联网核对密码。"
-                        "请管理员重新注册本终端（clerkdesk-admin sync --enrolment-code 注册码）。")
+                        "请管理员申请替换本终端的注册码后重新注册（clerkdesk-admin enrol --again）。")
 
 
 def _offline_because(ctx: AppContext, username: str, password: str, why: str) -> LoginOutcome:
@@ -47,7 +47,10 @@ class LoginOutcome:
 
 
 def login(ctx: AppContext, username: str, password: str) -> LoginOutcome:
-    if not ctx.settings.get("platform_url"):
+    local_admin = ctx.settings.get("local_admin")
+    if not ctx.settings.get("platform_url") or (local_admin and username.strip() == local_admin):
+        # No platform, or the first local administrator made at enrolment: the platform does
+        # not know that account, so it is always checked here.
         return LoginOutcome(local_login(ctx, username, password), "local")
     try:
         api = open_api(ctx, settings=http_settings(ctx, **LOGIN_HTTP))

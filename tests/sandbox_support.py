@@ -180,6 +180,27 @@ class Sandbox:
         body = {"terminal_id": terminal_id, "area_code": area_code, "name": name, "enrolment_code": ENROLMENT_CODE}
         return self._control("POST", "/api/v1/terminals/register", json=body)
 
+    def enrolment_code(self, hall: str = "", window: str = "", desk: str = "window", area_code: str = "",
+                       replaces: str = "") -> str:
+        """A new one-time enrolment code (control switch; the CLI `enrolment-code` does the same)."""
+        return self._control("POST", "/sandbox/enrolment-codes", json={
+            "hall": hall, "window": window, "desk": desk, "area_code": area_code, "replaces": replaces})["code"]
+
+    def enrol(self, code: str | None = None, **code_options: Any) -> dict:
+        """Enrols with a one-time code (a new one made with `code_options` when none given):
+        the answer carries the platform-assigned identity, secret, token and first block."""
+        code = code or self.enrolment_code(**code_options)
+        r = self.http.post(self.url + "/api/v1/terminals/register", json={"enrolment_code": code}, timeout=10)
+        if not r.ok:
+            raise SandboxError(f"enrol: {r.status_code} {r.text}")
+        return r.json()
+
+    def hand_over(self, case_number: str, hall: str) -> dict:
+        return self._control("POST", f"/sandbox/cases/{case_number}/handover", json={"hall": hall})
+
+    def terminal(self, terminal_id: str) -> dict:
+        return self._control("GET", f"/sandbox/terminals/{terminal_id}")
+
     @staticmethod
     def auth(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}

@@ -1,9 +1,11 @@
 """clerkdesk: start the terminal (database, demo data), connect the platform if one is set or
 asked for, log in, open the main window.
 
-    clerkdesk                          the terminal as configured (offline-only without a platform)
+    clerkdesk                          the terminal as configured; an unenrolled one opens the first-run screen
     clerkdesk --platform URL --enrolment-code CODE   set the platform and register this terminal
     clerkdesk --demo-platform          start a sandbox platform on this machine and use it
+    clerkdesk --training               the training room: its own database (training/ under the data dir)
+                                       and a local sandbox with training data; never a production platform
     clerkdesk --debug                  also log every UI stall over 100 ms with its stack (or CLERKDESK_DEBUG=1)
 """
 
@@ -17,13 +19,15 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.actor import SYSTEM
-from app.bootstrap import start_terminal
+from app.bootstrap import start_terminal, start_training
 from app.config import resolve_paths
 from app.context import AppContext
 from app.errors import ClerkDeskError
 from app.logging_filter import install_personal_data_filter
+from app.usecases.enrolment import needs_first_admin
 from app.usecases.setup import DEMO_CLERKS, DEMO_PASSWORD
 from app.usecases.sync_state import set_sync_setting
+from app.usecases.terminal import PRODUCTION, UNENROLLED, terminal_mode
 from sync.connection import ensure_registered
 from ui.demo_platform import BACK_OFFICE_DELAY_SECONDS, DEMO_ENROLMENT_CODE, DemoPlatform, DemoPlatformError
 from ui.fonts import apply_app_font
@@ -82,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="在本机启动演示平台（沙箱）并连接，用于演示和培训")
     parser.add_argument("--demo-back-office-seconds", type=float, default=BACK_OFFICE_DELAY_SECONDS,
                         help="演示平台后台每一步（办理中、办结、待领取）所需秒数")
+    parser.add_argument("--training", action="store_true",
+                        help="培训模式：单独的培训数据库（数据目录下 training/），连接本机培训平台，绝不连接正式平台")
     parser.add_argument("--debug", action="store_true",
                         help="调试模式：界面卡顿超过 100 毫秒时把调用栈写入日志（也可设 CLERKDESK_DEBUG=1）")
     return parser
@@ -92,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = build_parser().parse_known_args(argv[1:])
     app = make_app([argv[0], *qt_args])
     try:
-        ctx = start_terminal(resolve_paths(args.data_dir))
+        # Demo data only when asked for (or already a demo dir): a fresh install is a production
+        # terminal waiting for its enrolment.
+        paths = resolve_paths(args.data_dir)
+        ctx = start_training(paths) if args.training else start_terminal(paths, demo=args.demo_platform)
     except Exception as exc:  # noqa: BLE001 — the clerk must see why the app cannot start, never SQL
         logging.getLogger("clerkdesk").exception("start failed")
         why = exc.message if isinstance(exc, ClerkDeskError) else "无法打开本机数据库。请联系信息中心（错误代码 INTERNAL）。"
@@ -101,7 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(ctx)
     demo: DemoPlatform | None = None
     try:
-        if args.demo_platform:
+        if args.demo_platform and terminal_mode(ctx) == PRODUCTION:
+            QMessageBox.critical(None, "无法启动演示", "这是已注册的正式终端，不能连接演示平台。演示请使用单独的数据目录（--data-dir）。")
+            return 1
+        if terminal_mode(ctx) == UNENROLLED and not _first_run(ctx, args.platform or "", code=args.enrolment_code):
+            return 0
+        if needs_first_admin(ctx) and not _first_run(ctx, "", admin_only=True):
+            return 0
+        if args.demo_platform or args.training:
             demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=args.demo_back_office_seconds)
             try:
                 connect_platform(ctx, demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE, again=True)
@@ -117,6 +133,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if demo is not None:
             demo.stop()
+
+
+def _first_run(ctx: AppContext, platform_url: str, admin_only: bool = False, code: str = "") -> bool:
+    """The first-run screen of an unenrolled terminal (or of one enrolled unattended without
+    its first administrator); False when the admin closed it."""
+    from ui.first_run import FirstRunDialog
+
+    ops = Operations()
+    try:
+        dialog = FirstRunDialog(ctx, ops, platform_url, admin_only, code)
+        return dialog.exec() == FirstRunDialog.DialogCode.Accepted
+    finally:
+        ops.shutdown()
 
 
 def _run(app: QApplication, ctx: AppContext) -> int:

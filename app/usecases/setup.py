@@ -1,5 +1,7 @@
-"""First start of a terminal: settings, the demo accounts, the demo catalog and a demo
-number block — the embedded default a newcomer sees on a fresh machine."""
+"""First start of a demo (or training) terminal: settings, the demo accounts, the demo catalog
+and a demo number block — the embedded default a newcomer sees with `--demo-platform`. A
+production terminal never runs any of this (app/bootstrap.py): it gets its identity and its
+first administrator at enrolment (app/usecases/enrolment.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,21 @@ def ensure_settings(ctx: AppContext) -> None:
         for key, value in DEMO_IDENTITY.items():
             if key not in have:
                 uow.put_setting(key, value)
+
+
+TRAINING_BANNER = "培训模式：数据仅供练习，不是正式办件；打印件均为“培训样张 无效”"
+
+
+def ensure_training(ctx: AppContext) -> None:
+    """Mark a training terminal (its own data dir, see app/bootstrap.training_paths): the banner
+    every screen shows, and the flag sync/connection.py checks to refuse any platform that is
+    not on this machine."""
+    with ctx.unit_of_work(SYSTEM) as uow:
+        if uow.settings.get("training") != "1":
+            uow.put_setting("training", "1")
+            uow.audit("settings.change", "setting", "training", {"from": "", "to": "1"})
+        if not uow.settings.get("training_banner"):
+            uow.put_setting("training_banner", TRAINING_BANNER)
 
 
 def ensure_demo_numbers(ctx: AppContext) -> None:

@@ -21,6 +21,7 @@ from sandbox.auth import (
 )
 from sandbox.back_office import progress_page
 from sandbox.catalog import changes_page
+from sandbox.enrolment import enrol, is_one_time_code
 from sandbox.errors import PlatformProblem
 from sandbox.events import ingest
 from sandbox.numbers import lease_block
@@ -68,14 +69,23 @@ async def _state(request: Request) -> SandboxState:  # async: FastAPI would send
 State = Annotated[SandboxState, Depends(_state)]
 
 
-async def caller(request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+async def any_caller(request: Request,
+                     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     state = sandbox_state(request)
     header = f"Bearer {creds.credentials}" if creds else request.headers.get("authorization")
     with state.store.transaction() as s:
         return authenticate(s, header)
 
 
+async def caller(who: Annotated[Principal, Depends(any_caller)]) -> Principal:
+    """A terminal in service: a retired one (replaced PC) may only push its queued events."""
+    if who.retired_at is not None:
+        raise PlatformProblem(403, ErrorCode.TERMINAL_RETIRED, "本终端已被替换，只能上报替换前已排队的事件。")
+    return who
+
+
 Caller = Annotated[Principal, Depends(caller)]
+AnyCaller = Annotated[Principal, Depends(any_caller)]
 
 
 @router.get(PATH_HEALTH, response_model=Health)
@@ -83,14 +93,32 @@ async def health() -> Health:
     return Health(platform="sandbox", time=clock.now())
 
 
-@router.post(PATH_REGISTER_TERMINAL, response_model=TerminalRegistered, responses={403: {"model": ErrorBody}})
-async def register(body: TerminalRegistration, state: State) -> TerminalRegistered:
-    if body.enrolment_code != state.config.enrolment_code:
+@router.post(PATH_REGISTER_TERMINAL, response_model=TerminalRegistered,
+             responses={403: {"model": ErrorBody}, 429: {"model": ErrorBody}})
+async def register(body: TerminalRegistration, request: Request, state: State) -> TerminalRegistered:
+    client = request.client.host if request.client else "?"
+    state.enrolment_limiter.check(client)  # at the limit even the right code waits: no guessing
+    ttl = state.config.tunables.token_ttl_seconds
+    try:
+        with state.store.transaction() as s:
+            row = is_one_time_code(s, body.enrolment_code)
+            if row is not None:
+                return enrol(s, row, body.first_block_size, ttl)
+    except PlatformProblem as problem:
+        if problem.code == ErrorCode.ENROLMENT_USED:
+            state.enrolment_limiter.failed(client)
+        raise
+    standing = state.config.enrolment_code
+    if not standing or body.enrolment_code != standing:
+        state.enrolment_limiter.failed(client)
         raise PlatformProblem(403, ErrorCode.ENROLMENT_INVALID, "终端注册码不正确，请向县政务服务中心信息科索取。")
+    if not body.terminal_id or not body.area_code or not body.name:
+        raise PlatformProblem(422, ErrorCode.BAD_REQUEST, "用通用注册码注册时须填写 terminal_id、area_code 和 name。")
     with state.store.transaction() as s:
         secret = register_terminal(s, body.terminal_id, body.area_code, body.name)
-        token, expires_at = issue_token(s, body.terminal_id, state.config.tunables.token_ttl_seconds)
-    return TerminalRegistered(terminal_id=body.terminal_id, terminal_secret=secret, token=token, expires_at=expires_at)
+        token, expires_at = issue_token(s, body.terminal_id, ttl)
+    return TerminalRegistered(terminal_id=body.terminal_id, terminal_secret=secret, token=token, expires_at=expires_at,
+                              area_code=body.area_code, hall=body.name)
 
 
 @router.post(PATH_TERMINAL_TOKEN, response_model=AccessToken)
@@ -132,7 +160,7 @@ async def number_block(body: NumberBlockRequest, who: Caller, state: State) -> N
 
 
 @router.post(PATH_EVENTS_BATCH, response_model=EventBatchResult, responses={413: {"model": ErrorBody}})
-async def events_batch(body: EventBatch, who: Caller, state: State) -> EventBatchResult:
+async def events_batch(body: EventBatch, who: AnyCaller, state: State) -> EventBatchResult:
     if len(body.events) > MAX_EVENTS_PER_BATCH:
         raise PlatformProblem(413, ErrorCode.BATCH_TOO_LARGE, f"每批最多 {MAX_EVENTS_PER_BATCH} 个事件，请分批发送。")
     started = time.perf_counter()
@@ -154,4 +182,4 @@ async def progress(who: Caller, state: State, since: str = "",
                    limit: Annotated[int | None, Query()] = None) -> ProgressPage:
     state.run_back_office()  # steps due by now are in the page, whatever the ticker's phase
     with state.store.transaction() as s:
-        return progress_page(s, who.terminal_id, since, page_size(limit))
+        return progress_page(s, who, since, page_size(limit))

@@ -19,9 +19,10 @@ from sandbox import clock
 from sandbox.auth import expire_all_tokens
 from sandbox.back_office import bring_forward
 from sandbox.catalog import CatalogFileError, item_count, load_catalog, read_catalog_file, set_item_status
+from sandbox.enrolment import issue_code
 from sandbox.errors import PlatformProblem
 from sandbox.state import SandboxState, sandbox_state
-from sandbox.store import AppliedEvent, CatalogChangeRow, EventReceipt, PlatformCase, ProgressRow
+from sandbox.store import AppliedEvent, CatalogChangeRow, EventReceipt, PlatformCase, ProgressRow, Terminal
 from sync.contract import ErrorCode, ItemStatusChange
 
 router = APIRouter(prefix="/sandbox", tags=["sandbox control (not contract)"])
@@ -151,6 +152,55 @@ async def case_view(case_number: str, state: State) -> dict[str, Any]:
             raise PlatformProblem(404, ErrorCode.CASE_UNKNOWN, f"平台没有办件 {case_number}。")
         return {"case_number": case.case_number, "state": case.state, "terminal_id": case.terminal_id,
                 "item_code": case.item_code}
+
+
+class CodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hall: str = ""
+    window: str = ""
+    desk: Literal["window", "pickup"] = "window"
+    area_code: str = ""
+    replaces: str = ""
+
+
+@router.post("/enrolment-codes")
+async def enrolment_code(body: CodeRequest, state: State) -> dict[str, Any]:
+    """A new one-time enrolment code, as `clerkdesk-sandbox enrolment-code` prints it."""
+    try:
+        with state.store.transaction() as s:
+            code, row = issue_code(s, **body.model_dump())
+            return {"code": code, "hall": row.hall, "window": row.window, "desk": row.desk,
+                    "area_code": row.area_code, "replaces": row.replaces}
+    except ValueError as exc:
+        raise PlatformProblem(422, ErrorCode.BAD_REQUEST, f"无法签发注册码：{exc}") from exc
+
+
+class Handover(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hall: str
+
+
+@router.post("/cases/{case_number}/handover")
+async def hand_over(case_number: str, body: Handover, state: State) -> dict[str, Any]:
+    """Hand a case over to another hall (a station's 代收代办 case to the county hall), as the
+    platform's 交接 records it: every terminal of that hall becomes entitled to it."""
+    with state.store.transaction() as s:
+        case = s.get(PlatformCase, case_number)
+        if case is None:
+            raise PlatformProblem(404, ErrorCode.CASE_UNKNOWN, f"平台没有办件 {case_number}。")
+        case.handed_to_hall = body.hall
+        return {"case_number": case_number, "hall": case.hall, "handed_to_hall": case.handed_to_hall}
+
+
+@router.get("/terminals/{terminal_id}")
+async def terminal_view(terminal_id: str, state: State) -> dict[str, Any]:
+    with state.store.transaction() as s:
+        row = s.get(Terminal, terminal_id)
+        if row is None:
+            raise PlatformProblem(404, ErrorCode.NOT_FOUND, f"平台没有终端 {terminal_id}。")
+        return {"terminal_id": row.terminal_id, "area_code": row.area_code, "hall": row.hall, "window": row.window,
+                "desk": row.desk, "document_code": row.document_code, "one_time": bool(row.one_time),
+                "replaces": row.replaces, "retired_at": clock.loaded(row.retired_at).isoformat() if row.retired_at else None}
 
 
 class CatalogLoad(BaseModel):

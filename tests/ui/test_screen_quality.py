@@ -111,7 +111,7 @@ def test_status_bar_shows_clerk_window_terminal_network_and_queue(qtbot, window,
 def test_pickup_desk_has_no_intake_tab(window) -> None:
     w = window("pickup01")
     assert w.intake is None
-    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["办件查询 (F3)"]
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["发证窗口 (F5)", "办件查询 (F3)"]
 
 
 def glyph_families(text: str) -> list[tuple[str, list[int]]]:

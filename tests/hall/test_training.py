@@ -1,0 +1,54 @@
+"""Issue 11 part 5, app and sync side: `clerkdesk --training` opens its own database under the
+data dir, with the demo hall's data, a banner, and never a platform off this machine."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.actor import SYSTEM
+from app.bootstrap import start_terminal, start_training, training_paths
+from app.config import Paths
+from app.rules.problems import RuleError
+from app.usecases.catalog import catalog_size
+from app.usecases.sync_state import set_sync_setting
+from app.usecases.terminal import terminal_mode
+from sync.connection import check_training_platform, ensure_registered, open_api
+from tests.sandbox_support import ENROLMENT_CODE
+from tests.sync.support import FAST, sync
+
+
+def test_training_has_its_own_database_banner_and_demo_data(tmp_path):
+    production = Paths(tmp_path / "pc")
+    production.data_dir.mkdir()
+    ctx = start_training(production)
+    try:
+        assert ctx.paths.data_dir == training_paths(production).data_dir == tmp_path / "pc" / "training"
+        assert terminal_mode(ctx) == "training"
+        assert "培训" in ctx.settings.get("training_banner")
+        assert catalog_size(ctx) > 0
+    finally:
+        ctx.close()
+    assert not production.database.exists()  # the production database was never opened
+    again = start_terminal(production, demo=False)
+    try:
+        assert terminal_mode(again) == "unenrolled"
+    finally:
+        again.close()
+
+
+def test_training_never_talks_to_a_platform_off_this_machine(tmp_path, sandbox):
+    ctx = start_training(Paths(tmp_path / "pc"))
+    try:
+        with pytest.raises(RuleError) as err:
+            check_training_platform(ctx, "https://zwfw.gansu.gov.cn")
+        assert err.value.code == "TRAINING_PLATFORM_NOT_LOCAL"
+        set_sync_setting(ctx, SYSTEM, "platform_url", "https://zwfw.gansu.gov.cn")
+        with pytest.raises(RuleError):
+            open_api(ctx, settings=FAST)
+        with pytest.raises(RuleError):
+            ensure_registered(ctx, "https://zwfw.gansu.gov.cn", ENROLMENT_CODE, FAST)
+        set_sync_setting(ctx, SYSTEM, "platform_url", sandbox.url)  # the local training sandbox is fine
+        ensure_registered(ctx, sandbox.url, ENROLMENT_CODE, FAST)
+        assert sync(ctx).reachable
+    finally:
+        ctx.close()
