@@ -6,21 +6,26 @@ every change, and `ctx.read()` for a look that never blocks a save.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Paths
+from app.errors import StorageError
 from app.rules.workdays import WorkCalendar
 from app.settings import Settings
 from app.storage.db import make_engine, make_session_factory
-from app.storage.migrate import upgrade_with_backup
+from app.storage.keys import database_key
+from app.storage.migrate import encrypt_in_place, is_plaintext, upgrade_with_backup
 
 if TYPE_CHECKING:
     from app.actor import Actor
@@ -94,10 +99,25 @@ class AppContext:
 
 
 def open_context(paths: Paths, clock: Callable[[], datetime] | None = None) -> AppContext:
-    """Open (creating or upgrading, after a backup) the database in `paths`."""
+    """Open (creating or upgrading, after a backup) the encrypted database in `paths`. A plain
+    database from before encryption is encrypted first (an encrypted backup is kept)."""
+    # Everything this process writes — database, WAL, backups, logs — is for this OS user only.
+    os.umask(0o077)
     paths.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(paths.database)
-    backup = upgrade_with_backup(engine, paths.database, paths.backups)
-    readers = make_engine(paths.database, for_writing=False)
+    os.chmod(paths.data_dir, 0o700)
+    existed = paths.database.exists() and paths.database.stat().st_size > 0
+    key = database_key(paths.database, create=not existed or is_plaintext(paths.database))
+    encrypted_backup = encrypt_in_place(paths.database, paths.backups, key) if is_plaintext(paths.database) else None
+    engine = make_engine(paths.database, key)
+    try:
+        backup = upgrade_with_backup(engine, paths.database, paths.backups, key) or encrypted_backup
+    except OperationalError as exc:
+        engine.dispose()
+        raise StorageError("STORAGE_KEY_WRONG", "数据库无法用本机密钥解开（文件可能来自别的电脑，或已损坏）。"
+                                                "请联系信息中心用备份恢复。", str(exc)) from exc
+    for f in (paths.database, Path(str(paths.database) + "-wal"), Path(str(paths.database) + "-shm")):
+        if f.exists():
+            os.chmod(f, 0o600)
+    readers = make_engine(paths.database, key, for_writing=False)
     return AppContext(paths, engine, make_session_factory(engine), readers, make_session_factory(readers),
                       clock or china_now, backup_made=backup)

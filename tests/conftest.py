@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# A command run without --data-dir (clerkdesk-admin due-date) must not open — or upgrade — the
-# real user's terminal on this machine: it gets a throw-away one (subprocesses inherit it).
+# Database keys of test terminals live in a throw-away folder, never in the user's config dir
+# (subprocesses inherit it).
+if "CLERKDESK_KEY_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["CLERKDESK_KEY_DIR"] = tempfile.mkdtemp(prefix="clerkdesk-test-keys-")
+# A command run without --data-dir (clerkdesk-admin due-date) must not open — or encrypt, or
+# upgrade — the real user's terminal on this machine: it gets a throw-away one.
 if "CLERKDESK_DATA_DIR" not in os.environ:
     import tempfile
 

@@ -56,3 +56,21 @@ def first_required_non_verifiable(g: ItemGuide) -> str:
 
 
 TODAY = date(2026, 11, 20)
+
+
+def raw_db(db_path):  # noqa: ANN001, ANN201 — a DB-API connection
+    """The terminal's encrypted database as a plain DB-API connection, with its key (as a tool
+    on the same PC and OS account would have it)."""
+    from app.storage.db import connect_raw
+    from app.storage.keys import database_key
+
+    return connect_raw(db_path, database_key(db_path, create=False))
+
+
+def terminal_engine(db_path):  # noqa: ANN001, ANN201 — an Engine
+    """An engine on a terminal's database with the terminal's own key (made if new), as
+    open_context would open it — for tests that build an older schema first."""
+    from app.storage.db import make_engine
+    from app.storage.keys import database_key
+
+    return make_engine(db_path, database_key(db_path, create=True))

@@ -57,9 +57,9 @@ def test_import_catalog_and_verify_audit_on_own_data_dir(tmp_path: Path) -> None
     # The env variable points at the same terminal.
     ok = admin("verify-audit", env={"CLERKDESK_DATA_DIR": str(data)})
     assert ok.returncode == 0 and "审计链完整" in ok.stdout
-    from app.storage.db import make_engine
+    from tests.helpers import terminal_engine
 
-    engine = make_engine(data / "clerkdesk.db")
+    engine = terminal_engine(data / "clerkdesk.db")
     with engine.begin() as conn:
         assert conn.execute(text("SELECT status FROM service_items WHERE implementation_code = :c"),
                             {"c": item["implementation_code"]}).scalar() == "suspended"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 from app.config import Paths
 from app.context import open_context
 from app.storage.audit import verify_chain
+from tests.helpers import raw_db
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,7 +34,7 @@ def test_sigkill_mid_intake_leaves_every_committed_case_and_event(tmp_path: Path
     proc.wait(timeout=30)
     assert len(committed) >= 25, proc.stderr.read() if proc.stderr else ""
 
-    with sqlite3.connect(data / "clerkdesk.db") as raw:
+    with raw_db(data / "clerkdesk.db") as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         cases = {n: s for n, s in raw.execute("SELECT number, state FROM cases")}
         events = raw.execute("SELECT case_number, kind FROM outbox_events WHERE case_number != ''").fetchall()

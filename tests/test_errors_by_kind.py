@@ -4,7 +4,6 @@ SQL; and nothing half-saved."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from app.usecases.decisions import Decision, intake_and_decide
 from app.usecases.intake import IntakeInput
 from app.usecases.queries import CaseFilter, list_cases
 from sync.http import PlatformUnreachable
-from tests.helpers import all_provided, find_item, missing, person
+from tests.helpers import all_provided, find_item, missing, person, raw_db
 from ui.operations import error_code, error_text
 
 
@@ -59,7 +58,7 @@ def test_disk_full_is_told_with_the_disk_and_nothing_is_half_saved(ctx, clerk) -
 
 
 def test_a_database_held_by_another_program_is_named_not_a_raw_lock_error(ctx, clerk) -> None:
-    other = sqlite3.connect(ctx.paths.database, timeout=1)
+    other = raw_db(ctx.paths.database)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
         with pytest.raises(StorageError) as err:
@@ -80,7 +79,7 @@ def test_a_failed_upgrade_names_the_backup_and_who_to_call(tmp_path: Path) -> No
     ctx = open_context(Paths(data))
     head = head_revision(ctx.engine)
     ctx.close()
-    db = sqlite3.connect(data / "clerkdesk.db")
+    db = raw_db(data / "clerkdesk.db")
     # Pretend 0005 is still to come: it then creates tables that are already there, and fails.
     db.execute("UPDATE alembic_version SET version_num = '0004'")
     db.commit()

@@ -3,7 +3,6 @@ previous revision (with a backup first), and the audit chain reports the first b
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import text
 from app.actor import SYSTEM
 from app.config import Paths
 from app.context import open_context
-from app.storage.db import make_engine, pragma
+from app.storage.db import connect_raw, make_engine, pragma
 from app.storage.migrate import current_revision, head_revision, upgrade, upgrade_with_backup
 from tests.helpers import all_provided, find_item, person
 
@@ -33,17 +32,20 @@ def test_foreign_keys_are_enforced(ctx) -> None:
         conn.commit()
 
 
+KEY = bytes(range(32))  # a fixed test key: these tests drive the engine below open_context
+
+
 def test_empty_database_upgrades_to_head(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "new.db")
+    engine = make_engine(tmp_path / "new.db", KEY)
     assert current_revision(engine) is None
-    upgrade_with_backup(engine, tmp_path / "new.db", tmp_path / "backups")
+    upgrade_with_backup(engine, tmp_path / "new.db", tmp_path / "backups", KEY)
     assert current_revision(engine) == head_revision(engine)
     assert not (tmp_path / "backups").exists()  # nothing to back up in a new database
 
 
 def test_previous_revision_with_cases_upgrades_after_backup(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
-    engine = make_engine(db)
+    engine = make_engine(db, KEY)
     upgrade(engine, "0001")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO clerks (id, username, display_name, role, password_hash, window_no, active, created_at) "
@@ -63,11 +65,11 @@ def test_previous_revision_with_cases_upgrades_after_backup(tmp_path: Path) -> N
             "'decision', '', '', '', '', '2026-11-09', '2026-11-09', 1, '2026-11-02 09:00:00'),"
             "(2, 'N2', 1, 1, '', 'window', 1, '1', 't', '2026-11-02 09:00:00', '2026-11-02', 1, '2026-11-02', 'received', "
             "'', '', '', '', '', '2026-11-09', NULL, 1, '2026-11-02 09:00:00')"))
-    backup = upgrade_with_backup(engine, db, tmp_path / "backups")
+    backup = upgrade_with_backup(engine, db, tmp_path / "backups", KEY)
     assert current_revision(engine) == head_revision(engine)
     assert backup is not None and backup.exists()
-    # The backup is the old database, readable, at the old revision, with the cases.
-    with sqlite3.connect(backup) as old:
+    # The backup is the old database, readable with the key, at the old revision, with the cases.
+    with connect_raw(backup, KEY) as old:
         assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
         assert old.execute("SELECT count(*) FROM cases").fetchone()[0] == 2
     with engine.connect() as conn:
@@ -120,7 +122,7 @@ def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
 
     from app.storage.models import Base
 
-    engine = make_engine(tmp_path / "schema.db")
+    engine = make_engine(tmp_path / "schema.db", KEY)
     upgrade(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)

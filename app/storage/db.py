@@ -1,35 +1,49 @@
-"""The SQLite engine: WAL, synchronous=FULL, foreign keys, and write transactions that
-take the write lock at BEGIN so two windows on one database never interleave."""
+"""The SQLite engine: encrypted with SQLCipher (the terminal's key, app/storage/keys.py), WAL,
+synchronous=FULL, foreign keys, and write transactions that take the write lock at BEGIN so two
+windows on one database never interleave."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from app.storage.keys import pragma_key
 
 # How long a save waits for another writer (the sync thread, a second window) before the clerk
 # is told "另一个程序正在使用数据库" — long enough for any batch of ours, short enough to say so.
 BUSY_SECONDS = 5.0
 
 
-def make_engine(db_path: Path, for_writing: bool = True) -> Engine:
+def make_engine(db_path: Path, key: bytes, for_writing: bool = True) -> Engine:
     """The writer's engine takes the write lock at BEGIN; the readers' engine starts
     ordinary deferred transactions, so in WAL mode the screens keep reading while a
-    case is being saved."""
-    engine = create_engine(f"sqlite:///{db_path}", connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS})
-    _configure_sqlite(engine, for_writing)
+    case is being saved. SQLCipher through SQLAlchemy's own SQLite dialect: the database, its
+    WAL and every backup are encrypted pages on disk."""
+    engine = create_engine(f"sqlite:///{db_path}", module=sqlcipher,
+                           connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS})
+    _configure_sqlite(engine, key, for_writing)
     return engine
 
 
-def _configure_sqlite(engine: Engine, for_writing: bool) -> None:
+def connect_raw(db_path: Path, key: bytes) -> Any:
+    """A plain DB-API connection to the encrypted database (backups, tools, tests)."""
+    conn = sqlcipher.connect(str(db_path), timeout=BUSY_SECONDS)
+    conn.execute(pragma_key(key))
+    return conn
+
+
+def _configure_sqlite(engine: Engine, key: bytes, for_writing: bool) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    def _on_connect(dbapi_conn: Any, _record: object) -> None:
         # Let SQLAlchemy's begin event decide how transactions start (pysqlite's own
         # implicit BEGIN would be a deferred one).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        cur.execute(pragma_key(key))  # first, before the file is read at all
         cur.execute("PRAGMA journal_mode=WAL")
         # FULL: a committed case survives a power cut, not just a process crash.
         cur.execute("PRAGMA synchronous=FULL")

@@ -9,18 +9,18 @@ from sqlalchemy import text
 
 from app.bootstrap import start_terminal
 from app.config import Paths
-from app.storage.db import make_engine
 from app.storage.migrate import current_revision, head_revision, upgrade
+from tests.helpers import terminal_engine
 from tests.sync.support import take_in
 
 
 def test_upgrade_from_0004_keeps_cases_and_documents_work(tmp_path: Path, clock) -> None:
     data = tmp_path / "terminal"
     data.mkdir()
-    engine = make_engine(data / "clerkdesk.db")
+    engine = terminal_engine(data / "clerkdesk.db")
     upgrade(engine, "0004")
     engine.dispose()
-    with make_engine(data / "clerkdesk.db").connect() as conn:
+    with terminal_engine(data / "clerkdesk.db").connect() as conn:
         tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
     assert "documents" not in tables
     ctx = start_terminal(Paths(data), clock=clock)  # upgrades (after a backup) and seeds the demo

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from app.config import Paths
 from app.context import open_context
 from app.storage.models import OutboxEvent
 from app.usecases.sync_state import sync_overview
+from tests.helpers import raw_db
 from tests.sync.support import assert_every_event_once, connect, sync, take_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ def _wait_for_a_batch_in_flight(db: Path) -> None:
     """Until the worker has marked its next batch "sending" (it then waits on the slow platform)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        with sqlite3.connect(db) as raw:
+        with raw_db(db) as raw:
             if raw.execute("SELECT count(*) FROM outbox_events WHERE status = 'sending'").fetchone()[0]:
                 return
         time.sleep(0.01)
