@@ -64,13 +64,19 @@ class Write:
 
 
 def copy_db(src: Path, dst: Path) -> None:
-    """A consistent copy through the online backup API (safe with WAL)."""
+    """A consistent PLAIN copy of the app's encrypted database: the bare baseline is plain
+    SQLite (the same baseline as before encryption, so the ratio shows what encryption costs);
+    the recorder's copy is encrypted again when the app opens it."""
+    from app.storage.db import connect_raw
+    from app.storage.keys import database_key
+
     dst.parent.mkdir(parents=True, exist_ok=True)
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    a = connect_raw(src, database_key(src, create=False))
     try:
-        a.backup(b)
+        a.execute("ATTACH DATABASE ? AS plain KEY ''", (str(dst),))
+        a.execute("SELECT sqlcipher_export('plain')")
+        a.execute("DETACH DATABASE plain")
     finally:
-        b.close()
         a.close()
 
 

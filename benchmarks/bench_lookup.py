@@ -11,7 +11,6 @@ benchmark reuses the same database (`case_database`).
 from __future__ import annotations
 
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -118,9 +117,17 @@ def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
+def app_db(db: Path):  # noqa: ANN201 — a DB-API connection to the app's encrypted database
+    from app.storage.db import connect_raw
+    from app.storage.keys import database_key
+
+    return connect_raw(db, database_key(db, create=False))
+
+
 def bulk_load(db: Path, total_cases: int, today: date) -> None:
     """Parties and cases straight into the app's schema, as fast as SQLite allows."""
-    conn = sqlite3.connect(db, isolation_level=None)
+    conn = app_db(db)  # the app's database is encrypted: the terminal's key, as the app opens it
+    conn.isolation_level = None
     items = conn.execute("SELECT id, committed_limit_days, legal_limit_days FROM service_items ORDER BY id").fetchall()
     clerks = conn.execute("SELECT id, window_no FROM clerks WHERE role IN ('clerk', 'station') ORDER BY id").fetchall()
     terminal = conn.execute("SELECT value FROM settings WHERE key = 'terminal_id'").fetchone()[0]
@@ -223,7 +230,7 @@ def run(quick: bool = False) -> list[Row]:
     budget_s = 20.0 if quick else 40.0
     db = case_database(total)
     data_dir, build_s = db.data_dir, db.build_s
-    raw = sqlite3.connect(Paths(data_dir).database)
+    raw = app_db(Paths(data_dir).database)
     rng = random.Random(5)
     max_id = raw.execute("SELECT max(id) FROM cases").fetchone()[0]
     ids = rng.sample(range(1, max_id + 1), samples * 2)
