@@ -24,21 +24,15 @@ from app.usecases.pickup import (
     waiting_list,
 )
 from app.usecases.queries import case_detail
-from app.usecases.sync_pull import ProgressEntry, apply_progress
 from tests.conftest import as_user
 from tests.helpers import APPLICANT_ID, resident_id
-from tests.sync.support import take_in
+from tests.sync.support import ready_for_pickup
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"signature-strokes"
 
 
 def ready(ctx, clerk, n: int = 1) -> list[str]:  # noqa: ANN001
-    numbers = take_in(ctx, clerk, n)
-    for i, number in enumerate(numbers):
-        apply_progress(ctx, [ProgressEntry(number, "in_progress", progress_id=f"{i}a"),
-                             ProgressEntry(number, "concluded_approved", progress_id=f"{i}b"),
-                             ProgressEntry(number, "certificate_ready", progress_id=f"{i}c")], f"{i}c")
-    return numbers
+    return ready_for_pickup(ctx, clerk, n)
 
 
 def last_event(ctx, number: str) -> dict:  # noqa: ANN001

@@ -61,3 +61,15 @@ def assert_every_event_once(ctx: AppContext, sandbox) -> None:  # noqa: ANN001
     assert len(on_platform) == len(set(on_platform)), "an event was applied twice"
     assert set(on_platform) == local_event_ids(ctx)
     assert sandbox.stats()["events"]["most_applications_of_one_event"] == 1
+
+
+def ready_for_pickup(ctx: AppContext, actor, n: int = 1) -> list[str]:  # noqa: ANN001
+    """n cases taken in and moved on by the back office's progress to 待领取."""
+    from app.usecases.sync_pull import ProgressEntry, apply_progress
+
+    numbers = take_in(ctx, actor, n)
+    for i, number in enumerate(numbers):
+        apply_progress(ctx, [ProgressEntry(number, "in_progress", progress_id=f"{number}a"),
+                             ProgressEntry(number, "concluded_approved", progress_id=f"{number}b"),
+                             ProgressEntry(number, "certificate_ready", progress_id=f"{number}c")], f"{number}{i}")
+    return numbers

@@ -7,21 +7,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.usecases.queries import case_detail
-from app.usecases.sync_pull import ProgressEntry, apply_progress
 from devices.idcard.simulator import sample_card
 from devices.signature.simulator import SimulatedSigner
 from tests.conftest import as_user
-from tests.sync.support import take_in
+from tests.sync.support import ready_for_pickup
 from tests.ui.keyboard import press, type_text, when_dialog_opens
 
 
 def ready(ctx, clerk, n: int = 1) -> list[str]:  # noqa: ANN001
-    numbers = take_in(ctx, clerk, n)
-    for i, number in enumerate(numbers):
-        apply_progress(ctx, [ProgressEntry(number, "in_progress", progress_id=f"{i}a"),
-                             ProgressEntry(number, "concluded_approved", progress_id=f"{i}b"),
-                             ProgressEntry(number, "certificate_ready", progress_id=f"{i}c")], f"{i}c")
-    return numbers
+    return ready_for_pickup(ctx, clerk, n)
 
 
 def open_desk(qtbot, window):  # noqa: ANN001, ANN201
