@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -136,7 +137,13 @@ class PlatformHttp:
         adapter = HTTPAdapter(max_retries=0, pool_connections=2, pool_maxsize=4)  # retries are ours
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.verify = self.settings.ca_bundle or True
+        self._verify: str | bool = True
+        if self.settings.ca_bundle:
+            bundle = Path(self.settings.ca_bundle).expanduser()
+            if not bundle.is_file():
+                raise PlatformTLSError(f"设置的平台证书文件（CA）不存在或无法读取：{bundle}。请管理员检查“ca_bundle”设置。")
+            self._verify = str(bundle)
+        self.session.verify = self._verify
         self.session.headers["Accept"] = "application/json"
 
     def close(self) -> None:
@@ -185,8 +192,10 @@ class PlatformHttp:
         if auth and self._token is not None:
             headers["Authorization"] = f"Bearer {self._token()}"
         try:
+            # verify= on every call: requests would otherwise let REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
+            # from the environment override the terminal's own CA setting.
             response = self.session.request(
-                method, self.base_url + path, json=body, params=params, headers=headers,
+                method, self.base_url + path, json=body, params=params, headers=headers, verify=self._verify,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout))
         except requests.exceptions.SSLError as exc:
             raise PlatformTLSError("平台的安全证书校验失败，已停止连接。请管理员检查平台地址和证书（CA）设置。") from exc

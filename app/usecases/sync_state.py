@@ -35,6 +35,21 @@ from app.unit_of_work import UnitOfWork
 PENDING, SENDING, DONE, ATTENTION, ACKNOWLEDGED = "pending", "sending", "done", "attention", "acknowledged"
 QUEUED = (PENDING, SENDING)
 
+def platform_url_problem(url: str) -> Problem | None:
+    """Citizens' data leaves the PC only over TLS: plain http:// is allowed to this PC alone
+    (the demo and training sandbox), never to another machine."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        return None
+    if parts.scheme == "http":
+        return Problem("PLATFORM_URL_NOT_TLS", f"平台地址 {url} 未加密（http）。连接其他电脑上的平台必须使用 https。", "value")
+    return Problem("PLATFORM_URL_INVALID", f"平台地址 {url} 不正确，应为 https://… 的完整地址。", "value")
+
+
 def set_sync_setting(ctx: AppContext, actor: Actor, key: str, value: str) -> OpResult[str]:
     """Change one sync setting (platform address, interval, batch size, low mark …), audited."""
     actor.require(Perm.SYNC_CONFIGURE)
@@ -43,6 +58,10 @@ def set_sync_setting(ctx: AppContext, actor: Actor, key: str, value: str) -> OpR
     if key in NUMERIC_KEYS and not value.strip().isdigit():
         raise RuleError(Problem("SETTING_NOT_A_NUMBER", f"设置 {key} 应为正整数。", "value"))
     value = value.strip().rstrip("/") if key == "platform_url" else value.strip()
+    if key == "platform_url" and value:
+        problem = platform_url_problem(value)
+        if problem:
+            raise RuleError(problem)
     with ctx.unit_of_work(actor) as uow:
         before = uow.put_setting(key, value)
         uow.audit("settings.change", "setting", key, {"from": before, "to": value})
