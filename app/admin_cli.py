@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.actor import ADMIN_COMMAND
 from app.config import resolve_paths
-from app.rules.problems import RuleError
+from app.rules.problems import ClerkDeskError, RuleError
 from app.rules.workdays import WorkCalendar, parse_calendar_file
 
 ADMIN_COMMANDS_GROUP = "clerkdesk.admin_commands"
@@ -60,11 +60,22 @@ def _cmd_due_date(args: argparse.Namespace) -> int:
     return 0
 
 
+def _existing(args: argparse.Namespace):  # noqa: ANN202 — Paths, or None after saying why
+    paths = resolve_paths(args.data_dir, create=False)
+    if not paths.database.exists():
+        print(f"错误 [STORAGE_NO_DATABASE]：{paths.data_dir} 中没有 ClerkDesk 数据库（路径是否写错？）。", file=sys.stderr)
+        return None
+    return paths
+
+
 def _cmd_verify_audit(args: argparse.Namespace) -> int:
     from app.context import open_context
     from app.storage.audit import verify_chain
 
-    ctx = open_context(resolve_paths(args.data_dir))
+    paths = _existing(args)
+    if paths is None:
+        return 2
+    ctx = open_context(paths)
     with ctx.read() as s:
         verdict = verify_chain(s)
     if verdict.intact:
@@ -72,6 +83,37 @@ def _cmd_verify_audit(args: argparse.Namespace) -> int:
         return 0
     print(f"审计链断裂：第一个断点在记录 {verdict.first_broken_seq}。{verdict.reason}")
     return 1
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from app.usecases.backups import make_backup
+
+    paths = _existing(args)
+    if paths is None:
+        return 2
+    check = make_backup(paths, "manual", Path(args.to) if args.to else None)
+    print(f"已备份到 {check.path}（加密）。{check.message}")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from app.context import open_context
+    from app.usecases.backups import restore
+
+    paths = _existing(args)
+    if paths is None:
+        return 2
+    check, carried, kept = restore(paths, Path(args.file))
+    ctx = open_context(paths)  # migrates the restored database if it is older, then audits the restore
+    try:
+        with ctx.unit_of_work(ADMIN_COMMAND) as uow:
+            uow.audit("backup.restore", "database", str(Path(args.file).name),
+                      {"carried_events": carried, "replaced_kept_at": str(kept)})
+    finally:
+        ctx.close()
+    print(f"已从 {args.file} 恢复。{check.message}备份之后排队未上报的 {carried} 条事件已保留，会照常上报；"
+          f"被替换的数据库保存在 {kept}。")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_due_date)
     c = sub.add_parser("verify-audit", help="校验审计日志哈希链，报告第一个断点")
     c.set_defaults(func=_cmd_verify_audit)
+    c = sub.add_parser("backup", help="立即备份（加密，写入后校验完整性和审计链）")
+    c.add_argument("--to", help="备份到此文件夹（如移动硬盘），默认数据目录下 backups/")
+    c.set_defaults(func=_cmd_backup)
+    c = sub.add_parser("restore", help="从备份恢复（先校验；备份之后排队的事件不会丢失）")
+    c.add_argument("file", help="备份文件")
+    c.set_defaults(func=_cmd_restore)
     _add_plugin_commands(sub)
     return p
 
@@ -114,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     except RuleError as err:
         for prob in err.problems:
             print(f"错误 [{prob.code}]：{prob.message}", file=sys.stderr)
+        return 2
+    except ClerkDeskError as err:  # storage, platform: the sentence and the code, never a traceback
+        print(f"错误 [{err.code}]：{err.message}", file=sys.stderr)
         return 2
 
 

@@ -41,9 +41,11 @@ class Paths:
         return self.data_dir / "logs"
 
 
-def resolve_paths(cli_data_dir: str | None = None) -> Paths:
-    """--data-dir wins over CLERKDESK_DATA_DIR, which wins over the user's data directory."""
+def resolve_paths(cli_data_dir: str | None = None, create: bool = True) -> Paths:
+    """--data-dir wins over CLERKDESK_DATA_DIR, which wins over the user's data directory.
+    `create=False` for commands that only look (a typo must not make an empty terminal)."""
     chosen = cli_data_dir or os.environ.get(ENV_DATA_DIR) or user_data_dir(APP_NAME, appauthor=False)
     path = Path(chosen).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return Paths(path)

@@ -3,6 +3,8 @@ where she sits, whether the platform is reachable, and what waits to be sent."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
@@ -11,6 +13,7 @@ from app.actor import Actor
 from app.changes import Changes
 from app.context import AppContext
 from app.permissions import ROLE_LABELS, Perm, can
+from app.usecases.backups import daily_backup
 from app.usecases.decisions import sweep_deemed_acceptances
 from app.usecases.queries import StatusSummary, status_summary
 from sync.login import LoginOutcome
@@ -30,6 +33,7 @@ from ui.sync.bridge import SyncBridge
 from ui.sync.status_widget import SyncStatusWidget
 from ui.widgets import named
 
+log = logging.getLogger("clerkdesk.ui")
 SWEEP_INTERVAL_MS = 5 * 60 * 1000  # deemed acceptances fall due at midnight; a few minutes late is fine
 
 
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
         self.sweeper.setInterval(SWEEP_INTERVAL_MS)
         self.sweeper.timeout.connect(self.sweep)
         self.sweeper.start()
+        self.backup_daily()
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self._idle_lock)
         self.refresh_status()
@@ -262,3 +267,10 @@ class MainWindow(QMainWindow):
 
     def sweep(self) -> None:
         self.ops.run_write(lambda: sweep_deemed_acceptances(self.ctx))
+        self.backup_daily()
+
+    def backup_daily(self) -> None:
+        """The day's encrypted backup (the first start or sweep of the day; two weeks kept)."""
+        paths, now = self.ctx.paths, self.ctx.now()
+        self.ops.run_read(lambda: daily_backup(paths, now), lambda _check: None,
+                          lambda exc: log.warning("daily backup failed: %s", getattr(exc, "code", exc)))

@@ -194,3 +194,11 @@ def test_the_item_stays_in_sight_and_its_code_is_never_broken(qtbot, window, ctx
 
     code = w.intake.guide.implementation_code
     assert f"white-space:nowrap'>{code}</span>" in guide_html(w.intake.guide)
+
+
+def test_the_window_makes_the_days_backup_when_it_opens(qtbot, window, ctx) -> None:
+    w = window()
+    qtbot.waitUntil(lambda: len(list(ctx.paths.backups.glob("clerkdesk-daily-*.db"))) == 1, timeout=20_000)
+    w.backup_daily()  # the sweep of the same day: no second one
+    qtbot.wait(300)
+    assert len(list(ctx.paths.backups.glob("clerkdesk-daily-*.db"))) == 1
