@@ -48,3 +48,37 @@ def test_sigkill_mid_intake_leaves_every_committed_case_and_event(tmp_path: Path
     ctx = open_context(Paths(data))
     with ctx.read() as s:
         assert verify_chain(s).intact
+
+
+def test_a_failure_during_the_very_first_start_leaves_no_half_made_terminal(tmp_path, monkeypatch) -> None:
+    """Issue 12 #7: a kill during the first start once left a terminal with one account for good.
+    The accounts are made in one transaction: none or all; the next start completes it."""
+    import pytest
+
+    from app.bootstrap import start_terminal
+    from app.usecases import auth
+
+    calls = {"n": 0}
+    real = auth.hash_password
+
+    def dies_on_the_third(password: str) -> str:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("power cut")  # as abrupt as it gets inside the process
+        return real(password)
+
+    monkeypatch.setattr(auth, "hash_password", dies_on_the_third)
+    data = tmp_path / "first-start"
+    with pytest.raises(KeyboardInterrupt):
+        start_terminal(Paths(data))
+    with raw_db(data / "clerkdesk.db") as db:
+        assert db.execute("SELECT count(*) FROM clerks").fetchone()[0] == 0  # none, not one
+    monkeypatch.setattr(auth, "hash_password", real)
+    ctx = start_terminal(Paths(data))
+    try:
+        from app.usecases.auth import login
+
+        assert login(ctx, "admin01", "demo1234").username == "admin01"
+        assert login(ctx, "clerk01", "demo1234").username == "clerk01"
+    finally:
+        ctx.close()

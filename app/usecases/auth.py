@@ -12,6 +12,7 @@ from app.context import AppContext
 from app.permissions import PERSON_ROLES, Perm, Role
 from app.rules.problems import Problem, RuleError
 from app.storage.models import Clerk
+from app.unit_of_work import UnitOfWork
 
 _hasher = PasswordHasher()
 _LOGIN_FAILED = Problem("LOGIN_FAILED", "用户名或密码不正确。")
@@ -56,14 +57,22 @@ def create_clerk(
     if len(password) < 8:
         raise RuleError(Problem("PASSWORD_TOO_SHORT", "密码至少8位。", "password"))
     with ctx.unit_of_work(actor) as uow:
-        s = uow.session
-        if s.scalars(select(Clerk).where(Clerk.username == username)).first():
-            raise RuleError(Problem("CLERK_EXISTS", f"用户名 {username} 已存在。", "username"))
-        clerk = Clerk(username=username, display_name=display_name, role=role.value,
-                      password_hash=hash_password(password), window_no=window_no, created_at=uow.now)
-        s.add(clerk)
-        s.flush()
-        uow.audit("clerk.create", "clerk", username, {"role": role.value, "display_name": display_name,
-                                                     "window_no": window_no})
-        uow.changes.clerks = True
+        clerk = add_clerk(uow, username, display_name, role, password, window_no)
     return OpResult(_actor(clerk), uow.changes.freeze())
+
+
+def add_clerk(uow: UnitOfWork, username: str, display_name: str, role: Role, password: str,
+              window_no: str = "") -> Clerk:
+    """Inside the caller's unit of work (first start adds all its accounts in one)."""
+    uow.actor.require(Perm.CLERK_MANAGE)
+    s = uow.session
+    if s.scalars(select(Clerk).where(Clerk.username == username)).first():
+        raise RuleError(Problem("CLERK_EXISTS", f"用户名 {username} 已存在。", "username"))
+    clerk = Clerk(username=username, display_name=display_name, role=Role(role).value,
+                  password_hash=hash_password(password), window_no=window_no, created_at=uow.now)
+    s.add(clerk)
+    s.flush()
+    uow.audit("clerk.create", "clerk", username, {"role": Role(role).value, "display_name": display_name,
+                                                 "window_no": window_no})
+    uow.changes.clerks = True
+    return clerk

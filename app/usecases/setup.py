@@ -13,7 +13,7 @@ from app.context import AppContext
 from app.permissions import Role
 from app.settings import DEMO_IDENTITY
 from app.storage.models import Clerk, NumberBlock, Setting
-from app.usecases.auth import create_clerk
+from app.usecases.auth import add_clerk
 from app.usecases.catalog import catalog_size, import_catalog, load_catalog_file
 from app.usecases.numbers import DEMO_BLOCK, add_block
 
@@ -67,11 +67,16 @@ def ensure_demo_numbers(ctx: AppContext) -> None:
 
 def ensure_demo_data(ctx: AppContext) -> None:
     ensure_settings(ctx)
-    with ctx.read() as s:
-        has_clerks = bool(s.scalar(select(func.count()).select_from(Clerk)))
-    if not has_clerks and ctx.settings.get("demo") == "1":
-        for username, name, role, window in DEMO_CLERKS:
-            create_clerk(ctx, SYSTEM, username, name, role, DEMO_PASSWORD, window)
+    if ctx.settings.get("demo") == "1":
+        # All accounts in one transaction: a kill during the very first start leaves none or all
+        # (it once left one account, for good); missing ones are added on any later start.
+        with ctx.read() as s:
+            have = set(s.scalars(select(Clerk.username)))
+        missing = [c for c in DEMO_CLERKS if c[0] not in have]
+        if missing:
+            with ctx.unit_of_work(SYSTEM) as uow:
+                for username, name, role, window in missing:
+                    add_clerk(uow, username, name, role, DEMO_PASSWORD, window)
     if catalog_size(ctx) == 0 and ctx.settings.get("demo") == "1":
         import_catalog(ctx, SYSTEM, load_catalog_file(demo_catalog_path()))
     ensure_demo_numbers(ctx)
