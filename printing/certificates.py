@@ -23,6 +23,7 @@ from app.config import resources_dir
 from app.documents import CHECKS, SOURCES, CertificateFieldSpec, DocumentSnapshot
 from app.rules.problems import Problem, RuleError
 from printing.fonts import MAIN, draw_text, register_fonts, text_width, wrap_text
+from printing.layout import draw_training_mark
 
 FORMAT = "clerkdesk.certificate/v1"
 SHRINK_TO = 0.75  # a long value shrinks to 3/4 of its size at most, then wraps: it must stay readable
@@ -148,6 +149,7 @@ def render_certificate_pdf(s: DocumentSnapshot, offset_mm: tuple[float, float]) 
     for box in ct.fields:
         if values.get(box.key):
             _draw_value(c, box, values[box.key], page_h, offset_mm[0] * mm, offset_mm[1] * mm)
+    draw_training_mark(c, s, ct.width_mm * mm, page_h)
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -510,9 +510,34 @@ def _codes(c: Canvas, snapshot: DocumentSnapshot) -> None:
     c.endForm()
 
 
+TRAINING_MARK = "培训样张 无效"
+TRAINING_GREY = Color(0.6, 0.6, 0.6, alpha=0.45)
+
+
+def is_training(snapshot: DocumentSnapshot) -> bool:
+    return snapshot.extra.get("training") == "1"
+
+
+def draw_training_mark(c: Canvas, snapshot: DocumentSnapshot, page_w: float = PAGE_W, page_h: float = 0.0) -> None:
+    """The training room's paper can never pass for a real notice: a large diagonal mark, drawn
+    on the canvas directly (a pen's buffered text would not turn with it)."""
+    if not is_training(snapshot):
+        return
+    c.saveState()
+    c.translate(page_w / 2, (page_h or A4[1]) / 2)
+    c.rotate(35)
+    c.setFillColor(TRAINING_GREY)
+    c.setFont(MAIN, 64)
+    c.drawCentredString(0, 0, TRAINING_MARK)
+    c.setFont(MAIN, 20)
+    c.drawCentredString(0, -22 * mm, "（培训用，不具法律效力）")
+    c.restoreState()
+
+
 def _decorate(p: Pen, snapshot: DocumentSnapshot, copy: CopyMark | None, page: int, total: int) -> None:
     """Per page: barcode and case number, QR and its caption, copy mark, contact line, page number."""
     c = p.c
+    draw_training_mark(c, snapshot)
     c.doForm(CODES_FORM)
     p.text(MARGIN_X, TOP - 17 * mm, f"办件编号 {snapshot.case_number}", 9.5)
     p.text(PAGE_W - MARGIN_X - QR / 2, TOP - QR - 0.5 * mm, "扫码查询办理进度", 8, "center")

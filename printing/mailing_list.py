@@ -45,6 +45,7 @@ from printing.layout import (
     break_lines,
     closing,
     cn_date,
+    draw_training_mark,
     keep_with_next,
     paginate,
     para,
@@ -191,6 +192,7 @@ def mailing_story(s: DocumentSnapshot) -> list[Item]:
 
 def _decorate(p: Pen, s: DocumentSnapshot, copy: CopyMark | None, page: int, total: int) -> None:
     """Per page: a running head after the first, the copy mark, the contact line and the page number."""
+    draw_training_mark(p.c, s, PAGE_W, PAGE_H)
     day = cn_date(s.issued_at.date())
     if page > 1:
         p.text(MARGIN_X, PAGE_H - 16 * mm, f"{s.hall_name}　{DOCUMENT_TITLES[DocumentKind.MAILING_LIST]}　{day}", 9,

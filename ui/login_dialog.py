@@ -10,7 +10,7 @@ from app.actor import Actor
 from app.context import AppContext
 from sync.login import LoginOutcome, login
 from ui.operations import Operations, error_text
-from ui.widgets import named, show_message
+from ui.widgets import named, show_message, training_banner
 
 
 class LoginDialog(QDialog):
@@ -37,6 +37,9 @@ class LoginDialog(QDialog):
         form.addRow("用户名", self.username)
         form.addRow("密码", self.password)
         layout = QVBoxLayout(self)
+        banner = training_banner(ctx)
+        if banner is not None:
+            layout.addWidget(banner)
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.message)

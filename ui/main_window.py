@@ -7,7 +7,7 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from app.actor import Actor
 from app.changes import Changes
@@ -31,7 +31,7 @@ from ui.printing.preview_dialog import PreviewDialog
 from ui.sync.attention_dialog import AttentionDialog
 from ui.sync.bridge import SyncBridge
 from ui.sync.status_widget import SyncStatusWidget
-from ui.widgets import named
+from ui.widgets import named, training_banner
 
 log = logging.getLogger("clerkdesk.ui")
 SWEEP_INTERVAL_MS = 5 * 60 * 1000  # deemed acceptances fall due at midnight; a few minutes late is fine
@@ -53,7 +53,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.lock_screen)
-        self.setCentralWidget(self.stack)
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        self.training_banner = training_banner(ctx)
+        if self.training_banner is not None:  # every screen of the training room says so
+            cl.addWidget(self.training_banner)
+            self.setWindowTitle("【培训】" + self.windowTitle())
+        cl.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.intake: IntakeView | None = None
         self.cases: CasesView
         self._build_views()

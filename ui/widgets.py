@@ -30,3 +30,15 @@ def show_message(label: QLabel, text: str, kind: str) -> None:
     label.style().polish(label)
     label.setText(text)
     label.setVisible(bool(text))
+
+
+def training_banner(ctx) -> QLabel | None:  # noqa: ANN001 — an AppContext
+    """The training room's banner (setting training = 1): orange, on every screen."""
+    if ctx.settings.get("training") != "1":
+        return None
+    text = ctx.settings.get("training_banner") or "培训模式：培训数据，不连接正式平台；打印的文书均加印“培训样张 无效”。"
+    label = QLabel(text)
+    label.setObjectName("training_banner")
+    label.setAccessibleName("培训模式提示")
+    label.setStyleSheet("background:#ff9800;color:#1a1a1a;font-weight:bold;padding:6px;")
+    return label

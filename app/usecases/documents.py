@@ -140,6 +140,8 @@ def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: 
         competent_agency=case.competent_agency, remedy=case.remedy,
         supplement_due=(case.supplement_due or supplement_due(uow)) if kind == DocumentKind.SUPPLEMENTATION else None,
         certificate_type=certificate_type, certificate_fields=extra_fields, handover=handover,
+        # The training room's paper carries "培训样张 无效" on every page (printing/ reads this).
+        extra={"training": "1"} if uow.settings.get("training") == "1" else {},
     )
 
 

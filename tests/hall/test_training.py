@@ -52,3 +52,42 @@ def test_training_never_talks_to_a_platform_off_this_machine(tmp_path, sandbox):
         assert sync(ctx).reachable
     finally:
         ctx.close()
+
+
+def test_every_screen_and_every_page_of_the_training_room_says_so(qtbot, qapp, tmp_path, clock) -> None:
+    """Issue 11 #5: a banner on every screen; "培训样张 无效" on every printed page."""
+    from app.documents import DocumentKind
+    from app.usecases.auth import login
+    from app.usecases.documents import stored_snapshot
+    from printing import render_document
+    from tests.printing.pdf_tools import pages
+    from tests.sync.support import take_in
+    from ui.login_dialog import LoginDialog
+    from ui.main_window import MainWindow
+    from ui.operations import Operations
+
+    ctx = start_training(Paths(tmp_path / "pc"), clock=clock)
+    try:
+        clerk = login(ctx, "clerk01", "demo1234")
+        [number] = take_in(ctx, clerk, 1)
+        snap = stored_snapshot(ctx, number, DocumentKind.ACCEPTANCE)
+        text = pages(render_document(snap).pdf, tmp_path)
+        # The mark is set diagonally: pdftotext gives its characters one by one.
+        assert text and all(set("培训样张无效") <= set(p) for p in text)
+        from dataclasses import replace
+
+        real = pages(render_document(replace(snap, extra={})).pdf, tmp_path)
+        assert not any(set("培训样张") <= set(p) for p in real)  # a real notice has no such mark
+        ops = Operations()
+        dlg = LoginDialog(ctx, ops)
+        qtbot.addWidget(dlg)
+        assert dlg.findChild(type(dlg.message), "training_banner") is not None
+        w = MainWindow(ctx, ops, clerk)
+        qtbot.addWidget(w)
+        w.show()
+        assert w.training_banner is not None and w.training_banner.isVisible() and "培训" in w.windowTitle()
+        w.lock()
+        assert w.training_banner.isVisible()  # the lock screen too
+        w.close()
+    finally:
+        ctx.close()
