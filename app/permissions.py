@@ -37,6 +37,7 @@ class Perm(StrEnum):
     CASE_PROCESS = "case.process"  # special procedures, conclusion
     CASE_HANDOVER = "case.handover"
     HANDOVER_OVERRIDE = "handover.override"  # hand over despite an identity mismatch, with a reason
+    ACCOUNT_UNLOCK = "account.unlock"  # unlock a clerk locked out by wrong passwords
     CASE_SYSTEM = "case.system"  # automatic steps the law itself takes (deemed acceptance)
     CASE_PROGRESS = "case.progress"  # back-office steps the platform reports
     AUDIT_VERIFY = "audit.verify"
@@ -65,10 +66,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.STATION: frozenset(_INTAKE),
     Role.PICKUP: frozenset({Perm.CATALOG_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDOVER, Perm.DOCUMENT_PRINT}),
     Role.SUPERVISOR: frozenset(_INTAKE | {Perm.CASE_PROCESS, Perm.CASE_HANDOVER, Perm.HANDOVER_OVERRIDE, Perm.AUDIT_VERIFY,
-                                          Perm.SYNC_RESOLVE}),
+                                          Perm.SYNC_RESOLVE, Perm.ACCOUNT_UNLOCK}),
     Role.ADMIN: frozenset(
         {Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CASE_VIEW, Perm.AUDIT_VERIFY, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE,
-         Perm.SYNC_RESOLVE, Perm.SYNC_CONFIGURE}
+         Perm.SYNC_RESOLVE, Perm.SYNC_CONFIGURE, Perm.ACCOUNT_UNLOCK}
     ),
     # The terminal: first-run setup, platform data, automatic legal steps. It takes no
     # decision a person must take and resolves nothing a person must look at.

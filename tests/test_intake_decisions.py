@@ -284,3 +284,26 @@ def test_a_valid_number_with_an_unknown_region_code_is_saved_with_a_warning(ctx,
     out = receive_case(ctx, clerk, IntakeInput(g.item_id, person(id_number=newer), all_provided(g))).value
     assert [w.code for w in out.warnings] == ["ID_REGION_UNKNOWN"]
     assert case_detail(ctx, clerk, out.number).applicant.id_number == newer
+
+
+def test_five_wrong_passwords_lock_the_account_until_a_supervisor_unlocks_it(ctx, clock) -> None:
+    """Issue 12 #4: lockout after repeated failures, with the supervisor able to unlock."""
+    from app.usecases.auth import LOCK_MINUTES, login, unlock_account
+
+    for _ in range(5):
+        with pytest.raises(RuleError) as err:
+            login(ctx, "clerk01", "wrong-password")
+        assert err.value.code == "LOGIN_FAILED"
+    with pytest.raises(RuleError) as err:
+        login(ctx, "clerk01", "demo1234")  # the right password, but locked now
+    assert err.value.code == "ACCOUNT_LOCKED" and "值班主任" in err.value.message
+    with pytest.raises(RuleError) as err:
+        unlock_account(ctx, as_user(ctx, "pickup01"), "clerk01")  # not a pick-up clerk's to unlock
+    assert err.value.code == "PERMISSION_DENIED"
+    unlock_account(ctx, as_user(ctx, "super01"), "clerk01")
+    assert login(ctx, "clerk01", "demo1234").username == "clerk01"
+    for _ in range(5):
+        with pytest.raises(RuleError):
+            login(ctx, "station01", "nope")
+    clock.set(2026, 11, 20, 9, 30 + LOCK_MINUTES + 1)  # or the lock runs out by itself
+    assert login(ctx, "station01", "demo1234").username == "station01"

@@ -13,6 +13,7 @@ from app.actor import Actor
 from app.changes import Changes
 from app.context import AppContext
 from app.permissions import ROLE_LABELS, Perm, can
+from app.usecases.auth import unlock_account
 from app.usecases.backups import daily_backup
 from app.usecases.decisions import sweep_deemed_acceptances
 from app.usecases.queries import StatusSummary, status_summary
@@ -25,7 +26,7 @@ from ui.gc_pauses import freeze_startup_objects
 from ui.idle import IdleWatcher
 from ui.intake.view import IntakeView
 from ui.lock_screen import LockScreen
-from ui.operations import Operations
+from ui.operations import Operations, error_text
 from ui.pickup.view import PickupView
 from ui.printing.preview_dialog import PreviewDialog
 from ui.sync.attention_dialog import AttentionDialog
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F5"), self).activated.connect(lambda: self.pickup and self._show_tab(self.pickup))
         QShortcut(QKeySequence("F12"), self).activated.connect(self.sync.sync_now)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(lambda: self.lock())
+        QShortcut(QKeySequence("Ctrl+Shift+U"), self).activated.connect(lambda: self.unlock_account())
         self.sync.status_changed.connect(self._show_sync_status)
         self.sync.changes_arrived.connect(self._platform_changes)
         self._show_sync_status(self.sync.status)
@@ -276,6 +278,21 @@ class MainWindow(QMainWindow):
     def sweep(self) -> None:
         self.ops.run_write(lambda: sweep_deemed_acceptances(self.ctx))
         self.backup_daily()
+
+    def unlock_account(self, username: str | None = None) -> None:
+        """值班主任 unlocks a clerk locked out by wrong passwords (Ctrl+Shift+U)."""
+        if not can(self.actor.role, Perm.ACCOUNT_UNLOCK):
+            self.statusBar().showMessage("只有值班主任或系统管理员可以解锁账号。", 5000)
+            return
+        if username is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            username, ok = QInputDialog.getText(self, "解锁账号", "要解锁的用户名：")
+            if not ok or not username.strip():
+                return
+        self.ops.run_write(lambda: unlock_account(self.ctx, self.actor, username),
+                           lambda name: self.statusBar().showMessage(f"账号 {name} 已解锁。", 8000),
+                           lambda exc: self.statusBar().showMessage(error_text(exc), 8000))
 
     def backup_daily(self) -> None:
         """The day's encrypted backup (the first start or sweep of the day; two weeks kept)."""

@@ -22,6 +22,9 @@ class Clerk(Base):
     window_no: Mapped[str] = mapped_column(String(20), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Lockout after repeated wrong passwords at this terminal (a supervisor may unlock).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ServiceItem(Base):

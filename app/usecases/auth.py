@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -33,19 +35,62 @@ def _actor(c: Clerk) -> Actor:
     return Actor(c.id, c.username, c.display_name, Role(c.role), c.window_no)
 
 
+MAX_FAILED_LOGINS = 5  # wrong passwords in a row before the account locks
+LOCK_MINUTES = 15
+
+
+def locked_problem(clerk: Clerk | None, now: datetime) -> Problem | None:
+    if clerk is not None and clerk.locked_until is not None and now < clerk.locked_until:
+        return Problem("ACCOUNT_LOCKED", f"该账号因连续{MAX_FAILED_LOGINS}次输错密码已锁定，请于 "
+                                         f"{clerk.locked_until:%H:%M} 后再试，或请值班主任解锁。")
+    return None
+
+
+def count_attempt(uow: UnitOfWork, clerk: Clerk | None, ok: bool) -> None:
+    """A wrong password counts; the fifth in a row locks the account for LOCK_MINUTES (audited)."""
+    if clerk is None:
+        return
+    if ok:
+        clerk.failed_logins, clerk.locked_until = 0, None
+        return
+    clerk.failed_logins = (clerk.failed_logins or 0) + 1
+    if clerk.failed_logins >= MAX_FAILED_LOGINS:
+        clerk.locked_until = uow.now + timedelta(minutes=LOCK_MINUTES)
+        uow.audit("login.locked", "clerk", clerk.username, {"failed": clerk.failed_logins,
+                                                            "until": clerk.locked_until.isoformat()})
+
+
 def login(ctx: AppContext, username: str, password: str) -> Actor:
     # The terminal checks the password; the audit names who tried.
     with ctx.unit_of_work(SYSTEM) as uow:
         s = uow.session
         clerk = s.scalars(select(Clerk).where(Clerk.username == username.strip())).first()
-        ok = clerk is not None and clerk.active and verify_password(clerk.password_hash, password)
-        uow.audit("login.success" if ok else "login.failed", "clerk", username.strip()[:40], {},
-                  by=username.strip()[:40] or "?")
+        locked = locked_problem(clerk, uow.now)
+        ok = locked is None and clerk is not None and clerk.active and verify_password(clerk.password_hash, password)
+        uow.audit("login.success" if ok else "login.failed", "clerk", username.strip()[:40],
+                  {"locked": True} if locked else {}, by=username.strip()[:40] or "?")
+        if locked is None:
+            count_attempt(uow, clerk, ok)
         if ok and _hasher.check_needs_rehash(clerk.password_hash):
             clerk.password_hash = hash_password(password)
+    if locked is not None:
+        raise RuleError(locked)
     if not ok:
         raise RuleError(_LOGIN_FAILED)
     return _actor(clerk)
+
+
+def unlock_account(ctx: AppContext, actor: Actor, username: str) -> OpResult[str]:
+    """A supervisor (or the administrator) unlocks a clerk locked out by wrong passwords."""
+    actor.require(Perm.ACCOUNT_UNLOCK)
+    with ctx.unit_of_work(actor) as uow:
+        clerk = uow.session.scalars(select(Clerk).where(Clerk.username == username.strip())).first()
+        if clerk is None:
+            raise RuleError(Problem("CLERK_UNKNOWN", f"本机没有用户名为 {username.strip()} 的账号。", "username"))
+        clerk.failed_logins, clerk.locked_until = 0, None
+        uow.audit("login.unlock", "clerk", clerk.username, {})
+        uow.changes.clerks = True
+    return OpResult(clerk.username, uow.changes.freeze())
 
 
 def create_clerk(

@@ -19,7 +19,7 @@ from app.rules.problems import Problem, RuleError
 from app.storage.models import Clerk
 from app.storage.sync_models import OnlineCredential
 from app.unit_of_work import UnitOfWork
-from app.usecases.auth import hash_password, verify_password
+from app.usecases.auth import count_attempt, hash_password, locked_problem, verify_password
 
 NEVER_ONLINE = "OFFLINE_LOGIN_NEVER_ONLINE"
 EXPIRED = "OFFLINE_LOGIN_EXPIRED"
@@ -67,7 +67,9 @@ def offline_login(ctx: AppContext, username: str, password: str) -> Actor:
         s = uow.session
         cred = s.get(OnlineCredential, username)
         clerk = s.scalars(select(Clerk).where(Clerk.username == username)).first()
-        problem = _offline_problem(uow, cred, clerk, password)
+        problem = locked_problem(clerk, uow.now) or _offline_problem(uow, cred, clerk, password)
+        if problem is None or problem.code == "LOGIN_FAILED":
+            count_attempt(uow, clerk, problem is None)
         uow.audit("login.offline" if problem is None else "login.offline_refused", "clerk", username[:40],
                   {"code": problem.code if problem else ""}, by=username[:40] or "?")
     if problem is not None:

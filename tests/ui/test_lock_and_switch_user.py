@@ -70,3 +70,18 @@ def test_the_window_locks_itself_after_the_idle_time(qtbot, window, ctx) -> None
     now[0] += 2
     w.idle.check()
     assert w.locked and "2 分钟" in w.lock_screen.message.text()
+
+
+def test_a_supervisor_unlocks_a_locked_out_clerk_from_the_window(qtbot, window, ctx) -> None:
+    import pytest
+
+    from app.rules.problems import RuleError
+    from app.usecases.auth import login
+
+    for _ in range(5):
+        with pytest.raises(RuleError):
+            login(ctx, "clerk01", "wrong-password")
+    w = window("super01")
+    w.unlock_account("clerk01")
+    qtbot.waitUntil(lambda: "已解锁" in w.statusBar().currentMessage(), timeout=10_000)
+    assert login(ctx, "clerk01", "demo1234").username == "clerk01"
