@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,8 +58,9 @@ def module_error(answer: p.Answer) -> DeviceError:
                        "请重新读卡；如反复出现，请联系信息中心检修阅读器。", f"status {answer.status:02X}")
 
 
-class SamReader:
-    """IdCardReader over a serial-like port opened by `_open_port` (subclasses)."""
+class SamReader(ABC):
+    """IdCardReader over a serial-like port opened by `_open_port` (the real serial port, or the
+    simulator's in-memory line)."""
 
     def __init__(self, *, find_interval_s: float = 0.2):
         self.find_interval_s = find_interval_s
@@ -67,8 +69,8 @@ class SamReader:
         self._cancel_gen = 0  # bumped by close(): a read that started earlier stops
 
     # --- for subclasses ------------------------------------------------------------------
-    def _open_port(self) -> SerialLike:
-        raise NotImplementedError
+    @abstractmethod
+    def _open_port(self) -> SerialLike: ...
 
     # --- IdCardReader --------------------------------------------------------------------
     def read(self, timeout_s: float = DEFAULT_READ_TIMEOUT_S) -> IdCard:

@@ -30,6 +30,7 @@ import re
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from datetime import date
 
 from devices.errors import DeviceError, card_lifted, no_card
@@ -67,8 +68,9 @@ def _check_port(port: int) -> None:
         raise DeviceError("DEVICE_OPEN_FAILED", f"端口号 {port} 无效：USB 阅读器为 1001–1016，串口为 1–16。")
 
 
-class _VendorReader:
-    """Shared: one call into the DLL at a time; close() during a read waits for it to return."""
+class _VendorReader(ABC):
+    """Shared: one call into the DLL at a time; close() during a read waits for it to return.
+    Each vendor SDK fills in how it declares, opens, closes and reads (template methods)."""
 
     dll_name = ""
 
@@ -82,17 +84,17 @@ class _VendorReader:
         self._io = threading.Lock()
         self._cancelled = False
 
-    def _declare(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _declare(self) -> None: ...
 
-    def _open(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _open(self) -> None: ...
 
-    def _close_port(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _close_port(self) -> None: ...
 
-    def _read_once(self, deadline: float) -> IdCard:
-        raise NotImplementedError
+    @abstractmethod
+    def _read_once(self, deadline: float) -> IdCard: ...
 
     def read(self, timeout_s: float = DEFAULT_READ_TIMEOUT_S) -> IdCard:
         deadline = time.monotonic() + timeout_s
