@@ -33,16 +33,16 @@ from printing.layout import (
     TITLE,
     Item,
     Pen,
-    _baseline,
-    _draw_blank,
     closing,
     cn_date,
+    draw_blank,
     facts,
     keep_with_next,
     para,
     seal_block,
     short_agency,
     space,
+    text_baseline,
 )
 from printing.notices import masked_id, party_line
 
@@ -142,7 +142,7 @@ def _signature(h: HandoverSnapshot, s: DocumentSnapshot) -> list[Item]:
     size = PLAIN.size
     if image is None:
         def blank(p: Pen, x: float, top: float) -> None:
-            _draw_blank(p, x, _baseline(top - 6 * mm, PLAIN), [(label, 46), (f"  时间：{cn_time(s)}", 0)], size)
+            draw_blank(p, x, text_baseline(top - 6 * mm, PLAIN), [(label, 46), (f"  时间：{cn_time(s)}", 0)], size)
 
         return [Item(PLAIN.leading * 1.3 + 6 * mm, blank)]
 

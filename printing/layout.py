@@ -227,7 +227,7 @@ def space(height: float) -> list[Item]:
     return [Item(height)]
 
 
-def _baseline(top: float, style: Style) -> float:
+def text_baseline(top: float, style: Style) -> float:
     # The em box of a CJK glyph sits about 0.88 em above and 0.12 em below the baseline: centre it in the line.
     return top - style.leading / 2 - style.size * 0.38
 
@@ -241,7 +241,7 @@ def _underlines(p: Pen, x: float, base: float, text: str, s: int, e: int, under:
             p.rule(x0, base - size * 0.16, x0 + text_width(text[lo:hi], size), base - size * 0.16, 0.5)
 
 
-def _draw_lines(p: Pen, x: float, top: float, text: str, lines: Sequence[tuple[int, int]], style: Style,
+def draw_lines(p: Pen, x: float, top: float, text: str, lines: Sequence[tuple[int, int]], style: Style,
                 width: float, under: Sequence[tuple[int, int]] = ()) -> None:
     """Several lines of one paragraph (a table cell), from `top` down."""
     for n, (s, e) in enumerate(lines):
@@ -250,7 +250,7 @@ def _draw_lines(p: Pen, x: float, top: float, text: str, lines: Sequence[tuple[i
         if style.align != "left":
             w = text_width(line, style.size)
             dx = (width - w) / 2 if style.align == "center" else width - w
-        base = _baseline(top - n * style.leading, style)
+        base = text_baseline(top - n * style.leading, style)
         p.text(x + dx, base, line, style.size, bold=style.bold, colour=style.color)
         if under:
             _underlines(p, x + dx, base, text, s, e, under, style.size)
@@ -263,7 +263,7 @@ def para(text: str, style: Style = BODY, under: Sequence[tuple[int, int]] = (), 
     items = []
     for s, e in lines:
         def draw(p: Pen, x: float, top: float, s: int = s, e: int = e) -> None:
-            _draw_lines(p, x, top, text, [(s, e)], style, width, under)
+            draw_lines(p, x, top, text, [(s, e)], style, width, under)
 
         items.append(Item(style.leading, draw))
     if len(items) >= 2:
@@ -318,16 +318,36 @@ def _row(cells: Sequence[str], widths: Sequence[float], styles: Sequence[Style],
             if fill is not None:
                 p.fill(left, top - height, w, height, fill)
             inner = len(lines) * st.leading
-            _draw_lines(p, left + PAD_X, top - PAD_TOP - (height - PAD_TOP - PAD_BOTTOM - inner) / 2, text, lines, st,
+            draw_lines(p, left + PAD_X, top - PAD_TOP - (height - PAD_TOP - PAD_BOTTOM - inner) / 2, text, lines, st,
                         w - 2 * PAD_X)
             left += w
-        p.box(x, top - height, sum(widths), height)
-        left = x
-        for w in widths[:-1]:
-            left += w
-            p.rule(left, top, left, top - height)
+        rule_grid(p, x, top, height, widths)
 
     return Item(height, draw)
+
+
+def rule_grid(p: Pen, x: float, top: float, height: float, widths: Sequence[float]) -> None:
+    """A table row's outline and its column rules."""
+    p.box(x, top - height, sum(widths), height)
+    left = x
+    for w in widths[:-1]:
+        left += w
+        p.rule(left, top, left, top - height)
+
+
+def draw_pages(c: Canvas, pages: Sequence[Sequence[Item]], decorate: Callable[[Pen, int, int], None],
+               left: float, top: float) -> None:
+    """Every page: its furniture (`decorate(pen, page, total)`), then its items from `top` down."""
+    for n, page in enumerate(pages, start=1):
+        pen = Pen(c)
+        decorate(pen, n, len(pages))
+        y = top
+        for item in page:
+            if item.draw is not None:
+                item.draw(pen, left, y)
+            y -= item.height
+        pen.finish()
+        c.showPage()
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Sequence[float],
@@ -358,7 +378,7 @@ SEAL_ROOM = 18 * mm  # clean space above the agency's name; the seal is stamped 
 Blank = Sequence[tuple[str, float]]  # a line to fill in: each text followed by a ruled blank (mm; 0: none)
 
 
-def _draw_blank(p: Pen, x: float, base: float, parts: Blank, size: float) -> None:
+def draw_blank(p: Pen, x: float, base: float, parts: Blank, size: float) -> None:
     for text, blank_mm in parts:
         x += p.text(x, base, text, size) if text else 0
         if blank_mm:
@@ -375,9 +395,9 @@ def signatures(rows: Sequence[Blank], colon_mm: float, style: Style = PLAIN, gap
 
         def draw(p: Pen, x: float, top: float, label: str = label, blank: float = blank, rest: Blank = rest,
                  gap: float = gap_before if n == 0 else 0.0) -> None:
-            base = _baseline(top - gap, style)
+            base = text_baseline(top - gap, style)
             start = x + colon_mm * mm - text_width(label, style.size)
-            _draw_blank(p, start, base, [(label, blank), *rest], style.size)
+            draw_blank(p, start, base, [(label, blank), *rest], style.size)
 
         items.append(Item((gap_before if n == 0 else 0.0) + style.leading * 1.3, draw))
     return items
@@ -417,12 +437,12 @@ def seal_block(agency: str, on: date, left: Sequence[Blank] = (), style: Style =
         y = top - SEAL_ROOM
         for line in name_lines:
             w = text_width(line, style.size)
-            p.text(x + min(centre - w / 2, TEXT_W - w), _baseline(y, style), line, style.size)
+            p.text(x + min(centre - w / 2, TEXT_W - w), text_baseline(y, style), line, style.size)
             y -= lead
-        p.text(x + date_right, _baseline(y, style), date_text, style.size, "right")
+        p.text(x + date_right, text_baseline(y, style), date_text, style.size, "right")
         y = top - SEAL_ROOM if beside else y - lead
         for row in left:
-            _draw_blank(p, x, _baseline(y, style), row, style.size)
+            draw_blank(p, x, text_baseline(y, style), row, style.size)
             y -= lead
 
     return [Item(height, draw)]
@@ -565,15 +585,6 @@ def build_pdf(snapshot: DocumentSnapshot, title: str, items: Sequence[Item], cop
     c.setSubject(snapshot.case_number)
     c.setCreator("ClerkDesk 窗口受理台")
     _codes(c, snapshot)
-    for n, page in enumerate(pages, start=1):
-        pen = Pen(c)
-        _decorate(pen, snapshot, copy, n, len(pages))
-        y = TEXT_TOP
-        for item in page:
-            if item.draw is not None:
-                item.draw(pen, MARGIN_X, y)
-            y -= item.height
-        pen.finish()
-        c.showPage()
+    draw_pages(c, pages, lambda pen, n, total: _decorate(pen, snapshot, copy, n, total), MARGIN_X, TEXT_TOP)
     c.save()
     return buf.getvalue(), len(pages)

@@ -39,17 +39,19 @@ from printing.layout import (
     Item,
     Pen,
     Style,
-    _baseline,
-    _draw_blank,
-    _draw_lines,
     break_lines,
     closing,
     cn_date,
+    draw_blank,
+    draw_lines,
+    draw_pages,
     draw_training_mark,
     keep_with_next,
     paginate,
     para,
+    rule_grid,
     space,
+    text_baseline,
 )
 
 PAGE_W, PAGE_H = A4
@@ -99,17 +101,13 @@ def _row(cells: Sequence[str], widths: Sequence[float], styles: Sequence[Style],
             if fill is not None:
                 p.fill(left, top - height, w, height, fill)
             y = top - PAD_TOP - (height - PAD_TOP - PAD_BOTTOM - inner[n]) / 2
-            _draw_lines(p, left + PAD_X, y, t, lines, st, w - 2 * PAD_X)
+            draw_lines(p, left + PAD_X, y, t, lines, st, w - 2 * PAD_X)
             if code is not None and code.value and n == code.column:
                 bar_w = _code_width(code.value, w)
                 y -= len(lines) * st.leading + CODE_GAP
                 draw_code128(p.c, left + (w - bar_w) / 2, y - CODE_H, code.value, bar_w, CODE_H)
             left += w
-        p.box(x, top - height, sum(widths), height)
-        left = x
-        for w in widths[:-1]:
-            left += w
-            p.rule(left, top, left, top - height)
+        rule_grid(p, x, top, height, widths)
 
     return Item(height, draw)
 
@@ -168,7 +166,7 @@ def _sign_off() -> list[Item]:
         gap = 8 * mm if n == 0 else 0.0
 
         def draw(p: Pen, x: float, top: float, row: Blank = row, gap: float = gap) -> None:
-            _draw_blank(p, x, _baseline(top - gap, LABEL), row, LABEL.size)
+            draw_blank(p, x, text_baseline(top - gap, LABEL), row, LABEL.size)
 
         items.append(Item(gap + LABEL.leading * 1.8, draw))
     return items
@@ -220,15 +218,6 @@ def build_mailing_pdf(s: DocumentSnapshot, copy: CopyMark | None = None) -> tupl
     c.setAuthor(s.hall_name)
     c.setSubject(f"{s.hall_name} {cn_date(s.issued_at.date())}")
     c.setCreator("ClerkDesk 窗口受理台")
-    for n, page in enumerate(pages, start=1):
-        pen = Pen(c)
-        _decorate(pen, s, copy, n, len(pages))
-        y = PAGE_H - MARGIN_TOP
-        for item in page:
-            if item.draw is not None:
-                item.draw(pen, MARGIN_X, y)
-            y -= item.height
-        pen.finish()
-        c.showPage()
+    draw_pages(c, pages, lambda pen, n, total: _decorate(pen, s, copy, n, total), MARGIN_X, PAGE_H - MARGIN_TOP)
     c.save()
     return buf.getvalue(), len(pages)
