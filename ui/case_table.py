@@ -42,9 +42,10 @@ class CaseTableModel(QAbstractTableModel):
         r = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(r, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2 and r.applicant_id:
-            # A list shows many citizens at once: the ID number masked; whole only in the case detail.
-            return f"{r.applicant_name}　证件号码 {mask_id_number(r.applicant_id)}"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2 and r.applicant_id_masked:
+            # Masked by the query already; masking again is idempotent and keeps the list safe whatever
+            # row it is given. The whole number only in the case detail.
+            return f"{r.applicant_name}　证件号码 {mask_id_number(r.applicant_id_masked)}"
         if role == Qt.ItemDataRole.BackgroundRole and r.level != DeadlineLevel.NONE:
             return QColor(RED if r.level == DeadlineLevel.RED else YELLOW)
         if role == Qt.ItemDataRole.UserRole:

@@ -98,7 +98,7 @@ def _materials(s: Session, case: Case) -> tuple[MaterialLine, ...]:
     return tuple(MaterialLine.of(m, copies or 1, m.round, tuple(pages.get(m.name, ()))) for m, copies in rows)
 
 
-def _next_number(uow: UnitOfWork, department: str, kind: DocumentKind) -> str:
+def next_document_number(uow: UnitOfWork, department: str, kind: DocumentKind) -> str:
     year = uow.today.year
     seq = uow.session.get(DocumentSequence, (department, year))
     if seq is None:
@@ -145,7 +145,7 @@ def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: 
     )
 
 
-def _store(uow: UnitOfWork, snap: DocumentSnapshot) -> IssuedDoc:
+def store_document(uow: UnitOfWork, snap: DocumentSnapshot) -> IssuedDoc:
     doc = IssuedDocument(case_number=snap.case_number, kind=snap.kind.value, doc_number=snap.doc_number,
                          snapshot_json=snap.to_json(), pdf_sha256="", issued_at=snap.issued_at,
                          issued_by=uow.actor.username)
@@ -172,9 +172,9 @@ def issue_documents(uow: UnitOfWork, case: Case, row: Step,
     issued = []
     for o in owed:
         kind = DocumentKind(o.kind)
-        doc_number = _next_number(uow, department, kind)
+        doc_number = next_document_number(uow, department, kind)
         fields_ = extra_fields(doc_number) if callable(extra_fields) else extra_fields
-        issued.append(_store(uow, build_snapshot(uow, case, kind, doc_number, fields_, certificate_type, handover)))
+        issued.append(store_document(uow, build_snapshot(uow, case, kind, doc_number, fields_, certificate_type, handover)))
     return tuple(issued)
 
 

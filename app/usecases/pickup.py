@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 
 from app.actor import Actor
-from app.case_states import Action, State
+from app.case_states import STATE_LABELS, Action, State
 from app.changes import OpResult
 from app.context import AppContext
 from app.documents import DocumentKind, HandoverSnapshot, MailingLine
@@ -31,7 +31,7 @@ from app.storage.document_models import IssuedDocument
 from app.storage.models import Case, Party, ServiceItem
 from app.storage.pickup_models import Handover, SpoiledBlank
 from app.usecases.case_flow import apply_transition, check_step, load_case
-from app.usecases.documents import IssuedDoc, _next_number, _store, build_snapshot, issue_documents
+from app.usecases.documents import IssuedDoc, build_snapshot, issue_documents, next_document_number, store_document
 
 ISSUE_WITHIN_DAYS = 10  # 行政许可法 第四十四条
 MODES = {"self": "本人领取", "agent": "代理人领取", "organisation": "单位经办人领取"}
@@ -100,8 +100,6 @@ def case_for_pickup(ctx: AppContext, actor: Actor, text: str) -> str:
     with ctx.read() as s:
         case = load_case(s, text)  # CASE_NUMBER_CHECK on a misread
         if case.state != State.AWAITING_PICKUP.value:
-            from app.case_states import STATE_LABELS
-
             raise RuleError(Problem("NOT_AWAITING_PICKUP", f"办件 {case.number} 当前为“{STATE_LABELS[State(case.state)]}”，"
                                                            "没有待领取的证照。"))
         return case.number
@@ -294,10 +292,10 @@ def issue_mailing_list(ctx: AppContext, actor: Actor, day: date | None = None) -
         lines = tuple(MailingLine(c.number, h.collector_name, h.address, mask_phone(h.phone), COURIERS.get(h.courier, h.courier),
                                   h.tracking_no, item) for h, c, item in rows)
         first = rows[0][1]
-        doc_number = _next_number(uow, s.get(ServiceItem, first.item_id).department, DocumentKind.MAILING_LIST)
+        doc_number = next_document_number(uow, s.get(ServiceItem, first.item_id).department, DocumentKind.MAILING_LIST)
         snap = build_snapshot(uow, first, DocumentKind.MAILING_LIST, doc_number)
         snap = replace(snap, mailing=lines, case_number="", item_name="", item_code="")
-        issued = _store(uow, snap)
+        issued = store_document(uow, snap)
     return OpResult(issued, uow.changes.freeze())
 
 

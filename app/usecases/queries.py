@@ -17,6 +17,7 @@ from app.permissions import Perm
 from app.rules.case_number import normalise_case_number
 from app.rules.deadlines import DeadlineLevel, Suspension, suspension_overrun
 from app.rules.problems import RuleError
+from app.rules.text import mask_id_number
 from app.storage.models import Case, CaseEvent, Clerk, ClockSuspension, MaterialSubmission, Party, ServiceItem
 from app.usecases.case_flow import load_case
 from app.usecases.numbers import remaining_numbers
@@ -50,7 +51,7 @@ class CaseRow:
     number: str
     item_name: str
     applicant_name: str
-    applicant_id: str
+    applicant_id_masked: str  # a list shows many citizens at once: never the whole number
     state: str
     state_label: str
     received_at: datetime
@@ -125,8 +126,8 @@ def list_cases(ctx: AppContext, actor: Actor, which: CaseFilter, text: str = "",
              else Case.updated_at.asc() if which == CaseFilter.AWAITING_PICKUP else Case.received_at.desc())
     rows = ctx_rows(ctx, q.order_by(order).limit(limit))
     return [
-        CaseRow(r[0], r[1], r[2], r[3], r[4], STATE_LABELS[State(r[4])], r[5], r[6], level_of(r[6], r[7], today), r[8], r[9],
-                r[10])
+        CaseRow(r[0], r[1], r[2], mask_id_number(r[3]), r[4], STATE_LABELS[State(r[4])], r[5], r[6],
+                level_of(r[6], r[7], today), r[8], r[9], r[10])
         for r in rows
     ]
 
