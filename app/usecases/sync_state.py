@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import aliased
@@ -38,8 +39,6 @@ QUEUED = (PENDING, SENDING)
 def platform_url_problem(url: str) -> Problem | None:
     """Citizens' data leaves the PC only over TLS: plain http:// is allowed to this PC alone
     (the demo and training sandbox), never to another machine."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return None

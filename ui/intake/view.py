@@ -70,6 +70,8 @@ class IntakeView(QWidget):
         self.message.hide()
         self._banner_on_fields = False  # the banner shows field problems: it goes when they are fixed
         self._clear_asked_at = 0.0
+        self._card_for_agent = False  # F4 while the cursor is in the agent's fields
+        self._scan_row = None  # the material row F6 captures for
         self.item_title = named(QLabel("请先在左侧查找并选择事项（Enter 选定）"), "intake_item_title", "当前事项")
         self.item_title.setObjectName("section_title")
         self.all_in = named(QPushButton("全部按要求收齐 (Alt+Q)"), "materials_all_in", "全部材料按要求收齐")
@@ -266,7 +268,7 @@ class IntakeView(QWidget):
             show_message(self.message, "正在读卡，请将身份证平放在阅读器上……", "ok")
 
     def _card_read(self, card) -> None:  # noqa: ANN001 — devices.idcard.IdCard
-        who = self.party.agent if getattr(self, "_card_for_agent", False) else self.party.applicant
+        who = self.party.agent if self._card_for_agent else self.party.applicant
         who.kind.setCurrentIndex(0)
         who.name.setText(card.name)
         who.id_number.setText(card.id_number)
@@ -298,7 +300,7 @@ class IntakeView(QWidget):
             show_message(self.message, f"正在拍摄“{row.material.name}”……", "ok")
 
     def _page_captured(self, page) -> None:  # noqa: ANN001 — devices.camera.CapturedPage
-        row = getattr(self, "_scan_row", None)
+        row = self._scan_row
         if row is None or row not in self.materials.rows:
             return
         jpeg = page.jpeg
