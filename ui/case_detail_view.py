@@ -8,7 +8,7 @@ from app.case_states import ACTION_LABELS, STATE_LABELS, Action, State
 from app.documents import PartySnapshot
 from app.rules.case_number import display_case_number
 from app.rules.deadlines import DeadlineLevel
-from app.rules.decisions import PROVIDED_LABELS, Provided
+from app.rules.decisions import NOT_APPLICABLE_NOTE, PROVIDED_LABELS, Provided
 from app.usecases.queries import CaseDetail
 
 LEVEL_HTML = {DeadlineLevel.RED: "<b style='color:#a12a2a'>【已超期】</b>", DeadlineLevel.YELLOW: "<b style='color:#8a6d00'>【临期】</b>"}
@@ -45,6 +45,7 @@ def detail_html(d: CaseDetail) -> str:
     subs = "".join(
         f"<tr><td>第{s.round}轮</td><td>{escape(s.name)}</td><td>"
         + ("平台核验·免提交" if s.platform_verified else "容缺·承诺" + f"{s.promise_date:%Y-%m-%d}前补交" if s.tolerated
+           else "不涉及" if s.provided == "none" and s.clerk_note == NOT_APPLICABLE_NOTE
            else PROVIDED_LABELS[Provided(s.provided)])
         + (f"（复用办件{escape(s.reused_from_case)}）" if s.reused_from_case else "")
         + f"</td><td>{s.pages or ''}</td><td style='color:#a12a2a'>{escape(s.problem_note if s.problem else '')}</td></tr>"

@@ -169,7 +169,9 @@ class MainWindow(QMainWindow):
         self.lock_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.lock_button.clicked.connect(lambda: self.lock())
         self._show_actor()
-        self.terminal_label = named(QLabel(f"终端 {self.ctx.settings.get('terminal_id')}"), "status_terminal", "终端编号")
+        # Short words in a crowded bar (1366 px): what each label is, the tooltip says.
+        self.terminal_label = named(QLabel(self.ctx.settings.get("terminal_id")), "status_terminal", "终端编号")
+        self.terminal_label.setToolTip("本终端编号")
         self.device_status = DeviceStatusWidget(self.devices)
         self.sync_status = SyncStatusWidget()
         self.sync_status.sync_requested.connect(self.sync.sync_now)
@@ -186,9 +188,10 @@ class MainWindow(QMainWindow):
 
     def _show_actor(self) -> None:
         a = self.actor
-        self.clerk_label.setText(f"经办人：{a.display_name}")
+        self.clerk_label.setText(a.display_name)
         self.clerk_label.setToolTip(f"{a.display_name}（{a.username}）· {ROLE_LABELS[a.role]}")
-        self.window_label.setText(f"窗口：{a.window_no or '—'}")
+        self.window_label.setText(a.window_no or "—")
+        self.window_label.setToolTip("窗口")
 
     def refresh_status(self) -> None:
         self.ops.run_read(lambda: status_summary(self.ctx), self._show_status)
