@@ -2,7 +2,7 @@
 
 An event's data is built only through these types (never a free dict), checked before it is
 queued (`checked_data`), and compared field by field with the contract's pydantic models
-(sync/contract.py `EVENT_DATA_MODELS`) by tests/test_contract_agreement.py — so the terminal,
+(sync/contract/events.py `EVENT_DATA_MODELS`) by tests/test_contract_agreement.py — so the terminal,
 the contract and the sandbox cannot drift apart. app/ may not import sync/, hence two
 definitions held in step by a test rather than one import.
 """

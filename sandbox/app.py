@@ -66,7 +66,7 @@ def create_app(config: SandboxConfig, faults: FaultState | None = None,
             state.store.close()
 
     app = FastAPI(title="ClerkDesk sandbox platform（政务服务平台沙箱）", version=CONTRACT_VERSION, lifespan=lifespan,
-                  description="The platform side of the ClerkDesk contract (sync/contract.py), for demos, "
+                  description="The platform side of the ClerkDesk contract (sync/contract/), for demos, "
                               "training and tests. Paths under /sandbox are control switches, not contract.")
     app.state.sandbox = state
     install_error_handlers(app)

@@ -1,5 +1,5 @@
 """Enrolment with one-time codes, re-enrolment of a replaced PC, the rate limit on wrong codes,
-and which cases a terminal is entitled to (sync/contract.py "Authentication", "Re-enrolment",
+and which cases a terminal is entitled to (sync/contract/__init__.py "Authentication", "Re-enrolment",
 "Binding every request to the terminal")."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ with a code and a Chinese reason — and the whole batch applied in ONE transact
 with the event ids, so an event is either applied and remembered, or neither.
 
 The platform keeps its own state per case and applies the contract's transition table
-(sync/contract.py CASE_TRANSITIONS, held equal to the terminal's workflow by a test); each
+(sync/contract/workflow.py CASE_TRANSITIONS, held equal to the terminal's workflow by a test); each
 event's data is validated against its kind's contract model before it is applied.
 """
 

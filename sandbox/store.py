@@ -34,7 +34,7 @@ class Terminal(Base):
     name: Mapped[str] = mapped_column(String(100))
     secret_hash: Mapped[str] = mapped_column(String(200))
     registered_at: Mapped[datetime] = mapped_column(DateTime())
-    # Added by the hall issue (sync/contract.py "Authentication", "Re-enrolment").
+    # Added by the hall issue (sync/contract/__init__.py "Authentication", "Re-enrolment").
     hall: Mapped[str] = mapped_column(String(100), default="")
     window: Mapped[str] = mapped_column(String(100), default="")
     desk: Mapped[str] = mapped_column(String(20), default="window")

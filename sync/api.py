@@ -1,5 +1,5 @@
 """The platform's /api/v1 as the client uses it: contract models in, app dataclasses out.
-The only module of sync/ that knows the shape of the wire (sync/contract.py)."""
+The only module of sync/ that knows the shape of the wire (sync/contract/)."""
 
 from __future__ import annotations
 

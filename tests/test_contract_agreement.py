@@ -1,6 +1,6 @@
 """The terminal, the contract and the sandbox agree on what may happen to a case and on what
 every event carries (issue: one workflow table). The terminal's workflow (app/) and the
-contract (sync/contract.py) are two definitions, so they are held equal here; the sandbox
+contract (sync/contract/) are two definitions, so they are held equal here; the sandbox
 applies the contract's table itself."""
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from app.storage.models import Case, OutboxEvent
 from app.usecases.decisions import Decision, correct_on_spot, intake_and_decide, withdraw_case
 from app.usecases.intake import IntakeInput, receive_case
 from sync import contract
+from sync.contract import events as contract_events
 from tests.helpers import all_provided, find_item, missing, person
 
 # --- one table, two copies ----------------------------------------------------------------------
@@ -105,7 +106,7 @@ def test_the_contract_refuses_the_same_characters_as_the_rules() -> None:
     for cp in points:
         c = chr(cp)
         for multiline in (False, True):
-            assert (bad_character(c, multiline) is None) == (contract._hidden_character(c, multiline) is None), hex(cp)
+            assert (bad_character(c, multiline) is None) == (contract_events._hidden_character(c, multiline) is None), hex(cp)
 
 
 # --- refused by name -----------------------------------------------------------------------------

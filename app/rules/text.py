@@ -1,7 +1,7 @@
 """Free text the clerk types: one table of length limits, and the characters no field may hold.
 
 Pure functions, no I/O. The form checks (use cases), the admin commands and the platform
-contract use the same numbers: sync/contract.py cannot import app/, so it copies them and
+contract use the same numbers: sync/contract/ cannot import app/, so it copies them and
 tests/test_text_limits.py holds the two equal.
 
 A limit counts characters (code points) of the text as it will be stored — trimmed, so a
@@ -45,7 +45,7 @@ class TextLimit:
     multiline: bool = False  # line breaks allowed (a reason, a note typed in a text box)
 
 
-# The one table. Keys are what the rules and the tests call each field; sync/contract.py
+# The one table. Keys are what the rules and the tests call each field; sync/contract/events.py
 # carries the same numbers as max_length on the event models.
 LIMITS: dict[str, TextLimit] = {
     # parties (applicant, agent)

@@ -4,7 +4,7 @@ the first local administrator — stored in ONE unit of work, so a terminal is e
 whole or not at all. The HTTP side is sync/connection.py `enrol`; this module knows no HTTP.
 
 A terminal enrols once, on a fresh data directory. A replaced PC is a new terminal (a new
-data directory and a new one-time code naming the old terminal); see sync/contract.py
+data directory and a new one-time code naming the old terminal); see sync/contract/
 "Re-enrolment". `again` re-enrols THIS data directory with such a code (its credential was
 lost or revoked): it becomes the successor of its old self — a new terminal id and document
 code, its local cases and queued events kept, the platform letting it act on them.

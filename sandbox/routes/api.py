@@ -1,4 +1,4 @@
-"""The contract's routes (/api/v1, sync/contract.py). Routes are async and use the store
+"""The contract's routes (/api/v1, sync/contract/). Routes are async and use the store
 synchronously: everything runs on the server's one event-loop thread, one writer."""
 
 from __future__ import annotations

@@ -1,0 +1,77 @@
+"""Terminals and clerks: registration, tokens, sessions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from sync.contract.catalog import NumberBlock
+from sync.contract.wire import DEFAULT_FIRST_BLOCK_SIZE, MAX_BLOCK_SIZE, ContractModel, Timestamp
+
+# --- terminals and clerks ------------------------------------------------------------------
+
+
+class TerminalRegistration(ContractModel):
+    """POST /terminals/register. With a one-time code only `enrolment_code` (and optionally
+    `first_block_size`) counts; terminal_id, area_code and name are for the standing demo code."""
+
+    enrolment_code: str = Field(default="", max_length=64)  # 注册码 from the county's administrator
+    terminal_id: str = Field(default="", max_length=64)
+    area_code: str = Field(default="", pattern=r"^(\d{6})?$")  # 行政区划代码: the prefix of case numbers
+    name: str = Field(default="", max_length=100)  # e.g. 河西堡镇便民服务中心
+    first_block_size: int = Field(default=DEFAULT_FIRST_BLOCK_SIZE, ge=0, le=MAX_BLOCK_SIZE)
+
+
+class AccessToken(ContractModel):
+    token: str
+    expires_at: Timestamp
+
+
+Desk = Literal["window", "pickup"]
+
+
+class TerminalRegistered(AccessToken):
+    """Answer to registration: keep terminal_secret (for new tokens) and use token now. The
+    identity fields are the platform's assignment (one-time code); with the standing demo code
+    they echo the request and `number_block` is None."""
+
+    terminal_id: str
+    terminal_secret: str
+    area_code: str = ""
+    hall: str = ""  # hall or station (政务服务中心 / 便民服务中心), as printed on notices
+    window: str = ""  # the window or desk inside it
+    desk: Desk = "window"  # "pickup": the hall's 发证窗口 (entitled to the hall's cases)
+    document_code: str = Field(default="", pattern=r"^(\d{2})?$")  # inside 文号: 第{code}{serial:05d}号
+    county: str = ""
+    review_body: str = ""  # 复议机关 named on rejection notices
+    court: str = ""  # 人民法院 named on rejection notices
+    replaces: str = ""  # the retired terminal this one succeeds (re-enrolment), else ""
+    number_block: NumberBlock | None = None
+
+
+class TerminalTokenRequest(ContractModel):
+    """POST /terminals/token: a new token for a registered terminal."""
+
+    terminal_id: str
+    terminal_secret: str
+
+
+class SessionRequest(ContractModel):
+    """POST /sessions (terminal token): a clerk's online login."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class Clerk(ContractModel):
+    username: str
+    display_name: str
+    role: Literal["clerk", "station", "pickup", "supervisor", "admin"]  # app.permissions.Role values
+    window_no: str  # the window or station the clerk works at, as printed on notices
+
+
+class ClerkSession(AccessToken):
+    clerk: Clerk
+
+
