@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
 from app.documents import DOCUMENT_TITLES, DocumentKind, DocumentSnapshot, HandoverSnapshot
+from printing.closing import closing, draw_blank, seal_block, short_agency
 from printing.codes import draw_code128
 from printing.layout import (
     BODY,
@@ -33,14 +34,10 @@ from printing.layout import (
     TITLE,
     Item,
     Pen,
-    closing,
     cn_date,
-    draw_blank,
     facts,
     keep_with_next,
     para,
-    seal_block,
-    short_agency,
     space,
     text_baseline,
 )

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.documents import DOCUMENT_TITLES, CopyMark, DocumentKind, DocumentSnapshot, MailingLine
+from printing.closing import Blank, closing, draw_blank
 from printing.codes import code128_modules, draw_code128
 from printing.fonts import BOLD_STROKE, MAIN, register_fonts, text_width
 from printing.handover import safe_phone
@@ -35,14 +36,11 @@ from printing.layout import (
     PAD_X,
     PLAIN,
     TITLE,
-    Blank,
     Item,
     Pen,
     Style,
     break_lines,
-    closing,
     cn_date,
-    draw_blank,
     draw_lines,
     draw_pages,
     draw_training_mark,

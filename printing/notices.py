@@ -10,24 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.documents import DOCUMENT_TITLES, DocumentKind, DocumentSnapshot, MaterialLine, PartySnapshot
+from printing.closing import Blank, closing, date_blanks, seal_block, short_agency, signatures
 from printing.layout import (
     BODY,
     CAPTION,
     NUMBER,
     PLAIN,
     TITLE,
-    Blank,
     Item,
-    closing,
     cn_date,
-    date_blanks,
     facts,
     keep_with_next,
     para,
     rich,
-    seal_block,
-    short_agency,
-    signatures,
     space,
     table,
 )

@@ -15,7 +15,8 @@ from app.documents import DocumentKind, DocumentSnapshot, MaterialLine, PartySna
 from app.rules.deadlines import compute_deadlines
 from app.rules.workdays import WorkCalendar
 from printing import render_document, sample_snapshot
-from printing.layout import TEXT_H, TEXT_W, Item, break_lines, closing, paginate, short_agency, table
+from printing.closing import closing, short_agency
+from printing.layout import TEXT_H, TEXT_W, Item, break_lines, paginate, table
 from printing.notices import committed_due_confirmed
 from tests.printing.pdf_tools import fonts, pages, text
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.documents import CopyMark, DocumentKind, MaterialLine
 from printing import missing_glyphs, render_calibration, render_document, sample_snapshot
-from printing.layout import short_agency
+from printing.closing import short_agency
 from tests.printing.pdf_tools import decode_codes, fonts, page_count, text, word_boxes
 
 NOTICES = [DocumentKind.ACCEPTANCE, DocumentKind.REJECTION, DocumentKind.SUPPLEMENTATION, DocumentKind.RECEIPT,
