@@ -307,19 +307,35 @@ def _fit_widths(header: Sequence[str], widths: list[float]) -> list[float]:
     return widths
 
 
-def _row(cells: Sequence[str], widths: Sequence[float], styles: Sequence[Style], fills: Sequence[Color | None]) -> Item:
+@dataclass(frozen=True)
+class CellExtra:
+    """Something drawn in one cell under its text (the mailing list's tracking barcode):
+    `height` more room, and `draw(pen, left, y_below_text, cell_width)`."""
+
+    column: int
+    height: float
+    draw: Callable[[Pen, float, float, float], None]
+
+
+def ruled_row(cells: Sequence[str], widths: Sequence[float], styles: Sequence[Style], fills: Sequence[Color | None],
+              extra: CellExtra | None = None) -> Item:
+    """A table row: each cell's lines centred vertically, filled where asked, ruled all round."""
     wrapped = [break_lines(text, w - 2 * PAD_X, st.size) or [(0, 0)] for text, w, st in zip(cells, widths, styles,
                                                                                             strict=True)]
-    height = max(len(lines) * st.leading for lines, st in zip(wrapped, styles, strict=True)) + PAD_TOP + PAD_BOTTOM
+    inner = [len(lines) * st.leading for lines, st in zip(wrapped, styles, strict=True)]
+    if extra is not None:
+        inner[extra.column] += extra.height
+    height = max(inner) + PAD_TOP + PAD_BOTTOM
 
     def draw(p: Pen, x: float, top: float) -> None:
         left = x
-        for text, w, st, lines, fill in zip(cells, widths, styles, wrapped, fills, strict=True):
+        for n, (text, w, st, lines, fill) in enumerate(zip(cells, widths, styles, wrapped, fills, strict=True)):
             if fill is not None:
                 p.fill(left, top - height, w, height, fill)
-            inner = len(lines) * st.leading
-            draw_lines(p, left + PAD_X, top - PAD_TOP - (height - PAD_TOP - PAD_BOTTOM - inner) / 2, text, lines, st,
-                        w - 2 * PAD_X)
+            y = top - PAD_TOP - (height - PAD_TOP - PAD_BOTTOM - inner[n]) / 2
+            draw_lines(p, left + PAD_X, y, text, lines, st, w - 2 * PAD_X)
+            if extra is not None and n == extra.column:
+                extra.draw(p, left, y - len(lines) * st.leading, w)
             left += w
         rule_grid(p, x, top, height, widths)
 
@@ -357,9 +373,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Seque
     scale = TEXT_W / (sum(widths_mm) * mm)
     widths = _fit_widths(header, [w * mm * scale for w in widths_mm])
     styles = [CELL_CENTER if a == "center" else CELL for a in (list(align) + ["left"] * len(header))[:len(header)]]
-    head = _row(header, widths, [HEAD] * len(header), [HEAD_FILL] * len(header))
+    head = ruled_row(header, widths, [HEAD] * len(header), [HEAD_FILL] * len(header))
     head.keep_next = True
-    body = [_row(r, widths, styles, [None] * len(header)) for r in rows]
+    body = [ruled_row(r, widths, styles, [None] * len(header)) for r in rows]
     for row in body:
         row.header = head
     return [head, *body]
@@ -368,7 +384,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Seque
 def facts(rows: Sequence[tuple[str, str]], label_mm: float = 30) -> list[Item]:
     """Label/value pairs (办件编号, 申请事项 …) as a light two-column table."""
     widths = [label_mm * mm, TEXT_W - label_mm * mm]
-    return [_row([k, v], widths, [CELL, CELL], [LABEL_FILL, None]) for k, v in rows]
+    return [ruled_row([k, v], widths, [CELL, CELL], [LABEL_FILL, None]) for k, v in rows]
 
 
 # --- pages ------------------------------------------------------------------------------------

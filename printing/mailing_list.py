@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -31,23 +29,20 @@ from printing.layout import (
     HEAD_FILL,
     LABEL_FILL,
     NUMBER,
-    PAD_BOTTOM,
-    PAD_TOP,
     PAD_X,
     PLAIN,
     TITLE,
+    CellExtra,
     Item,
     Pen,
     Style,
-    break_lines,
     cn_date,
-    draw_lines,
     draw_pages,
     draw_training_mark,
     keep_with_next,
     paginate,
     para,
-    rule_grid,
+    ruled_row,
     space,
     text_baseline,
 )
@@ -72,42 +67,22 @@ CODE_GAP = 1.2 * mm
 QUIET_MODULES = 11  # clear space each side of the bars (Code 128 asks for 10)
 
 
-@dataclass(frozen=True)
-class Code:
-    column: int
-    value: str
-
-
 def _code_width(value: str, cell_w: float) -> float:
     """The bars' width in a cell: the cell less its quiet zones, at most 0.33 mm a module."""
     modules = len(code128_modules(value))
     return min(cell_w * modules / (modules + 2 * QUIET_MODULES), modules * 0.33 * mm)
 
 
-def _row(cells: Sequence[str], widths: Sequence[float], styles: Sequence[Style], fills: Sequence[Color | None],
-         code: Code | None = None) -> Item:
-    """A ruled row (layout's table row) whose one cell may carry a barcode under its text."""
-    wrapped = [break_lines(t, w - 2 * PAD_X, st.size) or [(0, 0)] for t, w, st in zip(cells, widths, styles, strict=True)]
-    inner = [len(lines) * st.leading for lines, st in zip(wrapped, styles, strict=True)]
-    if code is not None and code.value:
-        inner[code.column] += CODE_GAP + CODE_H
-    height = max(inner) + PAD_TOP + PAD_BOTTOM
+def _tracking_code(column: int, value: str) -> CellExtra | None:
+    """The tracking number's bars under its text, centred in the cell."""
+    if not value:
+        return None
 
-    def draw(p: Pen, x: float, top: float) -> None:
-        left = x
-        for n, (t, w, st, lines, fill) in enumerate(zip(cells, widths, styles, wrapped, fills, strict=True)):
-            if fill is not None:
-                p.fill(left, top - height, w, height, fill)
-            y = top - PAD_TOP - (height - PAD_TOP - PAD_BOTTOM - inner[n]) / 2
-            draw_lines(p, left + PAD_X, y, t, lines, st, w - 2 * PAD_X)
-            if code is not None and code.value and n == code.column:
-                bar_w = _code_width(code.value, w)
-                y -= len(lines) * st.leading + CODE_GAP
-                draw_code128(p.c, left + (w - bar_w) / 2, y - CODE_H, code.value, bar_w, CODE_H)
-            left += w
-        rule_grid(p, x, top, height, widths)
+    def draw(p: Pen, left: float, y: float, w: float) -> None:
+        bar_w = _code_width(value, w)
+        draw_code128(p.c, left + (w - bar_w) / 2, y - CODE_GAP - CODE_H, value, bar_w, CODE_H)
 
-    return Item(height, draw)
+    return CellExtra(column, CODE_GAP + CODE_H, draw)
 
 
 def _widths() -> list[float]:
@@ -125,12 +100,12 @@ def _widths() -> list[float]:
 def _table(lines: Sequence[MailingLine]) -> list[Item]:
     widths = _widths()
     styles = [CELL_CENTER if a == "center" else CELL for a in ALIGN]
-    head = _row(HEADER, widths, [HEAD] * len(HEADER), [HEAD_FILL] * len(HEADER))
+    head = ruled_row(HEADER, widths, [HEAD] * len(HEADER), [HEAD_FILL] * len(HEADER))
     head.keep_next = True
     rows = []
     for n, m in enumerate(lines, 1):
-        row = _row([str(n), m.case_number, m.addressee, m.address, safe_phone(m.phone_masked), m.tracking_no, m.item_name],
-                   widths, styles, [None] * len(HEADER), Code(TRACKING_COL, m.tracking_no))
+        row = ruled_row([str(n), m.case_number, m.addressee, m.address, safe_phone(m.phone_masked), m.tracking_no, m.item_name],
+                   widths, styles, [None] * len(HEADER), _tracking_code(TRACKING_COL, m.tracking_no))
         row.header = head
         rows.append(row)
     return [head, *rows]
@@ -147,8 +122,8 @@ def _summary(s: DocumentSnapshot) -> list[Item]:
     widths = [label_w, value_w, label_w, value_w]
     styles = [LABEL] * 4
     fills = [LABEL_FILL, None, LABEL_FILL, None]
-    return [_row(["交寄单位", s.hall_name, "交寄日期", cn_date(s.issued_at.date())], widths, styles, fills),
-            _row(["快递公司", "、".join(couriers(s.mailing)) or "—", "邮件件数", f"{len(s.mailing)}件"], widths, styles, fills)]
+    return [ruled_row(["交寄单位", s.hall_name, "交寄日期", cn_date(s.issued_at.date())], widths, styles, fills),
+            ruled_row(["快递公司", "、".join(couriers(s.mailing)) or "—", "邮件件数", f"{len(s.mailing)}件"], widths, styles, fills)]
 
 
 SIGN_ROWS: tuple[Blank, ...] = (
