@@ -6,19 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from app.config import Paths
+from app.config import Paths, training_paths
 from app.context import AppContext, open_context
 from app.usecases.decisions import sweep_deemed_acceptances
 from app.usecases.setup import ensure_demo_data, ensure_training
 from app.usecases.terminal import DEMO, TRAINING, UNENROLLED, terminal_mode
 
-TRAINING_DIR = "training"
-
-
-def training_paths(paths: Paths) -> Paths:
-    """The training room's data dir: `training/` under the terminal's own, so a training
-    session can never write the production database."""
-    return Paths(paths.data_dir / TRAINING_DIR)
+__all__ = ["start_terminal", "start_training", "training_paths"]
 
 
 def start_training(paths: Paths, clock: Callable[[], datetime] | None = None) -> AppContext:

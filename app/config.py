@@ -49,3 +49,12 @@ def resolve_paths(cli_data_dir: str | None = None, create: bool = True) -> Paths
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return Paths(path)
+
+
+TRAINING_DIR = "training"
+
+
+def training_paths(paths: Paths) -> Paths:
+    """The training room's data dir: `training/` under the terminal's own, so a training
+    session can never write the production database."""
+    return Paths(paths.data_dir / TRAINING_DIR)

@@ -9,8 +9,12 @@ spawn (see `benchmarks.app_child`):
   not first install). "Login on screen" is the login window visible; "usable" is the main
   window shown with its catalog index loaded (the finder lists items: the clerk can type).
 
-Login itself is the clerk's own time (argon2 is slow by design): the child times from
-pressing 登录 to the login window closing, and that is subtracted from "usable".
+Login itself is the clerk's own time: she types her user name and password (15 keys, one
+every KEY_S = 0.15 s — a fast typist, 80 words a minute; most clerks are slower), and argon2
+is slow by design. Both are subtracted from "usable": what is timed is how long she waits for
+the program — before the login window is there, and after pressing 登录. What loads behind
+the login window while she types (`ui.startup`) is hidden only as far as her typing covers
+it; the note gives when it finished.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from benchmarks.app_child import APP_CHILD, BARE_CHILD, prepare_data_dir, spawn
 from benchmarks.common import Row, log, median, temp_data_dir
 from benchmarks.slow_pc import untimed
 
+KEY_S = 0.15  # seconds per key while the clerk types "clerk01" and "demo1234"
+
 
 def run(quick: bool = False) -> list[Row]:
     runs = 3 if quick else 5
@@ -30,15 +36,21 @@ def run(quick: bool = False) -> list[Row]:
         # One untimed start of each: bytecode caches and the OS file cache are warm, as on
         # a terminal that has been used before.
         spawn(BARE_CHILD)
-        spawn(APP_CHILD, "window", str(data_dir))
-        bare, login, usable, verify, imports, after_login = [], [], [], [], [], []
+        spawn(APP_CHILD, "window", str(data_dir), str(KEY_S))
+        bare, login, usable, verify, imports, after_login, ready, typing = [], [], [], [], [], [], [], []
         for i in range(runs):
             # Interleaved, so a burst of load from a neighbour hits both sides alike.
             bare.append(spawn(BARE_CHILD).at("SHOWN"))
-            child = spawn(APP_CHILD, "window", str(data_dir))
-            verify_s = child.value("USABLE", 1)
+            child = spawn(APP_CHILD, "window", str(data_dir), str(KEY_S))
+            typing_s = child.value("USABLE", 3)
+            # argon2's own time only: pressing 登录 before the terminal is open means waiting
+            # for it, and that wait is the program's, so it stays in "usable".
+            pressed = child.value("LOGIN", 0) + typing_s
+            verify_s = child.value("USABLE", 2) - max(pressed, child.value("READY", 0))
             login.append(child.at("LOGIN"))
-            usable.append(child.at("USABLE") - verify_s)
+            usable.append(child.at("USABLE") - verify_s - typing_s)
+            ready.append(child.at("READY"))
+            typing.append(typing_s)
             verify.append(verify_s)
             imports.append(child.value("IMPORTED", 0))
             after_login.append(child.value("USABLE", 0) - child.value("USABLE", 2))
@@ -53,7 +65,11 @@ def run(quick: bool = False) -> list[Row]:
         Row(key="cold_start", name=f"cold start to usable main window (median of {runs})", measured=median(usable),
             baseline=median(bare), baseline_name="bare PySide6 window", unit="s",
             notes=[f"ClerkDesk runs: {', '.join(f'{v:.2f}' for v in usable)} s; {runs_note}",
-                   f"login (press 登录 → login window closes, argon2 verify; excluded) median {median(verify):.2f} s",
+                   f"typing user name and password (15 keys, {KEY_S} s each; excluded) median {median(typing):.2f} s",
+                   f"terminal open behind the login window (from spawn, median) {median(ready):.2f} s: "
+                   + ("covered by the typing" if median(ready) <= median(login) + median(typing)
+                      else "NOT covered by the typing: the clerk waits after pressing 登录"),
+                   f"login (argon2 verify, from 登录 pressed or the terminal open, whichever is later; excluded) median {median(verify):.2f} s",
                    f"login window closes → main window usable (median) {median(after_login):.2f} s"]),
     ]
 

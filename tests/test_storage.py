@@ -151,3 +151,14 @@ def test_reading_never_waits_for_a_save_in_progress(ctx, clerk) -> None:
         writing.session.execute(text("UPDATE settings SET value = value WHERE key = 'county'"))  # holds the write lock
         with ctx.read() as s:
             assert s.scalar(select(func.count()).select_from(ServiceItem)) > 30
+
+
+def test_the_start_reads_the_same_head_as_alembic_without_importing_it(tmp_path):
+    """The start compares revisions without Alembic (a quarter second to import); the head it
+    reads from the version files must be Alembic's own, or a new migration would never run."""
+    from alembic.script import ScriptDirectory
+
+    from app.storage.migrate import alembic_config
+
+    engine = make_engine(tmp_path / "x.db", b"k" * 32)
+    assert head_revision(engine) == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()

@@ -40,13 +40,11 @@ from app.usecases.decisions import (
 from app.usecases.documents import certificate_defaults, documents_for_case, issue_certificate
 from app.usecases.procedures import end_special_procedure, procedures_for, start_special_procedure
 from app.usecases.queries import FILTER_LABELS, CaseDetail, CaseFilter, case_detail, list_cases
-from printing import certificate_form, certificate_type_for_item
 from ui.case_detail_view import detail_html
 from ui.case_table import CaseTableModel
 from ui.intake.decision_dialogs import CorrectionDialog, ask_decision, assemble, dialog_buttons
 from ui.intake.materials_panel import MaterialsPanel
 from ui.operations import Operations, error_text
-from ui.printing.certificate_dialog import CertificateDialog
 from ui.widgets import named, show_message
 
 
@@ -220,7 +218,7 @@ class CasesView(QWidget):
         for key, b in self.buttons.items():
             b.setVisible(key in offered)
         self.documents_button.setVisible(True)
-        self.certificate_button.setVisible("print_certificate" in offered and bool(certificate_type_for_item(d.item_code)))
+        self.certificate_button.setVisible("print_certificate" in offered and bool(_certificate_type(d.item_code)))
 
     # --- documents -------------------------------------------------------------------
     def _documents(self) -> None:
@@ -241,7 +239,9 @@ class CasesView(QWidget):
         d = self.detail
         if d is None:
             return
-        number, kind = d.number, certificate_type_for_item(d.item_code) or ""
+        from printing import certificate_form  # the printing stack loads on first print, not at start
+
+        number, kind = d.number, _certificate_type(d.item_code) or ""
 
         def load() -> tuple:
             return certificate_form(kind), certificate_defaults(self.ctx, self.actor, number)
@@ -249,6 +249,8 @@ class CasesView(QWidget):
         self.ops.run_read(load, lambda got: self._ask_certificate(number, kind, *got), self._error)
 
     def _ask_certificate(self, number: str, kind: str, specs: tuple, defaults: dict[str, str]) -> None:
+        from ui.printing.certificate_dialog import CertificateDialog
+
         dlg = CertificateDialog(self.detail.item_name if self.detail else kind, specs, defaults, self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
@@ -347,3 +349,9 @@ class CasesView(QWidget):
         show_message(self.message, error_text(exc), "error")
 
 
+def _certificate_type(item_code: str) -> str | None:
+    """The certificate an item prints on (the printing stack, reportlab included, is loaded
+    here the first time a case is shown, not while the terminal starts)."""
+    from printing import certificate_type_for_item
+
+    return certificate_type_for_item(item_code)

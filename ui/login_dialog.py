@@ -1,28 +1,38 @@
 """Login: against the platform when one is configured (its answer cached for offline days),
-else the terminal's own accounts. Runs off the UI thread — argon2 and the network are slow."""
+else the terminal's own accounts. Runs off the UI thread — argon2 and the network are slow.
+
+The window is the first thing on screen in the morning: it can be shown before the terminal
+is open (`attach` gives it the context once `ui.startup` has loaded it), so this module
+imports nothing of the database or the sync stack at load time.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from app.actor import Actor
-from app.context import AppContext
-from sync.login import LoginOutcome, login
-from ui.operations import Operations, error_text
 from ui.widgets import named, show_message, training_banner
+
+if TYPE_CHECKING:
+    from app.actor import Actor
+    from app.context import AppContext
+    from sync.login import LoginOutcome
+    from ui.operations import Operations
 
 
 class LoginDialog(QDialog):
-    def __init__(self, ctx: AppContext, ops: Operations, demo_hint: str = ""):
+    def __init__(self, ctx: AppContext | None = None, ops: Operations | None = None, demo_hint: str = ""):
         super().__init__()
         self.ctx, self.ops = ctx, ops
         self.actor: Actor | None = None
         self.outcome: LoginOutcome | None = None
+        self._submit_when_ready = False
         self.setWindowTitle("ClerkDesk 窗口受理台 — 登录")
         self.setObjectName("login_dialog")
         self.setMinimumWidth(460)
-        title = QLabel(f"{ctx.settings.get('hall_name')}\n窗口受理台")
+        self.title = title = QLabel("窗口受理台")
         title.setObjectName("section_title")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = named(QLineEdit(), "login_username", "用户名")
@@ -36,33 +46,54 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow("用户名", self.username)
         form.addRow("密码", self.password)
-        layout = QVBoxLayout(self)
-        banner = training_banner(ctx)
-        if banner is not None:
-            layout.addWidget(banner)
+        self.hint = named(QLabel(""), "login_demo_hint", "演示账号")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color:#555; font-size:11pt;")
+        self.hint.hide()
+        self._layout = layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        if demo_hint:
-            hint = QLabel(demo_hint)
-            hint.setObjectName("login_demo_hint")
-            hint.setWordWrap(True)
-            hint.setStyleSheet("color:#555; font-size:11pt;")
-            layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addWidget(self.button)
         self.username.setFocus()
+        if ctx is not None and ops is not None:
+            self.attach(ctx, ops, demo_hint)
+
+    def attach(self, ctx: AppContext, ops: Operations, demo_hint: str = "") -> None:
+        """The terminal is open: name the hall, show the training banner or the demo accounts,
+        and log in at once if the clerk already pressed 登录."""
+        self.ctx, self.ops = ctx, ops
+        self.title.setText(f"{ctx.settings.get('hall_name')}\n窗口受理台")
+        banner = training_banner(ctx)
+        if banner is not None:
+            self._layout.insertWidget(0, banner)
+        if demo_hint:
+            self.hint.setText(demo_hint)
+            self.hint.show()
+        if self._submit_when_ready:
+            self._submit_when_ready = False
+            self._submit()
 
     def _submit(self) -> None:
         self.button.setEnabled(False)
+        if self.ctx is None or self.ops is None:  # pressed while the terminal is still opening
+            self._submit_when_ready = True
+            show_message(self.message, "正在打开本机数据，请稍候…", "ok")
+            return
+        from sync.login import login  # loaded by then (ui.startup): no wait here
+
         show_message(self.message, "正在验证…", "ok")
-        user, pw = self.username.text(), self.password.text()
-        self.ops.run_read(lambda: login(self.ctx, user, pw), self._ok, self._fail)
+        ctx, user, pw = self.ctx, self.username.text(), self.password.text()
+        self.ops.run_read(lambda: login(ctx, user, pw), self._ok, self._fail)
 
     def _ok(self, outcome: LoginOutcome) -> None:
         self.outcome, self.actor = outcome, outcome.actor
         self.accept()
 
     def _fail(self, exc: Exception) -> None:
+        from ui.operations import error_text
+
         self.button.setEnabled(True)
         show_message(self.message, error_text(exc), "error")
         self.password.selectAll()

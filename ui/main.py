@@ -7,6 +7,11 @@ asked for, log in, open the main window.
     clerkdesk --training               the training room: its own database (training/ under the data dir)
                                        and a local sandbox with training data; never a production platform
     clerkdesk --debug                  also log every UI stall over 100 ms with its stack (or CLERKDESK_DEBUG=1)
+
+On a terminal that has been set up, the login window is on screen before anything else is
+loaded: the database, the use cases, the sync stack and the main window load on a thread
+(`ui.startup`) while the clerk types her password (issue 15). So this module imports only
+what the login window needs; the rest is imported where it is used.
 """
 
 from __future__ import annotations
@@ -15,32 +20,28 @@ import argparse
 import logging
 import os
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.actor import SYSTEM
-from app.bootstrap import start_terminal, start_training
-from app.config import resolve_paths
-from app.context import AppContext
-from app.errors import ClerkDeskError
-from app.logging_filter import install_personal_data_filter
-from app.usecases.enrolment import needs_first_admin
-from app.usecases.setup import DEMO_CLERKS, DEMO_PASSWORD
-from app.usecases.sync_state import set_sync_setting
-from app.usecases.terminal import PRODUCTION, UNENROLLED, terminal_mode
-from sync.connection import ensure_registered
-from ui.demo_platform import BACK_OFFICE_DELAY_SECONDS, DEMO_ENROLMENT_CODE, DemoPlatform, DemoPlatformError
+from app.config import Paths, resolve_paths, training_paths
 from ui.fonts import apply_app_font
 from ui.login_dialog import LoginDialog
-from ui.main_window import MainWindow
-from ui.operations import Operations
+from ui.startup import Startup, preload
 from ui.styles import STYLESHEET
 from ui.translations import install_chinese
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+    from ui.demo_platform import DemoPlatform
 
 log = logging.getLogger("clerkdesk")
 
 
 def _setup_logging(ctx: AppContext) -> None:
+    from app.logging_filter import install_personal_data_filter
+
     ctx.paths.logs.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
         filename=ctx.paths.logs / "clerkdesk.log", level=logging.INFO,
@@ -50,6 +51,8 @@ def _setup_logging(ctx: AppContext) -> None:
 
 
 def demo_hint(ctx: AppContext) -> str:
+    from app.usecases.setup import DEMO_CLERKS, DEMO_PASSWORD
+
     if ctx.settings.get("demo") != "1":
         return ""
     names = "、".join(f"{u}" for u, *_ in DEMO_CLERKS)
@@ -68,6 +71,11 @@ def make_app(argv: list[str]) -> QApplication:
 def connect_platform(ctx: AppContext, url: str, enrolment_code: str, again: bool = False) -> str:
     """Set the platform address and register this terminal; "" or why it could not register
     (the terminal then works offline and the status bar says so)."""
+    from app.actor import SYSTEM
+    from app.errors import ClerkDeskError
+    from app.usecases.sync_state import set_sync_setting
+    from sync.connection import ensure_registered
+
     set_sync_setting(ctx, SYSTEM, "platform_url", url)
     try:
         ensure_registered(ctx, url, enrolment_code, again=again)
@@ -84,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--enrolment-code", default="", help="终端注册码（由县信息中心发放）")
     parser.add_argument("--demo-platform", action="store_true",
                         help="在本机启动演示平台（沙箱）并连接，用于演示和培训")
-    parser.add_argument("--demo-back-office-seconds", type=float, default=BACK_OFFICE_DELAY_SECONDS,
+    parser.add_argument("--demo-back-office-seconds", type=float, default=None,
                         help="演示平台后台每一步（办理中、办结、待领取）所需秒数")
     parser.add_argument("--training", action="store_true",
                         help="培训模式：单独的培训数据库（数据目录下 training/），连接本机培训平台，绝不连接正式平台")
@@ -93,52 +101,125 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@dataclass
+class Opened:
+    """What the start-up thread made ready: the open terminal and, in demo or training, the
+    local platform (or why it could not start)."""
+
+    ctx: AppContext
+    demo: DemoPlatform | None = None
+    demo_error: str = ""
+    connected: bool = False  # --platform: registered already, off the UI thread
+
+
+def _has_terminal(paths: Paths, training: bool) -> bool:
+    """A database to open: the login window can come first. A first install has nothing to
+    load yet and goes straight to its first-run screen."""
+    return (training_paths(paths) if training else paths).database.exists()
+
+
+def open_terminal(paths: Paths, args: argparse.Namespace) -> Opened:
+    """Everything the morning start does besides showing the login window; runs on the
+    start-up thread (no widgets here)."""
+    from app.bootstrap import start_terminal, start_training
+    from app.usecases.enrolment import needs_first_admin
+    from app.usecases.terminal import PRODUCTION, UNENROLLED, terminal_mode
+
+    try:
+        # Demo data only when asked for (or already a demo dir): a fresh install is a
+        # production terminal waiting for its enrolment.
+        ctx = start_training(paths) if args.training else start_terminal(paths, demo=args.demo_platform)
+    except Exception:
+        logging.getLogger("clerkdesk").exception("start failed")
+        raise
+    _setup_logging(ctx)
+    opened = Opened(ctx)
+    mode = terminal_mode(ctx)
+    ready_for_login = mode != UNENROLLED and not needs_first_admin(ctx)
+    if (args.demo_platform or args.training) and mode != PRODUCTION and ready_for_login:
+        from ui.demo_platform import BACK_OFFICE_DELAY_SECONDS, DEMO_ENROLMENT_CODE, DemoPlatform, DemoPlatformError
+
+        delay = BACK_OFFICE_DELAY_SECONDS if args.demo_back_office_seconds is None else args.demo_back_office_seconds
+        opened.demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=delay)
+        try:
+            connect_platform(ctx, opened.demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE, again=True)
+        except DemoPlatformError as err:
+            opened.demo_error = str(err)
+    elif args.platform and ready_for_login:
+        connect_platform(ctx, args.platform, args.enrolment_code)
+        opened.connected = True
+    import ui.main_window  # noqa: F401 — loaded now, so the main window opens the moment the clerk is in
+
+    return opened
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv if argv is None else argv
     args, qt_args = build_parser().parse_known_args(argv[1:])
     app = make_app([argv[0], *qt_args])
-    try:
-        # Demo data only when asked for (or already a demo dir): a fresh install is a production
-        # terminal waiting for its enrolment.
-        paths = resolve_paths(args.data_dir)
-        ctx = start_training(paths) if args.training else start_terminal(paths, demo=args.demo_platform)
-    except Exception as exc:  # noqa: BLE001 — the clerk must see why the app cannot start, never SQL
-        logging.getLogger("clerkdesk").exception("start failed")
-        why = exc.message if isinstance(exc, ClerkDeskError) else "无法打开本机数据库。请联系信息中心（错误代码 INTERNAL）。"
-        QMessageBox.critical(None, "无法启动", why)
+    if args.debug or os.environ.get("CLERKDESK_DEBUG") == "1":
+        from ui.stall_watchdog import start_stall_watchdog  # imported only in debug mode: free otherwise
+
+        start_stall_watchdog(app)
+    paths = resolve_paths(args.data_dir)
+    login = None
+    if _has_terminal(paths, args.training):
+        login = LoginDialog()
+        login.show()
+    startup = Startup(lambda: open_terminal(paths, args))
+    startup.start()
+    if not startup.wait(give_up=login.rejected if login is not None else None):
+        startup.wait()  # the clerk closed the window: let the start finish its transaction, then leave
+        _stop_demo(startup.result)
+        return 0
+    if startup.error is not None:
+        if login is not None:
+            login.hide()
+        err = startup.error
+        why = getattr(err, "message", "") or "无法打开本机数据库。请联系信息中心（错误代码 INTERNAL）。"
+        QMessageBox.critical(None, "无法启动", why)  # never SQL or a traceback: those are in the log
         return 1
-    _setup_logging(ctx)
-    demo: DemoPlatform | None = None
+    opened: Opened = startup.result
     try:
-        if args.demo_platform and terminal_mode(ctx) == PRODUCTION:
-            QMessageBox.critical(None, "无法启动演示", "这是已注册的正式终端，不能连接演示平台。演示请使用单独的数据目录（--data-dir）。")
-            return 1
+        return _after_open(app, args, opened, login)
+    finally:
+        _stop_demo(opened)
+
+
+def _stop_demo(opened: Opened | None) -> None:
+    if opened is not None and opened.demo is not None:
+        opened.demo.stop()
+
+
+def _after_open(app: QApplication, args: argparse.Namespace, opened: Opened, login: LoginDialog | None) -> int:
+    from app.usecases.enrolment import needs_first_admin
+    from app.usecases.terminal import PRODUCTION, UNENROLLED, terminal_mode
+
+    ctx = opened.ctx
+    if args.demo_platform and terminal_mode(ctx) == PRODUCTION:
+        if login is not None:
+            login.hide()
+        QMessageBox.critical(None, "无法启动演示", "这是已注册的正式终端，不能连接演示平台。演示请使用单独的数据目录（--data-dir）。")
+        return 1
+    if terminal_mode(ctx) == UNENROLLED or needs_first_admin(ctx):
+        if login is not None:
+            login.hide()
         if terminal_mode(ctx) == UNENROLLED and not _first_run(ctx, args.platform or "", code=args.enrolment_code):
             return 0
         if needs_first_admin(ctx) and not _first_run(ctx, "", admin_only=True):
             return 0
-        if args.demo_platform or args.training:
-            demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=args.demo_back_office_seconds)
-            try:
-                connect_platform(ctx, demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE, again=True)
-            except DemoPlatformError as err:
-                QMessageBox.warning(None, "演示平台", f"{err}\n本机将离线工作，数据照常保存。")
-        elif args.platform:
+        if args.platform and not opened.connected:
             connect_platform(ctx, args.platform, args.enrolment_code)
-        if args.debug or os.environ.get("CLERKDESK_DEBUG") == "1":
-            from ui.stall_watchdog import start_stall_watchdog  # imported only in debug mode: free otherwise
-
-            start_stall_watchdog(app)
-        return _run(app, ctx)
-    finally:
-        if demo is not None:
-            demo.stop()
+    if opened.demo_error:
+        QMessageBox.warning(login, "演示平台", f"{opened.demo_error}\n本机将离线工作，数据照常保存。")
+    return _run(app, ctx, login)
 
 
 def _first_run(ctx: AppContext, platform_url: str, admin_only: bool = False, code: str = "") -> bool:
     """The first-run screen of an unenrolled terminal (or of one enrolled unattended without
     its first administrator); False when the admin closed it."""
     from ui.first_run import FirstRunDialog
+    from ui.operations import Operations
 
     ops = Operations()
     try:
@@ -148,14 +229,19 @@ def _first_run(ctx: AppContext, platform_url: str, admin_only: bool = False, cod
         ops.shutdown()
 
 
-def _run(app: QApplication, ctx: AppContext) -> int:
+def _run(app: QApplication, ctx: AppContext, login: LoginDialog | None = None) -> int:
+    from ui.main_window import MainWindow
+    from ui.operations import Operations
+
     ops = Operations()
-    login = LoginDialog(ctx, ops, demo_hint(ctx))
+    login = login or LoginDialog()
+    login.attach(ctx, ops, demo_hint(ctx))
     if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
         return 0
     window = MainWindow(ctx, ops, login.actor)
     window.resize(1366, 800)
     window.show()
+    preload("printing", "ui.printing.preview_dialog", "ui.printing.certificate_dialog")
     return app.exec()
 
 

@@ -4,6 +4,7 @@ where she sits, whether the platform is reachable, and what waits to be sent."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,11 +29,13 @@ from ui.intake.view import IntakeView
 from ui.lock_screen import LockScreen
 from ui.operations import Operations, error_text
 from ui.pickup.view import PickupView
-from ui.printing.preview_dialog import PreviewDialog
 from ui.sync.attention_dialog import AttentionDialog
 from ui.sync.bridge import SyncBridge
 from ui.sync.status_widget import SyncStatusWidget
 from ui.widgets import named, training_banner
+
+if TYPE_CHECKING:
+    from ui.printing.preview_dialog import PreviewDialog
 
 log = logging.getLogger("clerkdesk.ui")
 SWEEP_INTERVAL_MS = 5 * 60 * 1000  # deemed acceptances fall due at midnight; a few minutes late is fine
@@ -242,6 +245,8 @@ class MainWindow(QMainWindow):
 
     def show_documents(self, document_ids: list[int]) -> PreviewDialog:
         """The decision's paper at once: preview, then print (a window, so the queue can go on)."""
+        from ui.printing.preview_dialog import PreviewDialog  # the printing stack loads on first print
+
         dlg = PreviewDialog(self.ctx, self.ops, self.actor, document_ids, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.finished.connect(lambda _r, d=dlg: self._preview_closed(d))

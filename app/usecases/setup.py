@@ -41,7 +41,7 @@ TRAINING_BANNER = "培训模式：数据仅供练习，不是正式办件；打�
 
 
 def ensure_training(ctx: AppContext) -> None:
-    """Mark a training terminal (its own data dir, see app/bootstrap.training_paths): the banner
+    """Mark a training terminal (its own data dir, see app/config.training_paths): the banner
     every screen shows, and the flag sync/connection.py checks to refuse any platform that is
     not on this machine."""
     with ctx.unit_of_work(SYSTEM) as uow:

@@ -1,0 +1,155 @@
+"""The morning start as the clerk sees it: the login window first, the terminal opened behind
+it, and every other first screen (first run, a database that cannot open) still reached.
+
+Each start is the real `clerkdesk` entry point (`ui.main.main`) in a fresh interpreter, driven
+like a clerk by a timer inside its own event loop, so nothing loaded by an earlier test hides
+what a cold start imports.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from app.bootstrap import start_terminal
+from app.config import Paths
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Prints one line per screen it meets; presses 登录 the moment the login window is up (before
+# the terminal has finished opening, so the early press is exercised), closes message boxes.
+DRIVER = textwrap.dedent("""
+    import os, sys
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    app = QApplication(sys.argv[:1])
+    seen = set()
+
+    def say(*parts):
+        print(*parts, flush=True)
+
+    def poll():
+        for w in QApplication.topLevelWidgets():
+            if not w.isVisible():
+                continue
+            name = w.objectName()
+            if name == "login_dialog" and "login" not in seen:
+                seen.add("login")
+                say("LOGIN", shown_with)
+                w.username.setText("clerk01")
+                w.password.setText("demo1234")
+                w.button.click()
+            elif name == "main_window" and "main" not in seen:
+                seen.add("main")
+                say("MAIN", w.windowTitle())
+                say("END")
+                os._exit(0)
+            elif name == "first_run_dialog" and "first" not in seen:
+                seen.add("first")
+                say("FIRST_RUN", "login-hidden" if "login" not in seen or not any(
+                    x.objectName() == "login_dialog" and x.isVisible() for x in QApplication.topLevelWidgets())
+                    else "login-visible")
+                say("END")
+                os._exit(0)
+            elif isinstance(w, QMessageBox):
+                say("MESSAGE", w.windowTitle(), w.text().replace("\\n", " "))
+                w.accept()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(5)
+    import ui.main
+    import ui.login_dialog
+
+    shown_with = "unknown"
+    original_show = ui.login_dialog.LoginDialog.show
+
+    def show(self):
+        # What was loaded at the moment the login window was put on screen.
+        global shown_with
+        shown_with = "db-module-loaded" if "app.context" in sys.modules else "before-db"
+        original_show(self)
+
+    ui.login_dialog.LoginDialog.show = show
+    code = ui.main.main(["clerkdesk", "--data-dir", sys.argv[1]])
+    say("EXIT", code)
+    say("END")
+""")
+
+
+def start(data_dir: Path) -> dict[str, list[str]]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("CLERKDESK_DEBUG", None)
+    out = subprocess.run([sys.executable, "-c", DRIVER, str(data_dir)], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=120).stdout
+    lines = {}
+    for line in out.splitlines():
+        name, *fields = line.split(" ", 1)
+        lines.setdefault(name, fields[0].split(" ") if fields else [])
+    assert "END" in lines, out
+    return lines
+
+
+def test_a_set_up_terminal_shows_the_login_window_before_opening_its_database(tmp_path) -> None:
+    ctx = start_terminal(Paths(tmp_path))  # a demo terminal used before: accounts, catalog
+    ctx.engine.dispose()
+
+    seen = start(tmp_path)
+
+    # The window came before the database code was even imported; 登录 pressed that early
+    # still logs the clerk in once the terminal is open, and the main window follows.
+    assert seen["LOGIN"][0] == "before-db"
+    assert "MAIN" in seen and "窗口受理台" in " ".join(seen["MAIN"])
+    assert "MESSAGE" not in seen
+
+
+def test_an_unenrolled_terminal_goes_to_its_first_run_screen_not_the_login(tmp_path) -> None:
+    ctx = start_terminal(Paths(tmp_path), demo=False)  # installed, never enrolled
+    ctx.engine.dispose()
+
+    seen = start(tmp_path)
+
+    assert seen["FIRST_RUN"] == ["login-hidden"]
+    assert "MAIN" not in seen
+
+
+def test_a_database_that_cannot_be_opened_is_explained_in_chinese_and_the_start_stops(tmp_path) -> None:
+    ctx = start_terminal(Paths(tmp_path))
+    ctx.engine.dispose()
+    db = Paths(tmp_path).database
+    db.write_bytes(b"\0" * 4096 + os.urandom(8192))  # a damaged file, not a database
+
+    seen = start(tmp_path)
+
+    assert seen["EXIT"] == ["1"]
+    title, *text = seen["MESSAGE"]
+    assert title == "无法启动"
+    message = " ".join(text)
+    assert "错误代码" in message and "Error" not in message and "sqlite" not in message.lower()
+    assert "MAIN" not in seen
+
+
+def test_the_login_windows_code_loads_no_database_sync_or_printing_stack() -> None:
+    """What the first window imports decides how soon it is on screen (issue 15: ≤ 2× a bare
+    PySide6 window). SQLAlchemy, Alembic, pydantic, requests and reportlab load behind it."""
+    probe = ("import sys, ui.main; heavy = ('sqlalchemy', 'alembic', 'pydantic', 'requests', 'reportlab', "
+             "'sqlcipher3'); print(' '.join(m for m in heavy if m in sys.modules) or 'none')")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=60, check=True).stdout.strip()
+    assert out == "none"
+
+
+def test_a_current_database_opens_without_loading_alembic(tmp_path) -> None:
+    """Alembic is loaded only when the schema is behind (it costs a quarter second to import)."""
+    ctx = start_terminal(Paths(tmp_path))
+    ctx.engine.dispose()
+    probe = ("import sys; from pathlib import Path; from app.bootstrap import start_terminal; "
+             f"from app.config import Paths; start_terminal(Paths(Path({str(tmp_path)!r}))); "
+             "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=dict(os.environ), capture_output=True,
+                         text=True, timeout=60, check=True).stdout.strip()
+    assert out == "False"
