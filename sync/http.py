@@ -87,6 +87,13 @@ def maintenance(retry_after: float | None) -> PlatformMaintenance:
 
 
 @dataclass(frozen=True)
+class RawJson:
+    """A request body that is already JSON text (the outbox's stored events), sent as is."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class HttpSettings:
     connect_timeout: float = 3.05
     read_timeout: float = 20.0
@@ -191,11 +198,15 @@ class PlatformHttp:
         headers = {}
         if auth and self._token is not None:
             headers["Authorization"] = f"Bearer {self._token()}"
+        data = None
+        if isinstance(body, RawJson):
+            data, body = body.text.encode("utf-8"), None
+            headers["Content-Type"] = "application/json"
         try:
             # verify= on every call: requests would otherwise let REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
             # from the environment override the terminal's own CA setting.
             response = self.session.request(
-                method, self.base_url + path, json=body, params=params, headers=headers, verify=self._verify,
+                method, self.base_url + path, json=body, data=data, params=params, headers=headers, verify=self._verify,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout))
         except requests.exceptions.SSLError as exc:
             raise PlatformTLSError("平台的安全证书校验失败，已停止连接。请管理员检查平台地址和证书（CA）设置。") from exc
