@@ -9,6 +9,12 @@ the ORM, the audit hash.
 
 The goal (≤ 3×) is on the p95 ratio; it counts as met only if the p50 ratio holds it too,
 because on a loaded machine the bare transaction's p95 is scheduler noise (see `run`).
+
+Two bare replays: plain SQLite (the baseline of issue 15, set before the database was
+encrypted; the data-protection issue asks that encryption not double this ratio) and
+SQLCipher with the terminal's own key (the same rows through the same storage engine: what
+the goal's "bare SQLite, same rows" means on an encrypted terminal). The goal is judged
+against the second, and both ratios are reported.
 """
 
 from __future__ import annotations
@@ -61,6 +67,22 @@ def ticks_for(guide):  # noqa: ANN001, ANN201 — ItemGuide → list[Tick]
 class Write:
     sql: str
     params: object
+
+
+def copy_db_encrypted(src: Path, dst: Path) -> bytes:
+    """A consistent copy encrypted with the app's own key (returned), for the SQLCipher replay."""
+    from app.storage.db import connect_raw
+    from app.storage.keys import database_key
+    from app.storage.migrate import export_encrypted
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    key = database_key(src, create=False)
+    a = connect_raw(src, key)
+    try:
+        export_encrypted(a, dst, key)
+    finally:
+        a.close()
+    return key
 
 
 def copy_db(src: Path, dst: Path) -> None:
@@ -117,8 +139,14 @@ class BareReplay:
     `synchronous="OFF"` is for context only: the difference is what fsync costs on this disk.
     """
 
-    def __init__(self, db: Path, synchronous: str = "FULL"):
-        self.conn = sqlite3.connect(db, isolation_level=None)
+    def __init__(self, db: Path, synchronous: str = "FULL", key: bytes | None = None):
+        if key is None:
+            self.conn = sqlite3.connect(db, isolation_level=None)
+        else:  # the same engine as the app: SQLCipher with the terminal's key
+            from app.storage.db import connect_raw
+
+            self.conn = connect_raw(db, key)
+            self.conn.isolation_level = None
         # The app's PRAGMAs (app.storage.db): WAL, synchronous=FULL, foreign keys on.
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -205,6 +233,7 @@ def run(quick: bool = False) -> list[Row]:
     with temp_data_dir("intake") as root:
         app_dir, rec_dir = root / "app", root / "recorded"
         bare_db, nosync_db = root / "bare" / "bare.db", root / "bare" / "nosync.db"
+        cipher_db = root / "bare" / "cipher.db"
         ctx = start_terminal(Paths(app_dir))
         actor = login(ctx, "clerk01", "demo1234")
         hit = next(h for h in build_index(ctx).search("gtgs") if h.status == "active")
@@ -217,32 +246,40 @@ def run(quick: bool = False) -> list[Row]:
         copy_db(ctx.paths.database, rec_dir / "clerkdesk.db")
         copy_db(ctx.paths.database, bare_db)
         copy_db(ctx.paths.database, nosync_db)
+        key = copy_db_encrypted(ctx.paths.database, cipher_db)
         log(f"intake: recording the writes of {len(inputs)} intakes (untimed)…")
         with untimed():
             writes = record_writes(rec_dir, actor, inputs)
 
-        bare, nosync = BareReplay(bare_db), BareReplay(nosync_db, synchronous="OFF")
-        app_ms, bare_ms, nosync_ms = [], [], []
+        plain, nosync = BareReplay(bare_db), BareReplay(nosync_db, synchronous="OFF")
+        cipher = BareReplay(cipher_db, key=key)
+        app_ms, plain_ms, nosync_ms, bare_ms = [], [], [], []
         for i, (data, tx) in enumerate(zip(inputs, writes, strict=True)):
             # Interleaved (each side on its own file), so a burst of load from a neighbour
-            # on this shared machine hits the app and the baseline alike.
-            a, b, c = _ms(lambda d: receive_case(ctx, actor, d), data), _ms(bare.run, tx), _ms(nosync.run, tx)
+            # on this shared machine hits the app and the baselines alike.
+            a = _ms(lambda d: receive_case(ctx, actor, d), data)
+            b, c, e = _ms(plain.run, tx), _ms(nosync.run, tx), _ms(cipher.run, tx)
             if i >= WARMUP:
                 app_ms.append(a)
-                bare_ms.append(b)
+                plain_ms.append(b)
                 nosync_ms.append(c)
-        bare.close()
-        nosync.close()
+                bare_ms.append(e)
+        for replay in (plain, nosync, cipher):
+            replay.close()
 
         p95_app, p95_bare = percentile(app_ms, 95), percentile(bare_ms, 95)
         per_tx = Counter(" ".join(w.sql.split()[:3]).replace(" INTO", "").replace(" SET", "") for w in writes[-1])
         notes = [
             f"{guide.name}, {len(ticks)} materials, new applicant each time; N={n} after {WARMUP} warm-up calls",
             f"receive_case p50 {percentile(app_ms, 50):.2f} ms, p95 {p95_app:.2f} ms, max {max(app_ms):.2f} ms",
-            f"bare replay p50 {percentile(bare_ms, 50):.2f} ms, p95 {p95_bare:.2f} ms, max {max(bare_ms):.2f} ms "
-            f"(p50 ratio {percentile(app_ms, 50) / percentile(bare_ms, 50):.1f}×)",
-            f"same replay with synchronous=OFF: p50 {percentile(nosync_ms, 50):.2f} ms, so fsync is "
-            f"≈{percentile(bare_ms, 50) - percentile(nosync_ms, 50):.2f} ms of each bare commit on this disk",
+            f"bare SQLCipher replay (the goal's baseline) p50 {percentile(bare_ms, 50):.2f} ms, p95 {p95_bare:.2f} ms, "
+            f"max {max(bare_ms):.2f} ms (p50 ratio {percentile(app_ms, 50) / percentile(bare_ms, 50):.1f}×)",
+            f"bare plain-SQLite replay p50 {percentile(plain_ms, 50):.2f} ms, p95 {percentile(plain_ms, 95):.2f} ms: "
+            f"receive_case is {p95_app / percentile(plain_ms, 95):.1f}× (p95) / "
+            f"{percentile(app_ms, 50) / percentile(plain_ms, 50):.1f}× (p50) of unencrypted bare SQLite "
+            f"(the data-protection issue: encryption may not double this ratio)",
+            f"same plain replay with synchronous=OFF: p50 {percentile(nosync_ms, 50):.2f} ms, so fsync is "
+            f"≈{percentile(plain_ms, 50) - percentile(nosync_ms, 50):.2f} ms of each bare commit on this disk",
             "writes per intake: " + ", ".join(f"{k} ×{v}" for k, v in sorted(per_tx.items())),
         ]
         # The bare replay's p95 is its tail: one fsync whose wake-up waited for a busy core. On
@@ -262,7 +299,7 @@ def run(quick: bool = False) -> list[Row]:
             notes += more
         ctx.close()
     return [Row(key="intake", name="intake commit p95 (receive_case)", measured=p95_app, baseline=p95_bare,
-                baseline_name="bare SQLite tx, same rows", goal=GOALS["intake"].text + " (p50 too)", met=met,
+                baseline_name="bare SQLCipher tx, same rows and key", goal=GOALS["intake"].text + " (p50 too)", met=met,
                 notes=notes, block=block)]
 
 
