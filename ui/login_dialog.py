@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from ui.widgets import named, show_message, training_banner
+from ui.widgets import named, show_message, training_banner, training_label
 
 if TYPE_CHECKING:
     from app.actor import Actor
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 
 class LoginDialog(QDialog):
-    def __init__(self, ctx: AppContext | None = None, ops: Operations | None = None, demo_hint: str = ""):
+    def __init__(self, ctx: AppContext | None = None, ops: Operations | None = None, demo_hint: str = "",
+                 training: bool = False):
         super().__init__()
         self.ctx, self.ops = ctx, ops
         self.actor: Actor | None = None
@@ -32,7 +33,9 @@ class LoginDialog(QDialog):
         self.setWindowTitle("ClerkDesk 窗口受理台 — 登录")
         self.setObjectName("login_dialog")
         self.setMinimumWidth(460)
-        self.title = title = QLabel("窗口受理台")
+        # Two lines from the start (the hall's name fills the first once the terminal is open),
+        # so nothing moves under the clerk's fingers while she types.
+        self.title = title = QLabel(" \n窗口受理台")
         title.setObjectName("section_title")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = named(QLineEdit(), "login_username", "用户名")
@@ -51,11 +54,14 @@ class LoginDialog(QDialog):
         self.hint.setStyleSheet("color:#555; font-size:11pt;")
         self.hint.hide()
         self._layout = layout = QVBoxLayout(self)
+        self.banner = training_label() if training else None
+        if self.banner is not None:
+            layout.addWidget(self.banner)
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(self.hint)
         layout.addWidget(self.button)
+        layout.addWidget(self.hint)  # below the button: when it appears, nothing above it moves
         self.username.setFocus()
         if ctx is not None and ops is not None:
             self.attach(ctx, ops, demo_hint)
@@ -66,7 +72,10 @@ class LoginDialog(QDialog):
         self.ctx, self.ops = ctx, ops
         self.title.setText(f"{ctx.settings.get('hall_name')}\n窗口受理台")
         banner = training_banner(ctx)
-        if banner is not None:
+        if banner is not None and self.banner is not None:
+            self.banner.setText(banner.text())
+        elif banner is not None:
+            self.banner = banner
             self._layout.insertWidget(0, banner)
         if demo_hint:
             self.hint.setText(demo_hint)

@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = resolve_paths(args.data_dir)
     login = None
     if _has_terminal(paths, args.training):
-        login = LoginDialog()
+        login = LoginDialog(training=args.training)
         login.show()
     startup = Startup(lambda: open_terminal(paths, args))
     startup.start()

@@ -36,7 +36,14 @@ def training_banner(ctx) -> QLabel | None:  # noqa: ANN001 — an AppContext
     """The training room's banner (setting training = 1): orange, on every screen."""
     if ctx.settings.get("training") != "1":
         return None
-    text = ctx.settings.get("training_banner") or "培训模式：培训数据，不连接正式平台；打印的文书均加印“培训样张 无效”。"
+    return training_label(ctx.settings.get("training_banner") or TRAINING_TEXT)
+
+
+TRAINING_TEXT = "培训模式：培训数据，不连接正式平台；打印的文书均加印“培训样张 无效”。"
+
+
+def training_label(text: str = TRAINING_TEXT) -> QLabel:
+    """The banner itself (the login window shows it before the terminal is open)."""
     label = QLabel(text)
     label.setObjectName("training_banner")
     label.setAccessibleName("培训模式提示")
