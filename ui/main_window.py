@@ -23,11 +23,11 @@ from sync.scheduler import SyncStatus
 from ui.cases_view import CasesView
 from ui.devices.setup import open_devices
 from ui.devices.status_widget import DeviceStatusWidget
-from ui.gc_pauses import freeze_startup_objects
 from ui.idle import IdleWatcher
 from ui.intake.view import IntakeView
 from ui.lock_screen import LockScreen
 from ui.operations import Operations, error_text
+from ui.pauses import freeze_startup_objects, hand_over_gil_quickly
 from ui.pickup.view import PickupView
 from ui.sync.attention_dialog import AttentionDialog
 from ui.sync.bridge import SyncBridge
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(self._show_sync_status)
         self.sync.changes_arrived.connect(self._platform_changes)
         self._show_sync_status(self.sync.status)
+        hand_over_gil_quickly()  # before the sync thread starts sharing the GIL with the window
         self.sync.start()
         freeze_startup_objects()
         self.sweeper = QTimer(self)

@@ -1,0 +1,30 @@
+"""Short pauses of the window while worker threads (sync, devices, reads) run in its process.
+
+Garbage collector: a full (generation 2) collection walks every tracked object of the process while holding the
+GIL — with Qt, the catalog index and the ORM loaded that was 150 ms of frozen window in the
+middle of a long push. Objects alive once the main window is built live as long as the app,
+so they are moved out of the collector's sight (gc.freeze); what is created later is still
+collected as usual.
+
+The GIL: a thread that wants it waits one "switch interval" (5 ms by default) before the one
+holding it is asked to let go. On one busy core each such wait is stretched by every other
+runnable task, and a window needing the GIL each 10 ms behind a pushing sync thread froze for
+100–145 ms at a time; with 1 ms the same push froze it for 33–36 ms (issue 15, slow-PC
+profile, measured A/B in one run). The push itself got no slower.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+SWITCH_INTERVAL_S = 0.001
+
+
+def hand_over_gil_quickly() -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
+def freeze_startup_objects() -> None:
+    gc.collect()  # free startup garbage first, so nothing dead is frozen
+    gc.freeze()
