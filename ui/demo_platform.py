@@ -71,6 +71,12 @@ class DemoPlatform:
 
     def start(self, timeout: float = 60.0) -> str:
         """Start the sandbox and return its address once it listens."""
+        self.launch()
+        return self.wait_url(timeout)
+
+    def launch(self) -> None:
+        """Start the process. Call it on the thread that lives as long as the app (the UI
+        thread): on Linux the platform is told to stop when that *thread* ends."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         port = PREFERRED_PORT if _port_free(PREFERRED_PORT) else 0
         cmd = [*sandbox_command(), "--port", str(port), "--data-dir", str(self.data_dir),
@@ -79,6 +85,10 @@ class DemoPlatform:
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True,
                                         env={**os.environ, "PYTHONUNBUFFERED": "1"},
                                         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+
+    def wait_url(self, timeout: float = 60.0) -> str:
+        """The address, once the launched platform listens (any thread may wait)."""
+        assert self.process is not None
         self.url = self._read_url(timeout)
         log.info("demo platform at %s (pid %s)", self.url, self.process.pid)
         return self.url

@@ -123,7 +123,7 @@ def open_terminal(paths: Paths, args: argparse.Namespace) -> Opened:
     start-up thread (no widgets here)."""
     from app.bootstrap import start_terminal, start_training
     from app.usecases.enrolment import needs_first_admin
-    from app.usecases.terminal import PRODUCTION, UNENROLLED, terminal_mode
+    from app.usecases.terminal import UNENROLLED, terminal_mode
 
     try:
         # Demo data only when asked for (or already a demo dir): a fresh install is a
@@ -134,18 +134,8 @@ def open_terminal(paths: Paths, args: argparse.Namespace) -> Opened:
         raise
     _setup_logging(ctx)
     opened = Opened(ctx)
-    mode = terminal_mode(ctx)
-    ready_for_login = mode != UNENROLLED and not needs_first_admin(ctx)
-    if (args.demo_platform or args.training) and mode != PRODUCTION and ready_for_login:
-        from ui.demo_platform import BACK_OFFICE_DELAY_SECONDS, DEMO_ENROLMENT_CODE, DemoPlatform, DemoPlatformError
-
-        delay = BACK_OFFICE_DELAY_SECONDS if args.demo_back_office_seconds is None else args.demo_back_office_seconds
-        opened.demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=delay)
-        try:
-            connect_platform(ctx, opened.demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE, again=True)
-        except DemoPlatformError as err:
-            opened.demo_error = str(err)
-    elif args.platform and ready_for_login:
+    ready_for_login = terminal_mode(ctx) != UNENROLLED and not needs_first_admin(ctx)
+    if args.platform and ready_for_login and not (args.demo_platform or args.training):
         connect_platform(ctx, args.platform, args.enrolment_code)
         opened.connected = True
     import ui.main_window  # noqa: F401 — loaded now, so the main window opens the moment the clerk is in
@@ -208,11 +198,38 @@ def _after_open(app: QApplication, args: argparse.Namespace, opened: Opened, log
             return 0
         if needs_first_admin(ctx) and not _first_run(ctx, "", admin_only=True):
             return 0
-        if args.platform and not opened.connected:
+        if args.platform and not opened.connected and not (args.demo_platform or args.training):
             connect_platform(ctx, args.platform, args.enrolment_code)
+    if args.demo_platform or args.training:
+        if not _start_demo_platform(args, opened, login):
+            return 0
     if opened.demo_error:
         QMessageBox.warning(login, "演示平台", f"{opened.demo_error}\n本机将离线工作，数据照常保存。")
     return _run(app, ctx, login)
+
+
+def _start_demo_platform(args: argparse.Namespace, opened: Opened, login: LoginDialog | None) -> bool:
+    """The local sandbox for demo and training. Launched from this (the UI) thread — Linux stops
+    it when the thread that started it ends, and the start-up thread ends early — then waited
+    for and registered with off the UI thread, the login window staying alive. False if the
+    clerk closed the window meanwhile."""
+    from ui.demo_platform import BACK_OFFICE_DELAY_SECONDS, DEMO_ENROLMENT_CODE, DemoPlatform, DemoPlatformError
+
+    ctx = opened.ctx
+    delay = BACK_OFFICE_DELAY_SECONDS if args.demo_back_office_seconds is None else args.demo_back_office_seconds
+    opened.demo = demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=delay)
+    demo.launch()
+    code = args.enrolment_code or DEMO_ENROLMENT_CODE
+    linking = Startup(lambda: connect_platform(ctx, demo.wait_url(), code, again=True))
+    linking.start()
+    if not linking.wait(give_up=login.rejected if login is not None else None):
+        linking.wait()
+        return False
+    if isinstance(linking.error, DemoPlatformError):
+        opened.demo_error = str(linking.error)
+    elif linking.error is not None:
+        raise linking.error
+    return True
 
 
 def _first_run(ctx: AppContext, platform_url: str, admin_only: bool = False, code: str = "") -> bool:

@@ -45,6 +45,12 @@ DRIVER = textwrap.dedent("""
             elif name == "main_window" and "main" not in seen:
                 seen.add("main")
                 say("MAIN", w.windowTitle())
+                if "--demo-platform" not in sys.argv:
+                    say("END")
+                    os._exit(0)
+                w.sync.sync_now()
+            elif name == "main_window" and w.sync.status.online is not None and not w.sync.status.syncing:
+                say("SYNC", "online" if w.sync.status.online else "offline")
                 say("END")
                 os._exit(0)
             elif name == "first_run_dialog" and "first" not in seen:
@@ -74,16 +80,16 @@ DRIVER = textwrap.dedent("""
         original_show(self)
 
     ui.login_dialog.LoginDialog.show = show
-    code = ui.main.main(["clerkdesk", "--data-dir", sys.argv[1]])
+    code = ui.main.main(["clerkdesk", "--data-dir", *sys.argv[1:]])
     say("EXIT", code)
     say("END")
 """)
 
 
-def start(data_dir: Path) -> dict[str, list[str]]:
+def start(data_dir: Path, *args: str) -> dict[str, list[str]]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("CLERKDESK_DEBUG", None)
-    out = subprocess.run([sys.executable, "-c", DRIVER, str(data_dir)], cwd=REPO, env=env,
+    out = subprocess.run([sys.executable, "-c", DRIVER, str(data_dir), *args], cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=120).stdout
     lines = {}
     for line in out.splitlines():
@@ -104,6 +110,18 @@ def test_a_set_up_terminal_shows_the_login_window_before_opening_its_database(tm
     assert seen["LOGIN"][0] == "before-db"
     assert "MAIN" in seen and "窗口受理台" in " ".join(seen["MAIN"])
     assert "MESSAGE" not in seen
+
+
+def test_the_demo_platform_started_behind_the_login_window_is_still_there_after_login(tmp_path) -> None:
+    """The demo's own platform is started while the login window is up; it must outlive the
+    thread that waited for it (on Linux a child can be tied to the thread that started it)."""
+    ctx = start_terminal(Paths(tmp_path))
+    ctx.engine.dispose()
+
+    seen = start(tmp_path, "--demo-platform")
+
+    assert seen["LOGIN"][0] == "before-db" and "MAIN" in seen
+    assert seen["SYNC"] == ["online"]
 
 
 def test_an_unenrolled_terminal_goes_to_its_first_run_screen_not_the_login(tmp_path) -> None:
