@@ -26,5 +26,8 @@ def hand_over_gil_quickly() -> None:
 
 
 def freeze_startup_objects() -> None:
-    gc.collect()  # free startup garbage first, so nothing dead is frozen
+    """Once the main window is built. Only the young generations are collected first: a full
+    pass walked all ~300,000 objects of the process for 0.1–0.3 s right after 登录, to free
+    about 5,000 dead ones left by the imports (under 1 MB), which now stay frozen instead."""
+    gc.collect(1)
     gc.freeze()
