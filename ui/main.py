@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         if needs_first_admin(ctx) and not _first_run(ctx, "", admin_only=True):
             return 0
         if args.demo_platform or args.training:
-            demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=args.demo_back_office_seconds)
+            demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=args.demo_back_office_seconds,
+                                mode="training" if args.training else "demo")
             try:
                 connect_platform(ctx, demo.start(), args.enrolment_code or DEMO_ENROLMENT_CODE, again=True)
             except DemoPlatformError as err:
