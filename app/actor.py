@@ -31,6 +31,3 @@ class Actor:
 
 SYSTEM = Actor(0, "system", "本终端系统", Role.SYSTEM)
 PLATFORM = Actor(0, "platform", "政务服务平台", Role.PLATFORM)
-# The admin command line on this PC (clerkdesk-admin): the terminal's own role with its narrow
-# rights, under its own name in the audit, until the data-protection issue asks for a password.
-ADMIN_COMMAND = Actor(0, "admin-command", "本机管理命令", Role.SYSTEM)

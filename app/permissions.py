@@ -2,9 +2,10 @@
 
 Besides the people at the counter there are two non-human actors, each a role of its own with
 a narrow set of rights, so no code path ever runs "as nobody": the terminal itself (automatic
-steps such as deemed acceptance, applying what the platform sent, first-run setup, and the
-local admin command line until the data-protection issue puts it behind a password) and the
-platform (back-office progress it reports).
+steps such as deemed acceptance, applying what the platform sent, first-run setup and
+enrolment with a one-time code) and the platform (back-office progress it reports). The admin
+command line (clerkdesk-admin) has no role of its own: it acts as the person whose password it
+was given, with that person's rights here.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Perm(StrEnum):
     SYNC_CONFIGURE = "sync.configure"  # platform address, terminal registration
     SYNC_RUN = "sync.run"  # push the outbox, store what the platform sends down
     DOCUMENT_PRINT = "document.print"  # print and reprint notices and certificates, printer settings
+    DATA_BACKUP = "data.backup"  # back up the database and restore it from a backup (clerkdesk-admin)
 
 
 ROLE_LABELS = {
@@ -69,10 +71,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
                                           Perm.SYNC_RESOLVE, Perm.ACCOUNT_UNLOCK}),
     Role.ADMIN: frozenset(
         {Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CASE_VIEW, Perm.AUDIT_VERIFY, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE,
-         Perm.SYNC_RESOLVE, Perm.SYNC_CONFIGURE, Perm.ACCOUNT_UNLOCK}
+         Perm.SYNC_RESOLVE, Perm.SYNC_CONFIGURE, Perm.ACCOUNT_UNLOCK, Perm.DATA_BACKUP}
     ),
-    # The terminal: first-run setup, platform data, automatic legal steps. It takes no
-    # decision a person must take and resolves nothing a person must look at.
+    # The terminal: first-run setup and enrolment (the platform's one-time code is the key),
+    # platform data, automatic legal steps. It takes no decision a person must take, resolves
+    # nothing a person must look at, and never backs up or restores.
     Role.SYSTEM: frozenset({Perm.CATALOG_VIEW, Perm.CATALOG_IMPORT, Perm.CALENDAR_IMPORT, Perm.CLERK_MANAGE,
                             Perm.CASE_VIEW, Perm.CASE_SYSTEM, Perm.SYNC_CONFIGURE, Perm.SYNC_RUN, Perm.AUDIT_VERIFY}),
     Role.PLATFORM: frozenset({Perm.CASE_PROGRESS}),

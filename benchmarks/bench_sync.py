@@ -88,7 +88,7 @@ def run(quick: bool = False) -> list[Row]:
             _run_loop_until(app, lambda: _drained(window.sync.status), 600)
             beat.stop()
             elapsed = pushed_at[0] - started
-            stats = requests.get(url + "/sandbox/stats", timeout=30).json()
+            stats = requests.get(url + "/sandbox/stats", headers=platform.control_headers(), timeout=30).json()
             idle = _idle_stall(app, min(elapsed, 20))
             window.close()
             ctx.close()

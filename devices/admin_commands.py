@@ -1,5 +1,6 @@
-"""`clerkdesk-admin device …`: for the IT admin setting up a window's devices. No login, no
-stored data: these commands only talk to the device (and --data-dir is ignored).
+"""`clerkdesk-admin device …`: for the IT admin setting up a window's devices. read-id,
+test-reader and simulate need no login and touch no stored data: they only talk to the device
+(and --data-dir is ignored). configure stores the terminal's settings: an administrator only.
 
     clerkdesk-admin device read-id --driver sam --port /dev/ttyUSB0 [--baud 115200] [--timeout 5]
     clerkdesk-admin device read-id --driver vendor --vendor-library sdtapi --port 1001
@@ -20,6 +21,8 @@ import sys
 import time
 from datetime import date
 
+from app.admin_cli import NO_LOGIN
+from app.permissions import Perm
 from devices.errors import DeviceError
 from devices.idcard.reader import DEFAULT_READ_TIMEOUT_S, IdCardReader
 from devices.idcard.sam_serial import DEFAULT_BAUDRATE
@@ -35,11 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     r = sub.add_parser("read-id", help="读一张身份证，把信息以 JSON 输出")
     _reader_options(r)
     r.add_argument("--card", choices=SAMPLE_KINDS, default="standard", help="模拟阅读器上的示例证件")
-    r.set_defaults(func=_cmd_read_id)
+    r.set_defaults(func=_cmd_read_id, needs=NO_LOGIN)
 
     t = sub.add_parser("test-reader", help="检测阅读器连接与安全模块（无需放卡）")
     _reader_options(t)
-    t.set_defaults(func=_cmd_test_reader, card="standard")
+    t.set_defaults(func=_cmd_test_reader, card="standard", needs=NO_LOGIN)
 
     c = sub.add_parser("configure", help="设置本窗口使用的身份证阅读器和高拍仪（保存到本终端设置）")
     c.add_argument("--id-driver", choices=["simulator", "sam", "vendor", "none"], required=True, help="身份证阅读器驱动")
@@ -48,19 +51,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.add_argument("--vendor-library", choices=["sdtapi", "termb"], default="sdtapi")
     c.add_argument("--camera", choices=["folder", "qt", "none"], default="none", help="高拍仪驱动")
     c.add_argument("--camera-folder", default="", help="folder 驱动的图片文件夹（培训用）")
-    c.set_defaults(func=_cmd_configure)
+    c.set_defaults(func=_cmd_configure, needs=Perm.SYNC_CONFIGURE)
 
     s = sub.add_parser("simulate", help="在伪终端上运行模拟阅读器（培训、联调用），按 Ctrl+C 结束")
     s.add_argument("--card", choices=[*SAMPLE_KINDS, "none"], default="standard", help="放在模拟阅读器上的示例证件")
     s.add_argument("--baud", type=int, default=DEFAULT_BAUDRATE, help="模拟的波特率（配合 --realistic-timing）")
     s.add_argument("--realistic-timing", action="store_true", help="按波特率的真实速度发送应答")
     s.add_argument("--seconds", type=float, default=0, help="运行多少秒后自动退出（默认一直运行）")
-    s.set_defaults(func=_cmd_simulate)
+    s.set_defaults(func=_cmd_simulate, needs=NO_LOGIN)
 
 
 def _cmd_configure(args: argparse.Namespace) -> int:
     """Stores the window's devices through the app (the terminal's settings, audited)."""
-    from app.actor import ADMIN_COMMAND
     from app.bootstrap import start_terminal
     from app.config import resolve_paths
     from app.rules.problems import RuleError
@@ -69,9 +71,9 @@ def _cmd_configure(args: argparse.Namespace) -> int:
     settings = {"idcard": {"driver": args.id_driver, "port": args.id_port, "baudrate": args.id_baud,
                            "vendor_library": args.vendor_library},
                 "camera": {"driver": args.camera, "folder": args.camera_folder}}
-    ctx = start_terminal(resolve_paths(args.data_dir))
+    ctx = start_terminal(resolve_paths(args.data_dir), demo=False)
     try:
-        save_device_settings(ctx, ADMIN_COMMAND, settings)
+        save_device_settings(ctx, args.actor, settings)
     except RuleError as err:
         for p in err.problems:
             print(f"错误 [{p.code}]：{p.message}", file=sys.stderr)

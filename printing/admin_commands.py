@@ -1,7 +1,10 @@
 """`clerkdesk-admin render …`: a case's document, or a kind with sample data, to a PDF file.
 
-    clerkdesk-admin --data-dir D render CASE_NUMBER KIND --out FILE.pdf   (for the supervisor)
+    clerkdesk-admin --data-dir D --user super01 render CASE_NUMBER KIND --out FILE.pdf   (for the supervisor)
     clerkdesk-admin render --sample KIND --out FILE.pdf                   (templates, calibration)
+
+A case's document holds an applicant's personal data: it needs the password of someone who may
+print documents (DOCUMENT_PRINT) and the run is audited. --sample touches no stored data: no login.
 
 Registered through the entry point group `clerkdesk.admin_commands`, so app/ never imports printing/.
 """
@@ -12,8 +15,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.admin_cli import NO_LOGIN
 from app.config import resolve_paths
 from app.documents import DocumentKind
+from app.permissions import Perm
 from app.rules.case_number import check_case_number
 
 KINDS = [k.value for k in DocumentKind]
@@ -27,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--certificate-type", default="business-licence-individual",
                    help="calibration 或示例证照用的套打模板")
     p.add_argument("--out", required=True, type=Path, help="输出的 PDF 文件")
-    p.set_defaults(func=_cmd_render)
+    p.set_defaults(func=_cmd_render, needs=lambda a: NO_LOGIN if a.sample else Perm.DOCUMENT_PRINT)
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -53,7 +58,7 @@ def _stored(args: argparse.Namespace):  # noqa: ANN202 — a DocumentSnapshot
     from app.bootstrap import start_terminal
     from app.usecases.documents import stored_snapshot
 
-    ctx = start_terminal(resolve_paths(args.data_dir))
+    ctx = start_terminal(resolve_paths(args.data_dir), demo=False)
     try:
         return stored_snapshot(ctx, check_case_number(args.case_number), DocumentKind(args.kind))
     finally:

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from sandbox.config import SandboxConfig
+from sandbox.config import CONTROL_TOKEN_FILE, SandboxConfig
 from sandbox.errors import install_error_handlers
 from sandbox.faults import FaultMiddleware, FaultState
 from sandbox.routes import api, control
@@ -71,7 +71,11 @@ def create_app(config: SandboxConfig, faults: FaultState | None = None,
     app.state.sandbox = state
     install_error_handlers(app)
     app.include_router(api.router)
-    app.include_router(control.router)
+    if config.has_controls:
+        state.control_token = control.write_control_token(config.data_dir)
+        app.include_router(control.router)
+    else:  # production-like: no switches at all, and no stale key left lying about
+        (config.data_dir / CONTROL_TOKEN_FILE).unlink(missing_ok=True)
     app.add_middleware(IngestTimer, state=state)  # inside the faults: injected latency is not ingest time
     app.add_middleware(FaultMiddleware, state=faults)
     return app

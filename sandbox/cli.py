@@ -9,6 +9,11 @@ issues the code for a replaced PC (the old terminal is retired when the new one 
 
 Port 0 picks a free port. Once it listens, the line `SANDBOX_URL http://127.0.0.1:PORT` goes
 to stdout (flushed) for a parent process to read; logs go to stderr.
+
+`--mode demo|training|test` (default demo) has the control switches under /sandbox/*, each
+request carrying the token written at start to DATA_DIR/control-token (0600) in the header
+X-Sandbox-Control-Token; `--mode production` has none of them (404) and no standing enrolment
+code. The catalog and calendar options are read once, at start, by whoever starts it.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 import uvicorn
 
 from sandbox.app import create_app
-from sandbox.config import DEFAULT_ENROLMENT_CODE, DEMO_CATALOG, SandboxConfig, Tunables
+from sandbox.config import DEFAULT_ENROLMENT_CODE, DEMO_CATALOG, MODES, SandboxConfig, Tunables
 from sandbox.faults import Faults, FaultState, TrackedH11Protocol
 
 HOST = "127.0.0.1"  # loopback only: the sandbox is for this machine's demos and tests
@@ -33,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="clerkdesk-sandbox", description="ClerkDesk sandbox platform (政务服务平台沙箱)")
     p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1; 0 = any free port")
     p.add_argument("--data-dir", type=Path, required=True, help="where the sandbox keeps its SQLite store")
+    p.add_argument("--mode", choices=MODES, default="demo",
+                   help="demo, training, test: control switches under /sandbox (control token needed); "
+                        "production: none, and no standing enrolment code")
     p.add_argument("--back-office-delay", type=float, default=30.0, help="seconds per back-office step (0 = at once)")
     p.add_argument("--denial-share", type=float, default=0.1, help="share of accepted cases concluded 不予许可")
     p.add_argument("--token-ttl", type=float, default=8 * 3600, help="seconds a bearer token is valid")
@@ -116,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = SandboxConfig(
         data_dir=args.data_dir, catalog_file=args.catalog, calendar_dir=args.calendar_dir,
-        enrolment_code=args.enrolment_code,
+        enrolment_code="" if args.mode == "production" else args.enrolment_code, mode=args.mode,
         tunables=Tunables(token_ttl_seconds=args.token_ttl, back_office_delay_seconds=args.back_office_delay,
                           denial_share=args.denial_share))
     faults = FaultState(Faults(latency_ms=args.latency_ms, error_share=args.error_share, drop_share=args.drop_share,

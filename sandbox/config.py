@@ -1,5 +1,10 @@
-"""How a sandbox runs: fixed at start (data dir, catalog file) and adjustable while it runs
-(token lifetime, back office pace) through POST /sandbox/config."""
+"""How a sandbox runs: fixed at start (data dir, catalog file, mode) and adjustable while it
+runs (token lifetime, back office pace) through POST /sandbox/config.
+
+Modes: demo, training and test have the control switches (/sandbox/*), each request carrying
+the control token the sandbox writes at start to CONTROL_TOKEN_FILE in its data dir (0600);
+production — a sandbox standing in for the platform where no one may steer it — mounts no
+control switches at all and accepts no standing enrolment code (one-time codes only)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CATALOG = ROOT / "resources" / "catalog" / "demo_catalog.json"
 DEFAULT_ENROLMENT_CODE = "YC-DEMO-2026"  # the demo hall's enrolment code (注册码)
+CONTROL_MODES = ("demo", "training", "test")
+MODES = (*CONTROL_MODES, "production")
+CONTROL_TOKEN_FILE = "control-token"  # in the data dir, 0600, written anew at every start
+CONTROL_TOKEN_HEADER = "X-Sandbox-Control-Token"
 
 
 class Tunables(BaseModel):
@@ -30,3 +39,8 @@ class SandboxConfig:
     calendar_dir: Path | None = None  # optional clerkdesk.calendar/v1 files (any name *.json) overriding the defaults
     enrolment_code: str = DEFAULT_ENROLMENT_CODE
     tunables: Tunables = field(default_factory=Tunables)
+    mode: str = "demo"
+
+    @property
+    def has_controls(self) -> bool:
+        return self.mode in CONTROL_MODES

@@ -40,6 +40,7 @@ class SandboxState:
     ingest: IngestClock = field(default_factory=IngestClock)
     relaunch_argv: list[str] | None = None  # how to start this very sandbox again (restart switch)
     enrolment_limiter: EnrolmentLimiter = field(default_factory=EnrolmentLimiter)
+    control_token: str = ""  # the control switches' key (demo, training, test mode only)
 
     def run_back_office(self) -> int:
         t = self.config.tunables

@@ -3,6 +3,13 @@
 
     clerkdesk-admin enrol --platform URL --code CODE [--admin-password-file F] [--admin-user admin]
     clerkdesk-admin terminal        this terminal's identity, or "not enrolled" (exit 1)
+
+`sync` (status, a new platform address, a sync run) needs an administrator (SYNC_CONFIGURE).
+`enrol` of a fresh install needs no login — the platform's one-time code is its key and there
+is no administrator yet (it is created from --admin-password-file or on the first-run screen);
+it acts as the terminal (SYSTEM), as the first-run screen does. `enrol --again` (an enrolled
+terminal) needs an administrator. `terminal` needs none: it shows what every printed document
+number shows anyway, nothing personal and no credential.
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ import os
 import sys
 from pathlib import Path
 
-from app.actor import ADMIN_COMMAND
+from app.actor import SYSTEM
+from app.admin_cli import NO_LOGIN, read_password_file
 from app.config import resolve_paths
 from app.context import AppContext
+from app.permissions import Perm
 
 ENV_ENROLMENT = "CLERKDESK_ENROLMENT_CODE"
 EXIT_UNREACHABLE = 3
@@ -30,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--enrolment-code", default=os.environ.get(ENV_ENROLMENT, ""),
                    help=f"首次注册终端用的注册码（县管理员提供；也可用环境变量 {ENV_ENROLMENT}）")
     p.add_argument("--batch-size", type=int, help="每批上报的事件数")
-    p.set_defaults(func=_cmd_sync)
+    p.set_defaults(func=_cmd_sync, needs=Perm.SYNC_CONFIGURE)
     p = subparsers.add_parser("enrol", help="用一次性注册码在平台注册本终端（平台分配终端编号、大厅、窗口、文号代码和首个号段）")
     p.add_argument("--platform", required=True, help="平台地址，例如 https://zwfw.example.gov.cn")
     p.add_argument("--code", default=os.environ.get(ENV_ENROLMENT, ""),
@@ -41,9 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--admin-name", default="本机管理员", help="首个本机管理员的姓名")
     p.add_argument("--again", action="store_true",
                    help="本终端凭据丢失或被停用时，用“替换本终端”的新注册码重新注册（保留本机办件和待上报事件）")
-    p.set_defaults(func=_cmd_enrol)
+    p.set_defaults(func=_cmd_enrol, needs=lambda a: Perm.SYNC_CONFIGURE if a.again else NO_LOGIN)
     p = subparsers.add_parser("terminal", help="显示本终端身份：终端编号、大厅、窗口、地区代码、文号代码、剩余号码")
-    p.set_defaults(func=_cmd_terminal)
+    p.set_defaults(func=_cmd_terminal, needs=NO_LOGIN)
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
@@ -53,7 +62,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     ctx = start_terminal(resolve_paths(args.data_dir))
     try:
         if args.platform and args.platform.rstrip("/") != ctx.settings.get("platform_url"):
-            set_sync_setting(ctx, ADMIN_COMMAND, "platform_url", args.platform)
+            set_sync_setting(ctx, args.actor, "platform_url", args.platform)
             print(f"平台地址已设为 {ctx.settings.get('platform_url')}")
         if not args.once:
             _print_status(ctx)
@@ -98,16 +107,6 @@ def _print_status(ctx: AppContext) -> None:
           f"平台最近答复：{last}")
 
 
-def _read_password_file(path: Path) -> str:
-    from app.rules.problems import Problem, RuleError
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(Problem("PASSWORD_FILE_UNREADABLE", f"无法读取密码文件 {path}（{exc.__class__.__name__}）。")) from exc
-    return text.splitlines()[0] if text.splitlines() else ""
-
-
 def _cmd_enrol(args: argparse.Namespace) -> int:
     from app.bootstrap import start_terminal
     from app.usecases.enrolment import FirstAdmin
@@ -119,11 +118,11 @@ def _cmd_enrol(args: argparse.Namespace) -> int:
         return 2
     admin = None
     if args.admin_password_file is not None:
-        admin = FirstAdmin(args.admin_user, args.admin_name, _read_password_file(args.admin_password_file))
+        admin = FirstAdmin(args.admin_user, args.admin_name, read_password_file(args.admin_password_file))
     ctx = start_terminal(resolve_paths(args.data_dir), demo=False)  # never turns into a demo terminal
     try:
         try:
-            who = enrol(ctx, ADMIN_COMMAND, args.platform, args.code, admin, again=args.again)
+            who = enrol(ctx, args.actor or SYSTEM, args.platform, args.code, admin, again=args.again)
         except PlatformError as err:
             print(f"注册失败 [{err.platform_code or err.code}]：{err.message}", file=sys.stderr)
             if isinstance(err, PlatformRefused):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from app.context import AppContext
 from app.rules.decisions import Provided, Tick
@@ -74,3 +79,30 @@ def terminal_engine(db_path):  # noqa: ANN001, ANN201 — an Engine
     from app.storage.keys import database_key
 
     return make_engine(db_path, database_key(db_path, create=True))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN_USER = "admin01"  # the demo terminal's administrator (password setup.DEMO_PASSWORD)
+
+
+def run_admin(argv: list[str], data_dir: Path | None = None, password: str | None = None, user: str | None = ADMIN_USER,
+              env: dict | None = None, command: list[str] | None = None, stdin: str | None = None,
+              timeout: float = 120) -> subprocess.CompletedProcess:
+    """`clerkdesk-admin` as a county admin's script runs it: a subprocess with no terminal on
+    stdin, `--data-dir`, and — when `password` is given — `--user` and a `--password-file`
+    written 0600 in a throw-away folder (never the password on the command line). `user=None`
+    leaves the account to the command's default (the terminal's local administrator);
+    `command` replaces `python -m app.admin_cli` (e.g. the installed console script)."""
+    cmd = list(command or [sys.executable, "-m", "app.admin_cli"])
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    with tempfile.TemporaryDirectory(prefix="clerkdesk-admin-pw-") as tmp:
+        cmd += ["--user", user] if user else []
+        if password is not None:
+            pw = Path(tmp) / "password"
+            pw.touch(mode=0o600)
+            pw.write_text(password + "\n", encoding="utf-8")
+            cmd += ["--password-file", str(pw)]
+        return subprocess.run([*cmd, *argv], cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
+                              timeout=timeout, input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})

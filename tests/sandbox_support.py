@@ -9,6 +9,10 @@ for the `sandbox` fixture (a fresh platform per test) or `sandbox_module` (one p
         sandbox.suspend_item(code, since="2026-01-01")
         sandbox.restart()            # killed (-9) and started again: same port, same data
         assert sandbox.stats()["events"]["most_applications_of_one_event"] == 1
+
+It runs in test mode: control calls (and `sandbox.http` requests under /sandbox/) carry the
+control token the sandbox wrote into its data dir at start, read afresh for each request (a
+restart writes a new one).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+CONTROL_TOKEN_FILE = "control-token"  # sandbox.config
+CONTROL_TOKEN_HEADER = "X-Sandbox-Control-Token"
 ENROLMENT_CODE = "YC-DEMO-2026"  # sandbox.config.DEFAULT_ENROLMENT_CODE
 AREA_CODE = "620321"  # the demo terminal's area (app/context.py)
 START_TIMEOUT = 30.0
@@ -38,17 +44,35 @@ class Sandbox:
     """One sandbox process. Control calls raise on a non-2xx answer."""
 
     def __init__(self, data_dir: Path, *, back_office_delay: float = 0.0, token_ttl: float | None = None,
-                 catalog: Path | None = None, extra_args: tuple[str, ...] = ()):
+                 catalog: Path | None = None, extra_args: tuple[str, ...] = (), mode: str = "test"):
         self.data_dir = Path(data_dir)
         self.port = 0
         self.url = ""
-        self._args = ["--back-office-delay", str(back_office_delay), *extra_args]
+        self.mode = mode
+        self._args = ["--mode", mode, "--back-office-delay", str(back_office_delay), *extra_args]
         if token_ttl is not None:
             self._args += ["--token-ttl", str(token_ttl)]
         if catalog is not None:
             self._args += ["--catalog", str(catalog)]
         self.proc: subprocess.Popen | None = None
-        self.http = requests.Session()
+        self.http = self._session()
+
+    def control_token(self) -> str:
+        """What the running sandbox wrote at start (its data dir, 0600)."""
+        return (self.data_dir / CONTROL_TOKEN_FILE).read_text(encoding="ascii")
+
+    def control_headers(self) -> dict[str, str]:
+        return {CONTROL_TOKEN_HEADER: self.control_token()}
+
+    def _with_control_token(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        if r.path_url.startswith("/sandbox/") and CONTROL_TOKEN_HEADER not in r.headers:
+            r.headers.update(self.control_headers())
+        return r
+
+    def _session(self) -> requests.Session:
+        session = requests.Session()
+        session.auth = self._with_control_token
+        return session
 
     # --- process ------------------------------------------------------------------------
 
@@ -77,13 +101,15 @@ class Sandbox:
         raise SandboxError(f"sandbox printed no URL in {START_TIMEOUT}s: {self.log_tail()}")
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
-        """Until /sandbox/health answers (it ignores the fault switches)."""
+        """Until /sandbox/health answers (it ignores the fault switches); in production mode,
+        which has no control switches, /api/v1/health."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc and self.proc.poll() is not None:
                 raise SandboxError(f"sandbox exited with {self.proc.returncode}: {self.log_tail()}")
             try:
-                if requests.get(self.url + "/sandbox/health", timeout=1).ok:
+                path = "/api/v1/health" if self.mode == "production" else "/sandbox/health"
+                if self.http.get(self.url + path, timeout=1).ok:
                     return
             except requests.RequestException:
                 pass
@@ -100,7 +126,7 @@ class Sandbox:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(10)
         self.http.close()
-        self.http = requests.Session()
+        self.http = self._session()
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

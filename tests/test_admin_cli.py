@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import text
 
-ROOT = Path(__file__).resolve().parents[1]
+from app.bootstrap import start_terminal
+from app.config import Paths
+from app.usecases.setup import DEMO_PASSWORD
+from tests.helpers import ROOT, run_admin
 
 
-def admin(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.admin_cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **(env or {})}, timeout=120)
+def demo_terminal(data: Path) -> Path:
+    start_terminal(Paths(data)).close()  # as the window's first start makes it: admin01 administers it
+    return data
 
 
 def test_due_date_across_national_day_2025() -> None:
-    out = admin("due-date", "--from", "2025-09-30", "--days", "5")
+    out = run_admin(["due-date", "--from", "2025-09-30", "--days", "5"])  # no password: touches no stored data
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "2025-10-14"
 
 
 def test_due_date_into_a_year_without_official_calendar_is_unconfirmed() -> None:
-    out = admin("due-date", "--from", "2099-06-01", "--days", "5")
+    out = run_admin(["due-date", "--from", "2099-06-01", "--days", "5"])
     assert out.returncode == 0
     assert out.stdout.startswith("2099-06-08") and "unconfirmed" in out.stdout
 
@@ -34,12 +34,12 @@ def test_due_date_uses_a_platform_calendar_file(tmp_path: Path) -> None:
     cal = {"schema": "clerkdesk.calendar/v1", "year": 2099, "holidays": ["2099-06-02", "2099-06-03"], "workdays": []}
     f = tmp_path / "2099.json"
     f.write_text(json.dumps(cal), encoding="utf-8")
-    out = admin("due-date", "--from", "2099-06-01", "--days", "5", "--calendar", str(f))
+    out = run_admin(["due-date", "--from", "2099-06-01", "--days", "5", "--calendar", str(f)])
     assert out.stdout.strip() == "2099-06-10"
 
 
 def test_bad_date_gives_a_chinese_message_and_code() -> None:
-    out = admin("due-date", "--from", "2025-13-01", "--days", "5")
+    out = run_admin(["due-date", "--from", "2025-13-01", "--days", "5"])
     assert out.returncode == 2 and "DATE_FORMAT" in out.stderr
 
 
@@ -50,12 +50,12 @@ def test_import_catalog_and_verify_audit_on_own_data_dir(tmp_path: Path) -> None
     item["status"], item["status_reason"], item["status_since"] = "suspended", "业务系统升级改造", "2026-11-21"
     f = tmp_path / "update.json"
     f.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
-    data = tmp_path / "terminal"
-    out = admin("--data-dir", str(data), "import-catalog", str(f))
+    data = demo_terminal(tmp_path / "terminal")
+    out = run_admin(["import-catalog", str(f)], data, DEMO_PASSWORD)
     assert out.returncode == 0, out.stderr
     assert "更新 1" in out.stdout
     # The env variable points at the same terminal.
-    ok = admin("verify-audit", env={"CLERKDESK_DATA_DIR": str(data)})
+    ok = run_admin(["verify-audit"], password=DEMO_PASSWORD, env={"CLERKDESK_DATA_DIR": str(data)})
     assert ok.returncode == 0 and "审计链完整" in ok.stdout
     from tests.helpers import terminal_engine
 
@@ -65,12 +65,12 @@ def test_import_catalog_and_verify_audit_on_own_data_dir(tmp_path: Path) -> None
                             {"c": item["implementation_code"]}).scalar() == "suspended"
         conn.execute(text("UPDATE audit_records SET actor = 'intruder' WHERE seq = 3"))
     engine.dispose()
-    bad = admin("--data-dir", str(data), "verify-audit")
+    bad = run_admin(["verify-audit"], data, DEMO_PASSWORD)
     assert bad.returncode == 1 and "记录 3" in bad.stdout
 
 
 def test_broken_catalog_file_is_refused_with_a_message(tmp_path: Path) -> None:
     f = tmp_path / "bad.json"
     f.write_text(json.dumps({"schema": "clerkdesk.catalog/v1", "items": [{"name": "缺字段的事项"}]}), encoding="utf-8")
-    out = admin("--data-dir", str(tmp_path / "t"), "import-catalog", str(f))
+    out = run_admin(["import-catalog", str(f)], demo_terminal(tmp_path / "t"), DEMO_PASSWORD)
     assert out.returncode == 2 and "CATALOG_INVALID" in out.stderr and "缺字段的事项" in out.stderr

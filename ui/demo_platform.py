@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 PREFERRED_PORT = 8765  # the same address each run keeps the terminal's registration valid
 URL_LINE = "SANDBOX_URL"
 DEMO_ENROLMENT_CODE = "YC-DEMO-2026"  # the demo hall's enrolment code the sandbox accepts by default
+# The sandbox's control switches (/sandbox/*) take the token it writes at start into its data
+# dir (sandbox.config; ui never imports the sandbox): a trainer's tools read it from there.
+CONTROL_TOKEN_FILE = "control-token"
+CONTROL_TOKEN_HEADER = "X-Sandbox-Control-Token"
 # A demo's back office should look like one: a step every two minutes (办理中 → 办结 → 待领取),
 # and almost every case approved. `clerkdesk --demo-back-office-seconds N` changes the pace.
 BACK_OFFICE_DELAY_SECONDS = 120
@@ -62,8 +66,9 @@ def sandbox_command() -> list[str]:
 
 class DemoPlatform:
     def __init__(self, data_dir: Path, back_office_delay: float = BACK_OFFICE_DELAY_SECONDS,
-                 denial_share: float = DEMO_DENIAL_SHARE):
+                 denial_share: float = DEMO_DENIAL_SHARE, mode: str = "demo"):
         self.data_dir = data_dir
+        self.mode = mode  # demo or training: the sandbox's control switches need its token
         self.back_office_delay = back_office_delay
         self.denial_share = denial_share
         self.process: subprocess.Popen[str] | None = None
@@ -79,7 +84,7 @@ class DemoPlatform:
         thread): on Linux the platform is told to stop when that *thread* ends."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         port = PREFERRED_PORT if _port_free(PREFERRED_PORT) else 0
-        cmd = [*sandbox_command(), "--port", str(port), "--data-dir", str(self.data_dir),
+        cmd = [*sandbox_command(), "--port", str(port), "--data-dir", str(self.data_dir), "--mode", self.mode,
                "--back-office-delay", str(self.back_office_delay), "--denial-share", str(self.denial_share)]
         errors = open(self.data_dir / "sandbox.log", "a", encoding="utf-8")  # noqa: SIM115 — lives with the process
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True,
@@ -113,6 +118,10 @@ class DemoPlatform:
             self.stop()
             raise DemoPlatformError(f"演示平台未能启动，详见 {self.data_dir / 'sandbox.log'}")
         return found[0]
+
+    def control_headers(self) -> dict[str, str]:
+        """For the sandbox's control switches: the token this start wrote (0600, its data dir)."""
+        return {CONTROL_TOKEN_HEADER: (self.data_dir / CONTROL_TOKEN_FILE).read_text(encoding="ascii")}
 
     def stop(self) -> None:
         if self.process is None:

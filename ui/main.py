@@ -217,7 +217,8 @@ def _start_demo_platform(args: argparse.Namespace, opened: Opened, login: LoginD
 
     ctx = opened.ctx
     delay = BACK_OFFICE_DELAY_SECONDS if args.demo_back_office_seconds is None else args.demo_back_office_seconds
-    opened.demo = demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=delay)
+    opened.demo = demo = DemoPlatform(ctx.paths.data_dir / "demo-platform", back_office_delay=delay,
+                                      mode="training" if args.training else "demo")
     demo.launch()
     code = args.enrolment_code or DEMO_ENROLMENT_CODE
     linking = Startup(lambda: connect_platform(ctx, demo.wait_url(), code, again=True))

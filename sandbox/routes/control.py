@@ -1,11 +1,18 @@
 """Control switches (/sandbox/…, not part of the contract, never behind the fault switches):
 faults, run-time settings, item status, token expiry, statistics, what the platform holds,
-loading a catalog file, restart."""
+loading a catalog file, restart.
+
+Mounted only in demo, training and test mode (sandbox.config), and every request must carry
+the control token (header CONTROL_TOKEN_HEADER) the sandbox wrote at start into its data dir,
+readable only by the user who started it: without it 401, with a wrong one 403. Files are read
+only from inside the data dir, and a path outside gets one answer whether or not it exists."""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import os
+import secrets
 import sys
 from datetime import date
 from pathlib import Path
@@ -19,13 +26,42 @@ from sandbox import clock
 from sandbox.auth import expire_all_tokens
 from sandbox.back_office import bring_forward
 from sandbox.catalog import CatalogFileError, item_count, load_catalog, read_catalog_file, set_item_status
+from sandbox.config import CONTROL_TOKEN_FILE, CONTROL_TOKEN_HEADER
 from sandbox.enrolment import issue_code
 from sandbox.errors import PlatformProblem
 from sandbox.state import SandboxState, sandbox_state
 from sandbox.store import AppliedEvent, CatalogChangeRow, EventReceipt, PlatformCase, ProgressRow, Terminal
 from sync.contract import ErrorCode, ItemStatusChange
 
-router = APIRouter(prefix="/sandbox", tags=["sandbox control (not contract)"])
+
+def write_control_token(data_dir: Path) -> str:
+    """A new random token in DATA_DIR/control-token, mode 0600 (replaced whole: a reader never
+    sees half of one)."""
+    token = secrets.token_urlsafe(32)
+    path = data_dir / CONTROL_TOKEN_FILE
+    tmp = path.with_name(path.name + ".new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.chmod(tmp, 0o600)  # O_CREAT keeps the mode of a file left over from a crash
+        os.write(fd, token.encode("ascii"))
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    return token
+
+
+async def _control_token(request: Request) -> None:
+    given = request.headers.get(CONTROL_TOKEN_HEADER, "")
+    if not given:
+        raise PlatformProblem(401, "CONTROL_TOKEN_MISSING",
+                              f"沙箱控制接口需要控制令牌：请在请求头 {CONTROL_TOKEN_HEADER} 中给出沙箱数据目录下 "
+                              f"{CONTROL_TOKEN_FILE} 文件的内容。")
+    if not hmac.compare_digest(given.encode(), sandbox_state(request).control_token.encode()):
+        raise PlatformProblem(403, "CONTROL_TOKEN_INVALID",
+                              f"控制令牌不正确。沙箱每次启动都会生成新的令牌，请重新读取数据目录下的 {CONTROL_TOKEN_FILE}。")
+
+
+router = APIRouter(prefix="/sandbox", tags=["sandbox control (not contract)"], dependencies=[Depends(_control_token)])
 
 
 async def _state(request: Request) -> SandboxState:
@@ -207,11 +243,28 @@ class CatalogLoad(BaseModel):
     path: str
 
 
+def inside_data_dir(state: SandboxState, raw: str) -> Path:
+    """`raw` (relative to the data dir, or absolute) once `..` and symlinks are resolved, if it
+    lies inside the data dir. Decided before the file is touched, with one answer for every
+    path outside — so the answer never tells whether a file exists elsewhere on this machine."""
+    root = state.config.data_dir.resolve()
+    try:
+        path = (root / raw).resolve()
+    except (OSError, ValueError):  # a NUL byte, a symlink loop
+        path = None
+    if path is None or not path.is_relative_to(root):
+        raise PlatformProblem(403, "PATH_OUTSIDE_DATA_DIR",
+                              "沙箱只读取其数据目录中的文件：请把文件放进沙箱数据目录，再给出其中的路径。")
+    return path
+
+
 @router.post("/catalog/load")
 async def catalog_load(body: CatalogLoad, state: State) -> dict[str, Any]:
-    """Publish a catalog file's items (e.g. benchmarks/make_catalog.py's 20,000) as changes."""
+    """Publish a catalog file's items (e.g. benchmarks/make_catalog.py's 20,000) as changes.
+    The file must lie inside the sandbox's data dir (a relative path is taken from there)."""
+    path = inside_data_dir(state, body.path)
     try:
-        revision, items = read_catalog_file(Path(body.path))
+        revision, items = read_catalog_file(path)
     except (OSError, ValueError, CatalogFileError) as exc:
         raise PlatformProblem(422, ErrorCode.BAD_REQUEST, f"目录文件无法读取：{exc}") from exc
     with state.store.transaction() as s:

@@ -11,15 +11,16 @@ from pathlib import Path
 
 from devices.idcard.simulator import PtySamSimulator, sample_card
 from tests.devices.conftest import needs_pty
+from tests.helpers import run_admin
 
 ADMIN = Path(sys.executable).with_name("clerkdesk-admin.exe" if sys.platform == "win32" else "clerkdesk-admin")
 
 
 def admin(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    # CLERKDESK_DATA_DIR points at a directory that must still not exist afterwards: no stored data touched.
-    env = {**os.environ, "CLERKDESK_DATA_DIR": str(data_dir), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([str(ADMIN), "device", *args], capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=60)
+    # CLERKDESK_DATA_DIR points at a directory that must still not exist afterwards: no stored data
+    # touched. No password: reading a card needs no login.
+    return run_admin(["device", *args], user=None, command=[str(ADMIN)], env={"CLERKDESK_DATA_DIR": str(data_dir)},
+                     timeout=60)
 
 
 @needs_pty

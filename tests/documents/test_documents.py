@@ -29,12 +29,12 @@ from app.usecases.documents import (
 )
 from app.usecases.intake import IntakeInput, receive_case
 from app.usecases.numbers import add_block
+from app.usecases.setup import DEMO_PASSWORD
 from printing import render_document
 from tests.conftest import as_user
-from tests.helpers import active_item_with_tolerable, all_provided, find_item, person
+from tests.helpers import active_item_with_tolerable, all_provided, find_item, person, run_admin
 from tests.printing.pdf_tools import text
 from tests.sync.support import take_in
-from tests.test_admin_cli import admin
 
 
 def kinds(ctx, number: str) -> list[DocumentKind]:
@@ -132,15 +132,18 @@ def test_the_admin_renders_a_cases_document_and_a_sample(ctx, clerk, data_dir, t
     [number] = take_in(ctx, clerk, 1)
     ctx.close()
     out = tmp_path / "notice.pdf"
-    done = admin("--data-dir", str(data_dir), "render", number, "acceptance", "--out", str(out))
+    # The applicant's data leaves the terminal only for someone who may print it, audited.
+    refused = run_admin(["render", number, "acceptance", "--out", str(out)], data_dir, DEMO_PASSWORD, user="admin01")
+    assert refused.returncode == 6 and "PERMISSION_DENIED" in refused.stderr and not out.exists()
+    done = run_admin(["render", number, "acceptance", "--out", str(out)], data_dir, DEMO_PASSWORD, user="super01")
     assert done.returncode == 0, done.stderr
     body = text(out.read_bytes(), tmp_path)
     assert number in body and "张桂兰" in body and "受理通知书" in body
-    missing_kind = admin("--data-dir", str(data_dir), "render", number, "rejection", "--out", str(out))
+    missing_kind = run_admin(["render", number, "rejection", "--out", str(out)], data_dir, DEMO_PASSWORD, user="super01")
     assert missing_kind.returncode != 0 and "不予受理通知书" in missing_kind.stderr + missing_kind.stdout
     for kind in ("acceptance", "rejection", "supplementation", "receipt", "tolerance-commitment", "certificate",
                  "calibration"):
         sample = tmp_path / f"{kind}.pdf"
-        done = admin("render", "--sample", kind, "--out", str(sample))
+        done = run_admin(["render", "--sample", kind, "--out", str(sample)])  # no stored data: no login
         assert done.returncode == 0, done.stderr
         assert subprocess.run(["pdfinfo", str(sample)], capture_output=True).returncode == 0

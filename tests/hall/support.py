@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.actor import ADMIN_COMMAND
+from app.actor import SYSTEM
 from app.bootstrap import start_terminal
 from app.config import Paths
 from app.context import AppContext
@@ -26,7 +26,7 @@ def fresh_terminal(data_dir: Path) -> AppContext:
 
 def enrolled_terminal(sandbox, data_dir: Path, **code_options) -> AppContext:  # noqa: ANN001
     ctx = fresh_terminal(data_dir)
-    enrol(ctx, ADMIN_COMMAND, sandbox.url, sandbox.enrolment_code(**code_options), ADMIN, FAST)
+    enrol(ctx, SYSTEM, sandbox.url, sandbox.enrolment_code(**code_options), ADMIN, FAST)
     return ctx
 
 

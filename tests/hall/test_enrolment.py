@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.actor import ADMIN_COMMAND
-from app.admin_cli import main as admin
+from app.actor import SYSTEM
 from app.bootstrap import start_terminal
 from app.config import Paths
 from app.rules.problems import RuleError
@@ -20,29 +19,35 @@ from sync.connection import enrol
 from sync.http import PlatformRefused
 from sync.login import login
 from tests.hall.support import ADMIN, enrolled_terminal, fresh_terminal
+from tests.helpers import run_admin
 from tests.sync.support import FAST, local_event_ids, sync, take_in
 
 
-def test_admin_enrol_and_terminal_commands(sandbox, tmp_path, capsys):
+def test_admin_enrol_and_terminal_commands(sandbox, tmp_path):
     data = tmp_path / "pc"
-    assert admin(["--data-dir", str(data), "terminal"]) == 1
-    assert "尚未注册" in capsys.readouterr().out
+    done = run_admin(["terminal"], data, user=None)  # no password: identity only, nothing personal
+    assert done.returncode == 1 and "尚未注册" in done.stdout
     secret = tmp_path / "admin.pw"
+    secret.touch(mode=0o600)
     secret.write_text("s3cret-admin-pw\n", encoding="utf-8")
     code = sandbox.enrolment_code(hall="河西堡镇便民服务中心", window="代办窗口")
-    rc = admin(["--data-dir", str(data), "enrol", "--platform", sandbox.url, "--code", code,
-                "--admin-password-file", str(secret)])
-    out = capsys.readouterr().out
-    assert rc == 0, out
-    assert "已注册" in out and "河西堡镇便民服务中心" in out
-    assert admin(["--data-dir", str(data), "terminal"]) == 0
-    out = capsys.readouterr().out
+    # A fresh install has no administrator yet: the one-time code is the key, no login.
+    done = run_admin(["enrol", "--platform", sandbox.url, "--code", code, "--admin-password-file", str(secret)],
+                     data, user=None)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "已注册" in done.stdout and "河西堡镇便民服务中心" in done.stdout
+    done = run_admin(["terminal"], data, user=None)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     for words in ("终端编号：ZWFW-620321-", "大厅/便民站：河西堡镇便民服务中心", "窗口：代办窗口", "地区代码：620321",
                   "文号代码：", "本年剩余办件编号：1000"):
         assert words in out, out
     # the code is spent: a second PC cannot use it
-    rc = admin(["--data-dir", str(tmp_path / "pc2"), "enrol", "--platform", sandbox.url, "--code", code])
-    assert rc == 5 and "ENROLMENT_USED" in capsys.readouterr().err
+    done = run_admin(["enrol", "--platform", sandbox.url, "--code", code], tmp_path / "pc2", user=None)
+    assert done.returncode == 5 and "ENROLMENT_USED" in done.stderr
+    # The administrator made at enrolment runs the commands that touch data (default account).
+    done = run_admin(["verify-audit"], data, "s3cret-admin-pw", user=None)
+    assert done.returncode == 0 and "审计链完整" in done.stdout, done.stderr
 
 
 def test_enrolment_stores_the_assigned_identity_and_makes_a_production_terminal(sandbox, tmp_path):
@@ -98,14 +103,14 @@ def test_what_can_be_refused_locally_is_refused_before_the_code_is_spent(sandbox
     fresh = fresh_terminal(tmp_path / "pc")
     try:
         with pytest.raises(RuleError) as err:
-            enrol(fresh, ADMIN_COMMAND, sandbox.url, code, FirstAdmin("admin", "x", "short"), FAST)
+            enrol(fresh, SYSTEM, sandbox.url, code, FirstAdmin("admin", "x", "short"), FAST)
         assert err.value.code == "PASSWORD_TOO_SHORT"
         with pytest.raises(RuleError) as err:  # a demo data dir never becomes a production terminal
-            enrol(ctx, ADMIN_COMMAND, sandbox.url, code, ADMIN, FAST)
+            enrol(ctx, SYSTEM, sandbox.url, code, ADMIN, FAST)
         assert err.value.code == "DATA_DIR_IS_DEMO"
-        enrol(fresh, ADMIN_COMMAND, sandbox.url, code, ADMIN, FAST)  # the code still works
+        enrol(fresh, SYSTEM, sandbox.url, code, ADMIN, FAST)  # the code still works
         with pytest.raises(RuleError) as err:
-            enrol(fresh, ADMIN_COMMAND, sandbox.url, sandbox.enrolment_code(), ADMIN, FAST)
+            enrol(fresh, SYSTEM, sandbox.url, sandbox.enrolment_code(), ADMIN, FAST)
         assert err.value.code == "TERMINAL_ALREADY_ENROLLED"
     finally:
         fresh.close()
@@ -116,9 +121,9 @@ def test_a_used_code_leaves_the_second_terminal_unenrolled(sandbox, tmp_path):
     first = fresh_terminal(tmp_path / "a")
     second = fresh_terminal(tmp_path / "b")
     try:
-        enrol(first, ADMIN_COMMAND, sandbox.url, code, ADMIN, FAST)
+        enrol(first, SYSTEM, sandbox.url, code, ADMIN, FAST)
         with pytest.raises(PlatformRefused) as err:
-            enrol(second, ADMIN_COMMAND, sandbox.url, code, ADMIN, FAST)
+            enrol(second, SYSTEM, sandbox.url, code, ADMIN, FAST)
         assert err.value.platform_code == "ENROLMENT_USED"
         assert terminal_mode(second) == "unenrolled"
     finally:
@@ -156,7 +161,7 @@ def test_unattended_enrolment_without_a_password_file_leaves_the_admin_to_the_fi
 
     ctx = fresh_terminal(tmp_path / "pc")
     try:
-        enrol(ctx, ADMIN_COMMAND, sandbox.url, sandbox.enrolment_code(), None, FAST)
+        enrol(ctx, SYSTEM, sandbox.url, sandbox.enrolment_code(), None, FAST)
         assert needs_first_admin(ctx)
         with pytest.raises(RuleError):
             create_first_admin(ctx, SYSTEM, FirstAdmin("admin", "本机管理员", "short"))
@@ -179,9 +184,9 @@ def test_re_enrolling_in_place_keeps_the_queue_and_the_cases(sandbox, tmp_path):
         before = take_in(ctx, clerk, 2)  # queued offline; then the credential is lost
         old_id, old_code = ctx.settings.get("terminal_id"), ctx.settings.get("document_code")
         with pytest.raises(RuleError) as err:
-            enrol(ctx, ADMIN_COMMAND, sandbox.url, sandbox.enrolment_code(replaces=old_id), ADMIN, FAST)
+            enrol(ctx, SYSTEM, sandbox.url, sandbox.enrolment_code(replaces=old_id), ADMIN, FAST)
         assert err.value.code == "TERMINAL_ALREADY_ENROLLED"
-        enrol(ctx, ADMIN_COMMAND, sandbox.url, sandbox.enrolment_code(replaces=old_id), ADMIN, FAST, again=True)
+        enrol(ctx, SYSTEM, sandbox.url, sandbox.enrolment_code(replaces=old_id), ADMIN, FAST, again=True)
         assert ctx.settings.get("terminal_id") != old_id and ctx.settings.get("document_code") != old_code
         assert ctx.settings.get("window_name") == "综合受理3号窗"
         after = take_in(ctx, clerk, 1)

@@ -32,7 +32,7 @@ def test_first_run_screen_enrols_the_terminal(qtbot, sandbox, tmp_path):
 
 
 def test_first_run_screen_asks_only_for_the_admin_after_unattended_enrolment(qtbot, sandbox, tmp_path):
-    from app.actor import ADMIN_COMMAND
+    from app.actor import SYSTEM
     from app.usecases.enrolment import needs_first_admin
     from sync.connection import enrol
     from tests.sync.support import FAST
@@ -40,7 +40,7 @@ def test_first_run_screen_asks_only_for_the_admin_after_unattended_enrolment(qtb
     ctx = fresh_terminal(tmp_path / "pc")
     ops = Operations()
     try:
-        enrol(ctx, ADMIN_COMMAND, sandbox.url, sandbox.enrolment_code(), None, FAST)
+        enrol(ctx, SYSTEM, sandbox.url, sandbox.enrolment_code(), None, FAST)
         dialog = FirstRunDialog(ctx, ops, admin_only=True)
         qtbot.addWidget(dialog)
         dialog.password.setText("s3cret-admin-pw")

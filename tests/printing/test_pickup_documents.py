@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import base64
 import re
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +16,7 @@ import pytest
 from app.documents import CopyMark, DocumentKind, DocumentSnapshot, MailingLine
 from printing import render_document, sample_snapshot
 from printing.samples import sample_handover, sample_mailing
+from tests.helpers import run_admin
 from tests.printing.pdf_tools import decode_codes, decode_pages, fonts, images, page_count, pages, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,8 +239,7 @@ def test_fonts_embedded_subset_and_same_bytes_each_time(kind, tmp_path) -> None:
 @pytest.mark.parametrize(("kind", "title", "pages_"), [("handover-receipt", "证照领取回执", 1), ("mailing-list", "证照邮件交寄清单", 2)])
 def test_the_admin_renders_both_samples(kind, title, pages_, tmp_path) -> None:
     out = tmp_path / f"{kind}.pdf"
-    done = subprocess.run([sys.executable, "-m", "app.admin_cli", "render", "--sample", kind, "--out", str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    done = run_admin(["render", "--sample", kind, "--out", str(out)])  # no stored data: no login
     assert done.returncode == 0, done.stderr
     assert f"{pages_} 页" in done.stdout and "警告" not in done.stderr
     pdf = out.read_bytes()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import requests
-
 from app.catalog_format import parse_item
 from app.rules.workdays import parse_calendar_file
 from sync.contract import PATH_CATALOG_CHANGES, CatalogChangesPage, calendar_path
@@ -59,7 +57,7 @@ def test_suspension_appears_as_a_status_change_after_the_cursor(terminal, sandbo
 
 
 def test_suspending_an_unknown_item_is_404(sandbox):
-    r = requests.post(sandbox.url + "/sandbox/items/NOPE/status", json={"status": "suspended"}, timeout=5)
+    r = sandbox.http.post(sandbox.url + "/sandbox/items/NOPE/status", json={"status": "suspended"}, timeout=5)
     assert r.status_code == 404 and r.json()["code"] == "ITEM_UNKNOWN"
 
 
@@ -82,10 +80,10 @@ def test_unknown_year_is_404(terminal):
     assert r.status_code == 404 and r.json()["code"] == "CALENDAR_UNKNOWN" and "2099" in r.json()["message"]
 
 
-def test_a_generated_large_catalog_can_be_published(sandbox, terminal, tmp_path):
+def test_a_generated_large_catalog_can_be_published(sandbox, terminal):
     from benchmarks.make_catalog import make_catalog  # the test may use the generator; the sandbox reads a file
 
-    path = tmp_path / "big.json"
+    path = sandbox.data_dir / "big.json"  # the sandbox reads files only from its own data dir
     path.write_text(json.dumps(make_catalog(600)), encoding="utf-8")
     _, cursor, _ = pull_all(terminal, limit=500)
     loaded = sandbox.load_catalog(path)

@@ -82,15 +82,15 @@ def test_maintenance_is_503_with_retry_after(terminal, sandbox):
     r = terminal.get(PATH_CATALOG_CHANGES)
     assert r.status_code == 503 and r.headers["Retry-After"] == "7"
     assert r.json()["code"] == "MAINTENANCE" and "维护" in r.json()["message"]
-    assert requests.get(sandbox.url + "/sandbox/health", timeout=5).ok  # control stays reachable
+    assert sandbox.http.get(sandbox.url + "/sandbox/health", timeout=5).ok  # control stays reachable
     sandbox.set_faults(maintenance=False)
     assert terminal.get(PATH_CATALOG_CHANGES).status_code == 200
 
 
 def test_bad_fault_setting_is_refused(sandbox):
-    r = requests.post(sandbox.url + "/sandbox/faults", json={"error_share": 3}, timeout=5)
+    r = sandbox.http.post(sandbox.url + "/sandbox/faults", json={"error_share": 3}, timeout=5)
     assert r.status_code == 422
-    r = requests.post(sandbox.url + "/sandbox/faults", json={"no_such_switch": 1}, timeout=5)
+    r = sandbox.http.post(sandbox.url + "/sandbox/faults", json={"no_such_switch": 1}, timeout=5)
     assert r.status_code == 422
 
 

@@ -51,8 +51,8 @@ def test_process_ends_after_commit_resend_is_duplicate(terminal, sandbox):
 
 def test_restart_switch_replaces_the_process_in_place(terminal, sandbox):
     terminal.push([receive(N1)])
-    pid = requests.get(sandbox.url + "/sandbox/health", timeout=5).json()["pid"]
-    assert requests.post(sandbox.url + "/sandbox/restart", json={"mode": "exec"}, timeout=5).json() == {"restarting": "exec"}
+    pid = sandbox.http.get(sandbox.url + "/sandbox/health", timeout=5).json()["pid"]
+    assert sandbox.http.post(sandbox.url + "/sandbox/restart", json={"mode": "exec"}, timeout=5).json() == {"restarting": "exec"}
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # first gone, then back
         try:
@@ -61,7 +61,7 @@ def test_restart_switch_replaces_the_process_in_place(terminal, sandbox):
             break
         time.sleep(0.02)
     sandbox.wait_ready()
-    assert requests.get(sandbox.url + "/sandbox/health", timeout=5).json()["pid"] == pid  # exec: same process
+    assert sandbox.http.get(sandbox.url + "/sandbox/health", timeout=5).json()["pid"] == pid  # exec: same process
     assert sandbox.proc.poll() is None
     assert sandbox.stats()["events"]["applied"] == 1
 

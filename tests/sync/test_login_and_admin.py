@@ -4,21 +4,18 @@ clerk who never logged in online here. The admin command syncs from a subprocess
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from app.actor import SYSTEM
 from app.rules.problems import RuleError
 from app.usecases.credentials import NEVER_ONLINE
+from app.usecases.setup import DEMO_PASSWORD
 from app.usecases.sync_state import set_sync_setting
 from sync.login import login
+from tests.helpers import run_admin
 from tests.sandbox_support import ENROLMENT_CODE
 from tests.sync.support import connect, take_in
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_online_login_then_offline_login_and_a_never_online_clerk_refused(ctx, sandbox) -> None:
@@ -42,13 +39,12 @@ def test_online_login_then_offline_login_and_a_never_online_clerk_refused(ctx, s
 def test_the_admin_command_registers_pushes_pulls_and_says_so_in_chinese(ctx, clerk, sandbox, data_dir) -> None:
     take_in(ctx, clerk, 3)
     ctx.close()
-    cmd = [sys.executable, "-m", "app.admin_cli", "--data-dir", str(data_dir), "sync", "--once",
-           "--platform", sandbox.url, "--enrolment-code", ENROLMENT_CODE]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    cmd = ["sync", "--once", "--platform", sandbox.url, "--enrolment-code", ENROLMENT_CODE]
+    done = run_admin(cmd, data_dir, DEMO_PASSWORD)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "本终端已在平台注册" in done.stdout and "平台已接收 6" in done.stdout
     assert sandbox.stats()["events"]["applied"] == 6
-    again = subprocess.run(cmd[:-2], cwd=ROOT, capture_output=True, text=True, timeout=120)  # no code needed now
+    again = run_admin(cmd[:-2], data_dir, DEMO_PASSWORD)  # no code needed now
     assert again.returncode == 0 and "平台已接收 0" in again.stdout and "待上报 0 条" in again.stdout
 
 
@@ -59,8 +55,7 @@ def test_the_admin_command_fails_loudly_when_the_platform_is_unreachable(ctx, cl
         port = s.getsockname()[1]
     set_sync_setting(ctx, SYSTEM, "platform_url", f"http://127.0.0.1:{port}")
     ctx.close()
-    done = subprocess.run([sys.executable, "-m", "app.admin_cli", "--data-dir", str(data_dir), "sync", "--once",
-                           "--enrolment-code", ENROLMENT_CODE], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = run_admin(["sync", "--once", "--enrolment-code", ENROLMENT_CODE], data_dir, DEMO_PASSWORD)
     assert done.returncode != 0
     assert "PLATFORM_UNREACHABLE" in done.stdout and "无法连接政务服务平台" in done.stdout
 

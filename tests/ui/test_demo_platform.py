@@ -91,7 +91,7 @@ def test_the_demo_back_office_is_plausible_mostly_approved_at_a_settable_pace(tm
         demo.start()
         import requests
 
-        tunables = requests.get(f"{demo.url}/sandbox/config", timeout=10).json()
+        tunables = requests.get(f"{demo.url}/sandbox/config", headers=demo.control_headers(), timeout=10).json()
     finally:
         demo.stop()
     found = tunables.get("tunables", tunables)
