@@ -224,6 +224,22 @@ def test_the_id_field_answers_when_the_clerk_leaves_it(qtbot, window, ctx) -> No
     assert fields.id_number.property("invalid") is False
 
 
+def test_the_id_field_judges_a_birth_date_by_the_terminals_date_not_the_pcs(qtbot, window, ctx) -> None:
+    """The terminal's clock says 2026-11-20: a number born on the 25th is not a person yet,
+    whatever date the PC itself shows (the save refuses it by the same clock)."""
+    from tests.helpers import resident_id
+
+    assert ctx.today().isoformat() == "2026-11-20"
+    w = window()
+    start_intake(qtbot, w)
+    fields = w.intake.party.applicant
+    type_text("张桂兰")
+    tab_to("applicant_id_number")
+    type_text(resident_id("620321", "20261125", "231"))
+    tab_to("applicant_phone")
+    assert fields.id_number.property("invalid") is True and "晚于今天" in fields.id_status.text()
+
+
 def test_the_one_time_notice_is_not_shown_before_the_form_is_right(qtbot, window, ctx) -> None:
     """Issue 10 #4: F10 with a wrong ID digit refuses at once; the list to confirm with the
     applicant never opens, nothing is saved; fixing the field takes the banner away."""

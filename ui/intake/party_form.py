@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -19,9 +20,11 @@ class PartyFields(QWidget):
 
     id_entered = Signal(str)
 
-    def __init__(self, prefix: str, who: str, parent: QWidget | None = None):
+    def __init__(self, prefix: str, who: str, parent: QWidget | None = None,
+                 today: Callable[[], date] = date.today):
         super().__init__(parent)
         self.prefix, self.who = prefix, who
+        self.today = today  # the terminal's clock (AppContext.today), not the PC's date
         self.kind = named(QComboBox(), f"{prefix}_kind", f"{who}类型")
         for key, label in KINDS:
             self.kind.addItem(label, key)
@@ -64,7 +67,7 @@ class PartyFields(QWidget):
     def _id_left(self) -> None:
         """On leaving the field: the number as it will be saved, and ✓ or what is wrong — now,
         not when the clerk presses save."""
-        got = check_id_entry(self.kind.currentData(), self.id_type.currentText(), self.id_number.text(), date.today())
+        got = check_id_entry(self.kind.currentData(), self.id_type.currentText(), self.id_number.text(), self.today())
         if got.value != self.id_number.text():
             self.id_number.setText(got.value)
         self.id_status.setText(got.message)
@@ -106,11 +109,11 @@ class PartyFields(QWidget):
 class PartyForm(QWidget):
     """Applicant, and an agent with the authorisation when someone applies on their behalf."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, today: Callable[[], date] = date.today):
         super().__init__(parent)
-        self.applicant = PartyFields("applicant", "申请人", self)
+        self.applicant = PartyFields("applicant", "申请人", self, today)
         self.has_agent = named(QCheckBox("由代理人代为办理（需授权委托书）"), "has_agent", "由代理人代为办理")
-        self.agent = PartyFields("agent", "代理人", self)
+        self.agent = PartyFields("agent", "代理人", self, today)
         self.agent.kind.setCurrentIndex(0)
         self.agent.kind.setEnabled(False)  # an agent is a natural person
         self.authorisation = named(QLineEdit(), "authorisation", "授权委托书内容")

@@ -62,7 +62,7 @@ class IntakeView(QWidget):
         self.guide: ItemGuide | None = None
         self.finder = ItemFinder()
         self.guide_view = GuideView()
-        self.party = PartyForm()
+        self.party = PartyForm(today=ctx.today)
         self.materials = MaterialsPanel()
         self.message = named(QLabel(""), "intake_message", "受理提示")
         self.message.setWordWrap(True)
