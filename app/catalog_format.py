@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from app.rules.problems import Problem, RuleError
+from app.rules.text import check_text
 
 SCHEMA = "clerkdesk.catalog/v1"
 ITEM_TYPES = {"行政许可", "行政确认", "行政给付", "行政裁决", "行政奖励", "公共服务", "其他行政权力"}
@@ -114,6 +115,9 @@ def _material(m: Any, where: str, problems: list[Problem]) -> MaterialRecord | N
         problems.append(_bad(where, "材料条目格式不对。"))
         return None
     code, name = _text(m, "code", where, problems), _text(m, "name", where, problems)
+    # The name is printed on receipts and notices and copied into every case's material lines,
+    # so it obeys the same limit and characters as one the clerk types (app.rules.text).
+    problems += [_bad(where, f"材料“{name[:30]}”：{p.message}") for p in check_text("material_name", name)]
     form, media = m.get("form"), m.get("media")
     if form not in FORMS:
         problems.append(_bad(where, f"材料“{name}”的 form 应为 {'/'.join(sorted(FORMS))}。"))

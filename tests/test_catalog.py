@@ -97,6 +97,18 @@ def test_malformed_items_are_refused_with_their_names() -> None:
     assert raw["items"][0]["name"] in text and "承诺时限" in text and "form" in text
 
 
+def test_a_material_name_too_long_or_with_a_hidden_character_is_refused_at_import() -> None:
+    """Catalog names reach every receipt and case line: the typed-text limits apply to them."""
+    raw = json.loads(demo_catalog_path().read_text(encoding="utf-8"))
+    raw["items"][0]["materials"][0]["name"] = "营业执照" * 51  # 204 characters
+    raw["items"][1]["materials"][0]["name"] = "身份\u200b证明"
+    with pytest.raises(RuleError) as err:
+        parse_catalog(raw)
+    text = err.value.message
+    assert "最多200个字" in text and "U+200B" in text
+    assert raw["items"][0]["name"] in text and raw["items"][1]["name"] in text
+
+
 def test_generated_catalog_of_20000_items_imports_and_searches() -> None:
     data = make_catalog(20_000)
     cat = parse_catalog(data)
