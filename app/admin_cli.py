@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -15,6 +16,8 @@ from app.rules.problems import ClerkDeskError, RuleError
 from app.rules.workdays import WorkCalendar, parse_calendar_file
 
 ADMIN_COMMANDS_GROUP = "clerkdesk.admin_commands"
+# (name, register): a command group of printing/, sync/ or devices/; `register` adds its subparsers.
+AdminPlugin = tuple[str, Callable[[argparse._SubParsersAction], None]]
 
 
 def _cmd_import_catalog(args: argparse.Namespace) -> int:
@@ -116,7 +119,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(plugins: Sequence[AdminPlugin] | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="clerkdesk-admin", description="ClerkDesk 窗口受理台 管理命令")
     p.add_argument("--data-dir", help="数据目录（默认 CLERKDESK_DATA_DIR 或用户数据目录）")
     sub = p.add_subparsers(dest="command", required=True)
@@ -139,13 +142,19 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("restore", help="从备份恢复（先校验；备份之后排队的事件不会丢失）")
     c.add_argument("file", help="备份文件")
     c.set_defaults(func=_cmd_restore)
-    _add_plugin_commands(sub)
+    _add_plugin_commands(sub, plugins)
     return p
 
 
-def _add_plugin_commands(sub: argparse._SubParsersAction) -> None:
+def _add_plugin_commands(sub: argparse._SubParsersAction, plugins: Sequence[AdminPlugin] | None) -> None:
     """Commands that need printing/ or sync/ register themselves through the entry point group
-    `clerkdesk.admin_commands` (a callable taking the subparsers), so app/ never imports them."""
+    `clerkdesk.admin_commands` (a callable taking the subparsers), so app/ never imports them.
+    A frozen build has no package metadata: its launcher passes `plugins` instead
+    (launchers/clerkdesk_admin.py)."""
+    if plugins is not None:
+        for _name, register in sorted(plugins, key=lambda p: p[0]):
+            register(sub)
+        return
     for ep in sorted(entry_points(group=ADMIN_COMMANDS_GROUP), key=lambda e: e.name):
         try:
             register = ep.load()
@@ -155,8 +164,8 @@ def _add_plugin_commands(sub: argparse._SubParsersAction) -> None:
         register(sub)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, plugins: Sequence[AdminPlugin] | None = None) -> int:
+    args = build_parser(plugins).parse_args(argv)
     try:
         return args.func(args)
     except RuleError as err:
