@@ -54,21 +54,36 @@ def frozen() -> Path:
     home = CACHE / key
     folder = home / "dist" / "ClerkDesk"
     info = home / "build-info.json"
-    if not info.exists():
-        for old in CACHE.glob("*"):  # one build kept: each is ~400 MB
-            shutil.rmtree(old, ignore_errors=True)
-        home.mkdir(parents=True)
-        started = time.monotonic()
-        done = subprocess.run(
-            [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-             "--distpath", str(home / "dist"), "--workpath", str(home / "work"), "build.spec"],
-            cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-        assert done.returncode == 0, done.stderr[-4000:]
-        seconds = time.monotonic() - started
-        shutil.rmtree(home / "work", ignore_errors=True)
-        info.write_text(json.dumps({"build_seconds": round(seconds, 1), "folder_bytes": folder_size(folder)}))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE.parent / "pytest-frozen.lock", "w") as lock:
+        _exclusive(lock)  # parallel workers (xdist) wait for one build instead of making two
+        if not info.exists():
+            _build(home, folder, info)
     print(f"\nfrozen build {key}: {json.loads(info.read_text())}")  # build time and size, for the report
     return folder
+
+
+def _exclusive(lock) -> None:  # noqa: ANN001
+    try:
+        import fcntl
+    except ImportError:  # Windows: one pytest process at a time is assumed
+        return
+    fcntl.flock(lock, fcntl.LOCK_EX)
+
+
+def _build(home: Path, folder: Path, info: Path) -> None:
+    for old in CACHE.glob("*"):  # one build kept: each is ~400 MB
+        shutil.rmtree(old, ignore_errors=True)
+    home.mkdir(parents=True)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+         "--distpath", str(home / "dist"), "--workpath", str(home / "work"), "build.spec"],
+        cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    assert done.returncode == 0, done.stderr[-4000:]
+    seconds = time.monotonic() - started
+    shutil.rmtree(home / "work", ignore_errors=True)
+    info.write_text(json.dumps({"build_seconds": round(seconds, 1), "folder_bytes": folder_size(folder)}))
 
 
 def run(exe: Path, *args: str, tmp_path: Path, timeout: float = 120) -> subprocess.CompletedProcess:
