@@ -15,7 +15,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -44,6 +44,10 @@ def read_password_file(path: Path) -> str:
         raise RuleError(Problem("PASSWORD_FILE_UNREADABLE", f"无法读取密码文件 {path}（{exc.__class__.__name__}）。")) from exc
     lines = text.splitlines()
     return lines[0] if lines else ""
+
+
+# (name, register): a command group of printing/, sync/ or devices/; `register` adds its subparsers.
+AdminPlugin = tuple[str, Callable[[argparse._SubParsersAction], None]]
 
 
 def _cmd_import_catalog(args: argparse.Namespace) -> int:
@@ -145,7 +149,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(plugins: Sequence[AdminPlugin] | None = None) -> argparse.ArgumentParser:
     # allow_abbrev=False: `--password X` must not be taken for `--password-file X`.
     p = argparse.ArgumentParser(prog="clerkdesk-admin", description="ClerkDesk 窗口受理台 管理命令", allow_abbrev=False)
     p.add_argument("--data-dir", help="数据目录（默认 CLERKDESK_DATA_DIR 或用户数据目录）")
@@ -173,13 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("restore", help="从备份恢复（先校验；备份之后排队的事件不会丢失）")
     c.add_argument("file", help="备份文件")
     c.set_defaults(func=_cmd_restore, needs=Perm.DATA_BACKUP)
-    _add_plugin_commands(sub)
+    _add_plugin_commands(sub, plugins)
     return p
 
 
-def _add_plugin_commands(sub: argparse._SubParsersAction) -> None:
+def _add_plugin_commands(sub: argparse._SubParsersAction, plugins: Sequence[AdminPlugin] | None) -> None:
     """Commands that need printing/ or sync/ register themselves through the entry point group
-    `clerkdesk.admin_commands` (a callable taking the subparsers), so app/ never imports them."""
+    `clerkdesk.admin_commands` (a callable taking the subparsers), so app/ never imports them.
+    A frozen build has no package metadata: its launcher passes `plugins` instead
+    (launchers/clerkdesk_admin.py)."""
+    if plugins is not None:
+        for _name, register in sorted(plugins, key=lambda p: p[0]):
+            register(sub)
+        return
     for ep in sorted(entry_points(group=ADMIN_COMMANDS_GROUP), key=lambda e: e.name):
         try:
             register = ep.load()
@@ -237,9 +247,9 @@ def sign_in(args: argparse.Namespace, argv: list[str], needs: Perm | None) -> Ac
         ctx.close()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, plugins: Sequence[AdminPlugin] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    args = build_parser(plugins).parse_args(argv)
     try:
         needs = needed(args)
         if needs != NO_LOGIN:

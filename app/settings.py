@@ -37,6 +37,10 @@ DEFAULTS: dict[str, str] = {
     "training": "0",  # "1": the training room's separate database (clerkdesk --training)
     "training_banner": "",  # shown on every screen in training mode
     "local_admin": "",  # the first local administrator made at enrolment: always checked locally
+    # An enrolment sent but not answered yet (JSON: request id, the terminal's own secret, the
+    # code's hash, platform): a retry with the same code asks for the same answer (enrolment.py).
+    "enrolment_pending": "",
+    "enrolment_code_hash": "",  # sha256 of the code this terminal enrolled with: running it twice is told so
     "window_phone": "",
     "progress_url_template": "",
     "supplement_workdays": "10",  # what the one-time notice gives the applicant; the hall decides

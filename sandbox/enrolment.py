@@ -9,20 +9,23 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sandbox import clock
-from sandbox.auth import Principal, hash_secret, issue_token
+from sandbox.auth import Principal, hash_secret, issue_token, secret_matches
 from sandbox.errors import PlatformProblem
 from sandbox.numbers import lease_block
 from sandbox.store import EnrolmentCode, PlatformCase, Terminal, Token
 from sync.contract import (
     ENROLMENT_ATTEMPTS_PER_MINUTE,
+    ENROLMENT_RETRY_HOURS,
     ErrorCode,
     NumberBlockRequest,
     TerminalRegistered,
+    TerminalRegistration,
 )
 
 # The demo hall: what a code issued without options assigns.
@@ -84,14 +87,17 @@ def is_one_time_code(s: Session, code: str) -> EnrolmentCode | None:
     return s.get(EnrolmentCode, code_hash(code))
 
 
-def enrol(s: Session, row: EnrolmentCode, first_block_size: int, ttl_seconds: float) -> TerminalRegistered:
-    """Enrol a new terminal with a one-time code (the caller found `row`); retire the one it replaces."""
+def enrol(s: Session, row: EnrolmentCode, body: TerminalRegistration, ttl_seconds: float) -> TerminalRegistered:
+    """Enrol a new terminal with a one-time code (the caller found `row`); retire the one it
+    replaces. A used code answers again only the request that used it (a lost answer)."""
     if row.used_at is not None:
-        raise PlatformProblem(403, ErrorCode.ENROLMENT_USED, "该注册码已使用过，一个注册码只能注册一台终端。请向县信息中心申请新的注册码。")
+        return _answer_again(s, row, body, ttl_seconds)
     now = clock.stored(clock.now())
     doc = _next_document_code(s, row.area_code)
     terminal_id = f"ZWFW-{row.area_code}-{doc}"
-    secret = secrets.token_urlsafe(32)
+    # The terminal's own secret when it sent one (so a lost answer can be fetched again
+    # without the platform ever keeping a secret it could hand out twice).
+    secret = body.terminal_secret or secrets.token_urlsafe(32)
     s.add(Terminal(terminal_id=terminal_id, area_code=row.area_code, name=f"{row.hall}{row.window}",
                    secret_hash=hash_secret(secret), registered_at=now, hall=row.hall, window=row.window,
                    desk=row.desk, document_code=doc, one_time=1, replaces=row.replaces, retired_at=None))
@@ -100,18 +106,43 @@ def enrol(s: Session, row: EnrolmentCode, first_block_size: int, ttl_seconds: fl
         if old is not None and old.retired_at is None:
             old.retired_at = now
             s.query(Token).filter(Token.terminal_id == old.terminal_id).delete()  # its sessions end now
-    row.used_at, row.used_by = now, terminal_id
+    row.used_at, row.used_by, row.request_id = now, terminal_id, body.request_id
     s.flush()
-    token, expires_at = issue_token(s, terminal_id, ttl_seconds)
+    return _registered(s, row, s.get(Terminal, terminal_id), body, ttl_seconds,
+                       "" if body.terminal_secret else secret)
+
+
+def _answer_again(s: Session, row: EnrolmentCode, body: TerminalRegistration, ttl_seconds: float) -> TerminalRegistered:
+    """The same request (id and secret) within ENROLMENT_RETRY_HOURS gets the same identity;
+    anything else learns only that the code is used."""
+    used = PlatformProblem(403, ErrorCode.ENROLMENT_USED,
+                           "该注册码已使用过，一个注册码只能注册一台终端。请向县信息中心申请新的注册码。")
+    if not body.request_id or body.request_id != row.request_id:
+        raise used
+    if clock.now() > clock.loaded(row.used_at) + timedelta(hours=ENROLMENT_RETRY_HOURS):
+        raise PlatformProblem(403, ErrorCode.ENROLMENT_USED,
+                              f"该注册码已于 {ENROLMENT_RETRY_HOURS} 小时前使用，不能再次取回注册结果。请向县信息中心申请新的注册码。")
+    terminal = s.get(Terminal, row.used_by)
+    if terminal is None or terminal.retired_at is not None or not secret_matches(body.terminal_secret,
+                                                                                 terminal.secret_hash):
+        raise used
+    return _registered(s, row, terminal, body, ttl_seconds, "")
+
+
+def _registered(s: Session, row: EnrolmentCode, terminal: Terminal, body: TerminalRegistration, ttl_seconds: float,
+                secret: str) -> TerminalRegistered:
+    token, expires_at = issue_token(s, terminal.terminal_id, ttl_seconds)
     block = None
-    if first_block_size:
-        who = Principal(terminal_id, row.area_code, hall=row.hall, desk=row.desk, one_time=True)
-        block = lease_block(s, who, NumberBlockRequest(request_id=f"enrolment:{terminal_id}",
-                                                       year=clock.now().year, size=first_block_size))
-    return TerminalRegistered(token=token, expires_at=expires_at, terminal_id=terminal_id, terminal_secret=secret,
-                              area_code=row.area_code, hall=row.hall, window=row.window, desk=row.desk,
-                              document_code=doc, county=row.county, review_body=row.review_body, court=row.court,
-                              replaces=row.replaces, number_block=block)
+    if body.first_block_size:
+        # Leased under a request id of its own: asked again (a lost answer), the same block.
+        who = Principal(terminal.terminal_id, row.area_code, hall=row.hall, desk=row.desk, one_time=True)
+        block = lease_block(s, who, NumberBlockRequest(request_id=f"enrolment:{terminal.terminal_id}",
+                                                       year=clock.now().year, size=body.first_block_size))
+    return TerminalRegistered(token=token, expires_at=expires_at, terminal_id=terminal.terminal_id,
+                              terminal_secret=secret, area_code=row.area_code, hall=row.hall, window=row.window,
+                              desk=row.desk, document_code=terminal.document_code, county=row.county,
+                              review_body=row.review_body, court=row.court, replaces=row.replaces,
+                              number_block=block)
 
 
 @dataclass

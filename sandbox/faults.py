@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sandbox.errors import error_response
-from sync.contract import API_PREFIX, PATH_EVENTS_BATCH, PATH_NUMBER_BLOCKS, ErrorCode
+from sync.contract import API_PREFIX, PATH_EVENTS_BATCH, PATH_NUMBER_BLOCKS, PATH_REGISTER_TERMINAL, ErrorCode
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -29,7 +29,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 # Requests whose answer can be "lost after commit": the ones that change the platform.
-LOSABLE = {("POST", PATH_EVENTS_BATCH), ("POST", PATH_NUMBER_BLOCKS)}
+LOSABLE = {("POST", PATH_EVENTS_BATCH), ("POST", PATH_NUMBER_BLOCKS), ("POST", PATH_REGISTER_TERMINAL)}
 
 
 class Faults(BaseModel):
@@ -43,7 +43,7 @@ class Faults(BaseModel):
     error_next: int = Field(default=0, ge=0)
     drop_share: float = Field(default=0, ge=0, le=1)
     drop_next: int = Field(default=0, ge=0)
-    lose_response_share: float = Field(default=0, ge=0, le=1)  # event batches and number-block leases
+    lose_response_share: float = Field(default=0, ge=0, le=1)  # event batches, number-block leases, enrolments
     lose_response_next: int = Field(default=0, ge=0)
     maintenance: bool = False
     retry_after_seconds: int = Field(default=30, ge=0)

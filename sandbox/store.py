@@ -60,6 +60,8 @@ class EnrolmentCode(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime())
     used_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     used_by: Mapped[str] = mapped_column(String(64), default="")
+    # The enrolling terminal's request id: the same request may fetch a lost answer again.
+    request_id: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ClerkAccount(Base):

@@ -4,6 +4,7 @@
 #                              sandbox platform (demo mode: sync works out of the box)
 #   bash scripts/dev.sh test   install everything, run the whole test suite (what CI runs)
 #   bash scripts/dev.sh bench  install everything, run the benchmarks
+#   bash scripts/dev.sh build  install everything, make the installable folder dist/ClerkDesk (PyInstaller, build.spec)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -75,6 +76,11 @@ case "$cmd" in
     export QT_QPA_PLATFORM=offscreen
     exec "$VENV/bin/python" -m benchmarks.run "$@"
     ;;
+  build)
+    "$VENV/bin/python" -m PyInstaller --noconfirm build.spec "$@"
+    say "built dist/ClerkDesk: clerkdesk (the window) and clerkdesk-admin; check it with"
+    say "  QT_QPA_PLATFORM=offscreen dist/ClerkDesk/clerkdesk --data-dir /tmp/check --smoke-test"
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh run|test|bench" >&2; exit 2 ;;
+    echo "usage: bash scripts/dev.sh run|test|bench|build" >&2; exit 2 ;;
 esac

@@ -109,6 +109,7 @@ def _print_status(ctx: AppContext) -> None:
 
 def _cmd_enrol(args: argparse.Namespace) -> int:
     from app.bootstrap import start_terminal
+    from app.rules.problems import RuleError
     from app.usecases.enrolment import FirstAdmin
     from sync.connection import enrol
     from sync.http import PlatformError, PlatformRefused
@@ -123,10 +124,20 @@ def _cmd_enrol(args: argparse.Namespace) -> int:
     try:
         try:
             who = enrol(ctx, args.actor or SYSTEM, args.platform, args.code, admin, again=args.again)
+        except RuleError as err:
+            if err.code != "ENROLMENT_ALREADY_DONE":
+                raise
+            # A script run twice: the goal (this code enrolled this PC) holds, so success.
+            print(err.problems[0].message)
+            _print_identity(ctx)
+            return 0
         except PlatformError as err:
             print(f"注册失败 [{err.platform_code or err.code}]：{err.message}", file=sys.stderr)
             if isinstance(err, PlatformRefused):
                 return EXIT_REFUSED
+            # The request (its id and this PC's own secret) is on disk: the same command fetches
+            # the answer, even if the platform already used the code.
+            print("注册请求已保存在本机。网络恢复后用同一注册码再次运行本命令即可，注册码不会因此作废。", file=sys.stderr)
             return EXIT_UNREACHABLE if err.code in ("PLATFORM_UNREACHABLE", "PLATFORM_MAINTENANCE") else EXIT_PARTIAL
         print(f"本终端已注册：终端编号 {who.terminal_id}，{who.hall} {who.window}")
         if admin is None:

@@ -9,12 +9,19 @@ from urllib.parse import urlsplit
 from app.actor import SYSTEM, Actor
 from app.context import AppContext
 from app.rules.problems import Problem, RuleError
-from app.usecases.enrolment import AssignedIdentity, FirstAdmin, check_can_enrol, store_enrolment
+from app.usecases.enrolment import (
+    AssignedIdentity,
+    FirstAdmin,
+    abandon_enrolment,
+    begin_enrolment,
+    check_can_enrol,
+    store_enrolment,
+)
 from app.usecases.registration import Registration, registration_for, save_registration, save_token
 from app.usecases.sync_pull import LeasedBlock
 from sync import contract as c
 from sync.api import PlatformApi, _parse, china_naive
-from sync.http import HttpSettings, PlatformHttp, PlatformProtocolError
+from sync.http import HttpSettings, PlatformHttp, PlatformProtocolError, PlatformRefused
 
 
 class NotConfigured(RuleError):
@@ -116,17 +123,26 @@ def enrol(ctx: AppContext, actor: Actor, platform_url: str, code: str, admin: Fi
     PlatformRefused (403 ENROLMENT_INVALID / ENROLMENT_USED; 429 ENROLMENT_RATE_LIMITED).
     `again`: re-enrol an enrolled terminal with a code issued to replace it (lost credential).
 
-    Not idempotent: if the answer is lost after the platform used the code, the code is spent
-    and the administrator asks for a new one (the platform sees the unused terminal id)."""
-    check_can_enrol(ctx, admin, again)
+    Safe to repeat: the request id and the terminal's own secret are stored before the call
+    (app.usecases.enrolment.begin_enrolment), so when the answer is lost (PlatformUnreachable)
+    running it again with the same code gets the same identity; an enrolled terminal is told
+    so and nothing is sent (ENROLMENT_ALREADY_DONE / TERMINAL_ALREADY_ENROLLED)."""
+    check_can_enrol(ctx, admin, again, code)
     url = platform_url.strip().rstrip("/")
     if not url:
         raise not_configured()
-    body = c.TerminalRegistration(enrolment_code=code.strip(), first_block_size=first_block_size)
+    check_training_platform(ctx, url)
+    pending = begin_enrolment(ctx, actor, url, code, again)
+    body = c.TerminalRegistration(enrolment_code=code.strip(), first_block_size=first_block_size,
+                                  request_id=pending.request_id, terminal_secret=pending.terminal_secret)
     http = PlatformHttp(url, settings or http_settings(ctx))
     try:
         got = _parse(c.TerminalRegistered, http.post(c.PATH_REGISTER_TERMINAL,
                                                      body.model_dump(mode="json", exclude_defaults=False), auth=False))
+    except PlatformRefused as err:
+        if err.platform_code in (c.ErrorCode.ENROLMENT_INVALID, c.ErrorCode.ENROLMENT_USED):
+            abandon_enrolment(ctx, actor, pending)  # this code will never answer this request
+        raise
     finally:
         http.close()
     if not (got.area_code and got.document_code and got.hall):
@@ -135,5 +151,7 @@ def enrol(ctx: AppContext, actor: Actor, platform_url: str, code: str, admin: Fi
                                 got.county, got.review_body, got.court, got.replaces)
     block = got.number_block
     leased = LeasedBlock(block.year, block.first, block.last, block.lease_id) if block else None
-    reg = Registration(url, got.terminal_id, got.terminal_secret, got.token, china_naive(got.expires_at))
-    return store_enrolment(ctx, actor, identity, reg, leased, admin, again).value
+    # The platform answers "" for the secret when the terminal chose its own (it always does now).
+    reg = Registration(url, got.terminal_id, got.terminal_secret or pending.terminal_secret, got.token,
+                       china_naive(got.expires_at))
+    return store_enrolment(ctx, actor, identity, reg, leased, admin, again, pending).value

@@ -56,12 +56,20 @@ def _port_free(port: int) -> bool:
 
 
 def sandbox_command() -> list[str]:
-    """The installed `clerkdesk-sandbox` beside this Python, else the module (a source checkout)."""
-    beside = Path(sys.executable).with_name("clerkdesk-sandbox")
+    """The installed `clerkdesk-sandbox` beside this Python (or this program), else the module
+    (a source checkout)."""
+    name = "clerkdesk-sandbox.exe" if os.name == "nt" else "clerkdesk-sandbox"
+    beside = Path(sys.executable).with_name(name)
     if beside.exists():
         return [str(beside)]
     found = shutil.which("clerkdesk-sandbox")
-    return [found] if found else [sys.executable, "-m", "sandbox"]
+    if found:
+        return [found]
+    if getattr(sys, "frozen", False):
+        # The PyInstaller folder (build.spec) is a production install: no sandbox inside, and
+        # `sys.executable -m sandbox` would start this window a second time.
+        raise DemoPlatformError("本安装包不含演示/培训平台（clerkdesk-sandbox）。培训室请按 README“部署”一节安装培训平台。")
+    return [sys.executable, "-m", "sandbox"]
 
 
 class DemoPlatform:

@@ -87,4 +87,8 @@ class FirstRunDialog(QDialog):
 
     def _fail(self, exc: Exception) -> None:
         self.button.setEnabled(True)
-        show_message(self.message, error_text(exc), "error")
+        text = error_text(exc)
+        if getattr(exc, "code", "") in ("PLATFORM_UNREACHABLE", "PLATFORM_MAINTENANCE", "PLATFORM_ERROR"):
+            # The request is kept on disk (app/usecases/enrolment.py): the same code fetches the answer.
+            text += "\n注册请求已保存，网络恢复后再次点击注册即可（用同一注册码，注册码不会作废）。"
+        show_message(self.message, text, "error")

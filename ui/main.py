@@ -7,6 +7,8 @@ asked for, log in, open the main window.
     clerkdesk --training               the training room: its own database (training/ under the data dir)
                                        and a local sandbox with training data; never a production platform
     clerkdesk --debug                  also log every UI stall over 100 ms with its stack (or CLERKDESK_DEBUG=1)
+    clerkdesk --smoke-test             an installation check: open the first screen, print its name
+                                       (first-run, first-run-admin or login), exit 0 (build tests)
 
 On a terminal that has been set up, the login window is on screen before anything else is
 loaded: the database, the use cases, the sync stack and the main window load on a thread
@@ -96,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="演示平台后台每一步（办理中、办结、待领取）所需秒数")
     parser.add_argument("--training", action="store_true",
                         help="培训模式：单独的培训数据库（数据目录下 training/），连接本机培训平台，绝不连接正式平台")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="安装自检：打开第一个界面后立即退出，输出该界面名称（first-run、first-run-admin 或 login）")
     parser.add_argument("--debug", action="store_true",
                         help="调试模式：界面卡顿超过 100 毫秒时把调用栈写入日志（也可设 CLERKDESK_DEBUG=1）")
     return parser
@@ -194,6 +198,10 @@ def _after_open(app: QApplication, args: argparse.Namespace, opened: Opened, log
     if terminal_mode(ctx) == UNENROLLED or needs_first_admin(ctx):
         if login is not None:
             login.hide()
+    if args.smoke_test:
+        if login is not None:
+            login.hide()
+        return _smoke_test(app, ctx, args.platform or "", args.enrolment_code)
         if terminal_mode(ctx) == UNENROLLED and not _first_run(ctx, args.platform or "", code=args.enrolment_code):
             return 0
         if needs_first_admin(ctx) and not _first_run(ctx, "", admin_only=True):
@@ -245,6 +253,43 @@ def _first_run(ctx: AppContext, platform_url: str, admin_only: bool = False, cod
         return dialog.exec() == FirstRunDialog.DialogCode.Accepted
     finally:
         ops.shutdown()
+
+
+def first_screen(ctx: AppContext) -> str:
+    """Which screen a start opens first (main() takes the same two decisions in turn)."""
+    from app.usecases.enrolment import needs_first_admin
+    from app.usecases.terminal import UNENROLLED, terminal_mode
+
+    if terminal_mode(ctx) == UNENROLLED:
+        return "first-run"
+    return "first-run-admin" if needs_first_admin(ctx) else "login"
+
+
+def _smoke_test(app: QApplication, ctx: AppContext, platform_url: str, code: str) -> int:
+    """Build and show the first screen as a start would (fonts, Qt plugins, resources, the
+    database all exercised), say which one it is, and leave. On Windows a windowed program
+    has no stdout: the name also goes to the log."""
+    from ui.first_run import FirstRunDialog
+    from ui.operations import Operations
+
+    ops = Operations()
+    try:
+        name = first_screen(ctx)
+        if name == "login":
+            dialog = LoginDialog(ctx, ops, demo_hint(ctx))
+        else:
+            dialog = FirstRunDialog(ctx, ops, platform_url, name == "first-run-admin", code)
+        dialog.show()
+        app.processEvents()
+        line = f"CLERKDESK_FIRST_SCREEN {name} {dialog.objectName()} visible={int(dialog.isVisible())}"
+        log.info(line)
+        if sys.stdout is not None:
+            print(line, flush=True)
+        dialog.close()
+        return 0
+    finally:
+        ops.shutdown()
+        ctx.close()  # the check ends here (and an in-process test leaves no database open)
 
 
 def _run(app: QApplication, ctx: AppContext, login: LoginDialog | None = None) -> int:

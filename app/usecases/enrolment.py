@@ -8,10 +8,21 @@ data directory and a new one-time code naming the old terminal); see sync/contra
 "Re-enrolment". `again` re-enrols THIS data directory with such a code (its credential was
 lost or revoked): it becomes the successor of its old self — a new terminal id and document
 code, its local cases and queued events kept, the platform letting it act on them.
+
+A lost answer wastes nothing: `begin_enrolment` makes the request id and the terminal's own
+secret and stores them ("enrolment pending") BEFORE the code goes to the platform; a retry
+with the same code sends the same request, and the platform answers it with the same identity
+(sync/contract "Authentication"). `store_enrolment` clears the pending request in the same
+transaction that makes the terminal enrolled. Running enrolment again on an enrolled terminal
+is refused before anything is sent, saying so (ENROLMENT_ALREADY_DONE for the same code).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -57,13 +68,71 @@ class FirstAdmin:
     password: str
 
 
-def check_can_enrol(ctx: AppContext, admin: FirstAdmin | None = None, again: bool = False) -> None:
+@dataclass(frozen=True)
+class PendingEnrolment:
+    """An enrolment request made (and kept on disk) before it was sent."""
+
+    request_id: str
+    terminal_secret: str  # the terminal's own credential, sent once with the request
+    code_hash: str
+    platform_url: str
+    again: bool = False
+
+
+def code_hash(code: str) -> str:
+    """The one-time code is a credential until used: only its hash is kept."""
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def pending_enrolment(ctx: AppContext) -> PendingEnrolment | None:
+    raw = ctx.settings.get("enrolment_pending")
+    if not raw:
+        return None
+    try:
+        return PendingEnrolment(**json.loads(raw))
+    except (ValueError, TypeError):
+        return None  # unreadable: a new request (the code may then be refused as used)
+
+
+def begin_enrolment(ctx: AppContext, actor: Actor, platform_url: str, code: str,
+                    again: bool = False) -> PendingEnrolment:
+    """The request to send: the pending one when it was for this code and platform (its answer
+    was lost), else a new one — stored before the caller sends it."""
+    actor.require(Perm.SYNC_CONFIGURE)
+    url, hashed = platform_url.strip().rstrip("/"), code_hash(code)
+    earlier = pending_enrolment(ctx)
+    if earlier is not None and (earlier.code_hash, earlier.platform_url, earlier.again) == (hashed, url, again):
+        return earlier
+    pending = PendingEnrolment(str(uuid.uuid4()), secrets.token_urlsafe(32), hashed, url, again)
+    with ctx.unit_of_work(actor) as uow:
+        uow.put_setting("enrolment_pending", json.dumps(pending.__dict__))
+        uow.audit("terminal.enrolment_request", "terminal", pending.request_id,
+                  {"platform": url, "again": again, "replaces_pending": earlier.request_id if earlier else ""})
+    return pending
+
+
+def abandon_enrolment(ctx: AppContext, actor: Actor, pending: PendingEnrolment) -> None:
+    """The platform refused the code for good (unknown, used by another request): the
+    pending request is of no use any more."""
+    if pending_enrolment(ctx) != pending:
+        return
+    with ctx.unit_of_work(actor) as uow:
+        uow.put_setting("enrolment_pending", "")
+        uow.audit("terminal.enrolment_refused", "terminal", pending.request_id, {"platform": pending.platform_url})
+
+
+def check_can_enrol(ctx: AppContext, admin: FirstAdmin | None = None, again: bool = False, code: str = "") -> None:
     """Everything that can be refused before the one-time code is spent on the platform."""
     problems = []
     s = ctx.settings
     if s.get("enrolled_at") and not again:
+        if code and s.get("enrolment_code_hash") == code_hash(code):
+            # The admin (or a script) ran the same enrolment twice: nothing to do, identity unchanged.
+            raise RuleError(Problem("ENROLMENT_ALREADY_DONE",
+                                    f"本终端已用这个注册码注册为 {s.get('terminal_id')}，无需再次注册；终端身份没有改变。"))
         problems.append(Problem("TERMINAL_ALREADY_ENROLLED",
-                                f"本终端已注册为 {s.get('terminal_id')}。更换电脑请在新电脑（新的数据目录）上用新的注册码注册。"))
+                                f"本终端已注册为 {s.get('terminal_id')}，不会再注册第二个终端身份（这个注册码没有使用，"
+                                "仍可用于其他电脑）。更换电脑请在新电脑（新的数据目录）上用新的注册码注册。"))
     if s.get("demo") == "1" or s.get("training") == "1":
         problems.append(Problem("DATA_DIR_IS_DEMO",
                                 "这个数据目录是演示或培训用的，不能注册为正式终端。请使用新的数据目录。"))
@@ -78,9 +147,10 @@ def check_can_enrol(ctx: AppContext, admin: FirstAdmin | None = None, again: boo
 
 def store_enrolment(ctx: AppContext, actor: Actor, identity: AssignedIdentity, reg: Registration,
                     block: LeasedBlock | None, admin: FirstAdmin | None = None,
-                    again: bool = False) -> OpResult[AssignedIdentity]:
+                    again: bool = False, pending: PendingEnrolment | None = None) -> OpResult[AssignedIdentity]:
     """Keep what the platform assigned: identity settings (production mode), the credential,
-    the first number block and the first local administrator — one transaction."""
+    the first number block and the first local administrator — one transaction, which also
+    ends the pending request that brought the answer."""
     actor.require(Perm.SYNC_CONFIGURE)
     if admin is not None:
         actor.require(Perm.CLERK_MANAGE)
@@ -99,6 +169,8 @@ def store_enrolment(ctx: AppContext, actor: Actor, identity: AssignedIdentity, r
             "county": identity.county, "review_body": identity.review_body, "court": identity.court,
             "platform_url": url, "demo": "0", "enrolled_at": uow.now.isoformat(timespec="seconds"),
         }
+        if pending is not None:
+            values.update(enrolment_pending="", enrolment_code_hash=pending.code_hash)
         if admin is not None:
             values["local_admin"] = admin.username.strip()
         for key, value in values.items():
@@ -124,7 +196,8 @@ def store_enrolment(ctx: AppContext, actor: Actor, identity: AssignedIdentity, r
             "platform": url, "hall": identity.hall, "window": identity.window, "desk": identity.desk,
             "area_code": identity.area_code, "document_code": identity.document_code, "replaces": identity.replaces,
             "first_block": [block.first, block.last] if block else None,
-            "first_admin": admin.username.strip() if admin else ""})
+            "first_admin": admin.username.strip() if admin else "",
+            "request_id": pending.request_id if pending else ""})
     return OpResult(identity, uow.changes.freeze())
 
 

@@ -103,7 +103,7 @@ async def register(body: TerminalRegistration, request: Request, state: State) -
         with state.store.transaction() as s:
             row = is_one_time_code(s, body.enrolment_code)
             if row is not None:
-                return enrol(s, row, body.first_block_size, ttl)
+                return enrol(s, row, body, ttl)
     except PlatformProblem as problem:
         if problem.code == ErrorCode.ENROLMENT_USED:
             state.enrolment_limiter.failed(client)

@@ -37,6 +37,16 @@ Authentication
      the names printed on notices (county, review body, court) and a first block of case
      numbers (``number_block``, ``first_block_size`` numbers of this year). A used code is
      refused (403 ``ENROLMENT_USED``); it never enrols a second terminal.
+     **A lost answer is asked for again, not re-enrolled.** The terminal makes a
+     ``request_id`` and its own ``terminal_secret`` (at least ``MIN_TERMINAL_SECRET``
+     characters) BEFORE the first call and keeps both on disk until it has the answer. The
+     platform stores the secret's hash and the request id with the used code. The same code
+     with the same ``request_id`` and the same secret within ``ENROLMENT_RETRY_HOURS`` of the
+     first use answers the SAME identity (same terminal id, document code and number block,
+     a new token; ``terminal_secret`` in the answer is then ``""``: the terminal has its own).
+     The same code with another request id (another PC, another attempt), or after that
+     time, or with another secret, is refused 403 ``ENROLMENT_USED``. A request without
+     ``request_id`` (older terminals) gets a platform-made secret and no retry.
    - **standing code** (demo and training only; a production platform has none): the request
      names ``terminal_id``, ``area_code`` and ``name`` itself, as contract v1 first did;
      registering the same id again replaces its secret (the demo re-registers on every
@@ -161,10 +171,12 @@ from sync.contract.wire import (  # noqa: F401 — the package's public names
     DEFAULT_FIRST_BLOCK_SIZE,
     DEFAULT_PAGE_SIZE,
     ENROLMENT_ATTEMPTS_PER_MINUTE,
+    ENROLMENT_RETRY_HOURS,
     MAX_BLOCK_SIZE,
     MAX_EVENTS_PER_BATCH,
     MAX_PAGE_SIZE,
     MAX_PLATFORM_SERIAL,
+    MIN_TERMINAL_SECRET,
     PATH_CALENDAR,
     PATH_CATALOG_CHANGES,
     PATH_EVENTS_BATCH,

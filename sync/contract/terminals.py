@@ -4,23 +4,42 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sync.contract.catalog import NumberBlock
-from sync.contract.wire import DEFAULT_FIRST_BLOCK_SIZE, MAX_BLOCK_SIZE, ContractModel, Timestamp
+from sync.contract.wire import (
+    DEFAULT_FIRST_BLOCK_SIZE,
+    MAX_BLOCK_SIZE,
+    MIN_TERMINAL_SECRET,
+    ContractModel,
+    Timestamp,
+)
 
 # --- terminals and clerks ------------------------------------------------------------------
 
 
 class TerminalRegistration(ContractModel):
-    """POST /terminals/register. With a one-time code only `enrolment_code` (and optionally
-    `first_block_size`) counts; terminal_id, area_code and name are for the standing demo code."""
+    """POST /terminals/register. With a one-time code only `enrolment_code`, `request_id`,
+    `terminal_secret` (and optionally `first_block_size`) count; terminal_id, area_code and
+    name are for the standing demo code. `request_id` and `terminal_secret` come together:
+    the terminal makes both before the first call, so a lost answer can be asked for again
+    (package docstring, "Authentication")."""
 
     enrolment_code: str = Field(default="", max_length=64)  # 注册码 from the county's administrator
     terminal_id: str = Field(default="", max_length=64)
     area_code: str = Field(default="", pattern=r"^(\d{6})?$")  # 行政区划代码: the prefix of case numbers
     name: str = Field(default="", max_length=100)  # e.g. 河西堡镇便民服务中心
     first_block_size: int = Field(default=DEFAULT_FIRST_BLOCK_SIZE, ge=0, le=MAX_BLOCK_SIZE)
+    request_id: str = Field(default="", max_length=64)  # the terminal's id for this enrolment attempt
+    terminal_secret: str = Field(default="", max_length=200)  # the terminal's own credential, chosen by it
+
+    @model_validator(mode="after")
+    def _secret_with_request(self) -> TerminalRegistration:
+        if bool(self.request_id) != bool(self.terminal_secret):
+            raise ValueError("request_id 与 terminal_secret 须同时给出")
+        if self.terminal_secret and len(self.terminal_secret) < MIN_TERMINAL_SECRET:
+            raise ValueError(f"terminal_secret 至少 {MIN_TERMINAL_SECRET} 个字符")
+        return self
 
 
 class AccessToken(ContractModel):
@@ -32,8 +51,8 @@ Desk = Literal["window", "pickup"]
 
 
 class TerminalRegistered(AccessToken):
-    """Answer to registration: keep terminal_secret (for new tokens) and use token now. The
-    identity fields are the platform's assignment (one-time code); with the standing demo code
+    """Answer to registration: keep terminal_secret (for new tokens; "" when the terminal sent
+    its own) and use token now. The identity fields are the platform's assignment (one-time code); with the standing demo code
     they echo the request and `number_block` is None."""
 
     terminal_id: str

@@ -43,6 +43,8 @@ MAX_BLOCK_SIZE = 100_000
 MAX_PLATFORM_SERIAL = 8_999_999
 ENROLMENT_ATTEMPTS_PER_MINUTE = 5  # wrong enrolment codes per client address before 429
 RETIRED_PUSH_DAYS = 30  # a replaced terminal may still push its queued events this long
+ENROLMENT_RETRY_HOURS = 24  # a lost enrolment answer may be asked for again (same code, same request) this long
+MIN_TERMINAL_SECRET = 32  # characters of a terminal secret the terminal chose itself
 DEFAULT_FIRST_BLOCK_SIZE = 1000
 
 # --- formats -------------------------------------------------------------------------------

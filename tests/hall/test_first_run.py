@@ -51,3 +51,32 @@ def test_first_run_screen_asks_only_for_the_admin_after_unattended_enrolment(qtb
     finally:
         ops.shutdown()
         ctx.close()
+
+
+def test_smoke_test_flag_names_the_first_screen_a_start_opens(qapp, sandbox, tmp_path, capsys):
+    """`clerkdesk --smoke-test` (the build's check) says what a start would show, in turn:
+    the first-run screen, then only the administrator after an unattended enrolment, then login."""
+    from app.actor import SYSTEM
+    from app.usecases.enrolment import create_first_admin
+    from sync.connection import enrol
+    from tests.hall.support import ADMIN
+    from tests.sync.support import FAST
+    from ui.main import main
+
+    data = tmp_path / "pc"
+    assert main(["clerkdesk", "--data-dir", str(data), "--smoke-test"]) == 0
+    assert "CLERKDESK_FIRST_SCREEN first-run first_run_dialog visible=1" in capsys.readouterr().out
+    ctx = fresh_terminal(data)
+    try:
+        enrol(ctx, SYSTEM, sandbox.url, sandbox.enrolment_code(), None, FAST)
+    finally:
+        ctx.close()
+    assert main(["clerkdesk", "--data-dir", str(data), "--smoke-test"]) == 0
+    assert "CLERKDESK_FIRST_SCREEN first-run-admin first_run_dialog visible=1" in capsys.readouterr().out
+    ctx = fresh_terminal(data)
+    try:
+        create_first_admin(ctx, SYSTEM, ADMIN)
+    finally:
+        ctx.close()
+    assert main(["clerkdesk", "--data-dir", str(data), "--smoke-test"]) == 0
+    assert "CLERKDESK_FIRST_SCREEN login login_dialog visible=1" in capsys.readouterr().out

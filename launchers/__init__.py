@@ -1,0 +1,1 @@
+"""Entry scripts of the PyInstaller build (build.spec); see clerkdesk_admin.py."""
