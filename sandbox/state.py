@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from sandbox.attachments import AttachmentFiles
 from sandbox.auth import seed_clerks
 from sandbox.back_office import advance_due_cases
 from sandbox.calendars import Calendars
@@ -41,6 +42,7 @@ class SandboxState:
     relaunch_argv: list[str] | None = None  # how to start this very sandbox again (restart switch)
     enrolment_limiter: EnrolmentLimiter = field(default_factory=EnrolmentLimiter)
     control_token: str = ""  # the control switches' key (demo, training, test mode only)
+    attachments: AttachmentFiles | None = None  # set by open_state (inside the data dir)
 
     def run_back_office(self) -> int:
         t = self.config.tunables
@@ -59,4 +61,5 @@ def open_state(config: SandboxConfig, faults: FaultState, relaunch_argv: list[st
         seed_clerks(s)
         added = load_catalog(s, items)
     log.info("catalog %s: %d items, %d changes recorded", revision, len(items), added)
-    return SandboxState(config, store, Calendars(config.calendar_dir), faults, revision, relaunch_argv=relaunch_argv)
+    return SandboxState(config, store, Calendars(config.calendar_dir), faults, revision, relaunch_argv=relaunch_argv,
+                        attachments=AttachmentFiles(config.data_dir))

@@ -179,6 +179,35 @@ class ProgressRow(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
+class AttachmentBlob(Base):
+    """Content the platform holds, once per hash (the bytes are a file in the data dir:
+    sandbox/attachments.py)."""
+
+    __tablename__ = "attachments"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(40))
+    stored_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class AttachmentLink(Base):
+    """A page of a case's material. `confirmed` once the declaring terminal has proved it has the
+    content (uploaded it, or could already see it): only confirmed links open the content."""
+
+    __tablename__ = "attachment_links"
+    __table_args__ = (UniqueConstraint("sha256", "case_number", "material_name", "page_no", "terminal_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    case_number: Mapped[str] = mapped_column(String(32), index=True)
+    material_name: Mapped[str] = mapped_column(String(200))
+    page_no: Mapped[int] = mapped_column(Integer)
+    terminal_id: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    declared_at: Mapped[datetime] = mapped_column(DateTime())
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Store:
     def __init__(self, data_dir: Path):
         data_dir.mkdir(parents=True, exist_ok=True)

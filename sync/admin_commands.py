@@ -103,8 +103,8 @@ def _print_status(ctx: AppContext) -> None:
 
     ov = sync_overview(ctx)
     last = f"{ov.last_answer_at:%Y-%m-%d %H:%M:%S}" if ov.last_answer_at else "从未"
-    print(f"平台：{ov.platform_url or '未设置（仅离线工作）'}；待上报 {ov.queued} 条；待人工处理 {ov.attention} 条；"
-          f"平台最近答复：{last}")
+    print(f"平台：{ov.platform_url or '未设置（仅离线工作）'}；待上报 {ov.queued} 条；待上传扫描件 {ov.attachments} 页；"
+          f"待人工处理 {ov.attention} 条；平台最近答复：{last}")
 
 
 def _cmd_enrol(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from app.usecases.sync_pull import LeasedBlock, ProgressEntry
 from app.usecases.sync_state import EventAnswer, OutgoingEvent
+from app.usecases.uploads import PageUpload
 from sync import contract as c
 from sync.http import PlatformHttp, PlatformProtocolError, PlatformRefused, RawJson
 
@@ -108,6 +109,19 @@ class PlatformApi:
         page = _parse(c.ProgressPage, self.http.get(c.PATH_PROGRESS, {"since": cursor, "limit": limit}))
         entries = [ProgressEntry(u.case_number, u.step, china_naive(u.at), u.note, u.progress_id) for u in page.updates]
         return ProgressPage(entries, page.next_cursor, page.has_more)
+
+    def declare_attachment(self, page: PageUpload) -> c.AttachmentStatus:
+        body = c.AttachmentDeclaration(sha256=page.sha256, size=page.size, media_type=page.media_type,
+                                       case_number=page.case_number, material_name=page.material_name,
+                                       page_no=page.page_no)
+        return _parse(c.AttachmentStatus, self.http.post(c.PATH_ATTACHMENTS, _dump(body)))
+
+    def put_attachment_chunk(self, sha256: str, index: int, data: bytes) -> c.AttachmentStatus:
+        return _parse(c.AttachmentStatus, self.http.put_bytes(c.chunk_path(sha256, index), data))
+
+    def attachment_content(self, sha256: str) -> bytes:
+        """404 (never seen, or not this terminal's) comes back as PlatformRefused(status=404)."""
+        return self.http.get_bytes(c.content_path(sha256))
 
 
 def _dump(model: c.ContractModel) -> dict:

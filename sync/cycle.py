@@ -15,6 +15,7 @@ from sync.api import PlatformApi
 from sync.http import PlatformError, PlatformMaintenance, PlatformUnreachable
 from sync.pullers import PULLERS, PullSummary
 from sync.pusher import push_pending
+from sync.uploader import UploadSummary, upload_pending
 
 
 @dataclass
@@ -24,6 +25,7 @@ class SyncReport:
     reachable: bool = False
     pushed: PushSummary = field(default_factory=PushSummary)
     pulled: PullSummary = field(default_factory=PullSummary)
+    uploaded: UploadSummary = field(default_factory=UploadSummary)
     errors: list[Problem] = field(default_factory=list)  # what went wrong, step by step
 
     @property
@@ -37,9 +39,9 @@ class SyncReport:
 
 
 def run_once(ctx: AppContext, api: PlatformApi, on_batch: Callable[[PushSummary], None] | None = None,
-             batch_size: int | None = None) -> SyncReport:
-    """Push first (the platform must know a case before it reports progress on it), then
-    pull. When the platform cannot be reached nothing is written locally at all; another
+             batch_size: int | None = None, on_upload: Callable[[UploadSummary], None] | None = None) -> SyncReport:
+    """Push first (the platform must know a case before it reports progress on it or takes
+    its scanned pages), then upload the pages, then pull. When the platform cannot be reached nothing is written locally at all; another
     error stops only its own step."""
     report = SyncReport(started_at=ctx.now())
     try:
@@ -49,7 +51,8 @@ def run_once(ctx: AppContext, api: PlatformApi, on_batch: Callable[[PushSummary]
         report.finished_at = ctx.now()
         return report
     report.reachable = True
-    steps = [lambda: _push(ctx, api, report, on_batch, batch_size)] + [
+    steps = [lambda: _push(ctx, api, report, on_batch, batch_size),
+             lambda: _upload(ctx, api, report, on_upload)] + [
         (lambda p=p: p(ctx, api, report.pulled)) for p in PULLERS]
     for step in steps:
         try:
@@ -73,6 +76,16 @@ def _push(ctx: AppContext, api: PlatformApi, report: SyncReport, on_batch: Calla
     report.pushed = push_pending(ctx, api, batch_size, on_batch=seen)
 
 
+def _upload(ctx: AppContext, api: PlatformApi, report: SyncReport,
+            on_upload: Callable[[UploadSummary], None] | None) -> None:
+    def seen(total: UploadSummary) -> None:
+        report.uploaded = total
+        if on_upload is not None:
+            on_upload(total)
+
+    report.uploaded = upload_pending(ctx, api, on_page=seen)
+
+
 def summary_lines(report: SyncReport) -> list[str]:
     """The report in Chinese, for the admin command and the log."""
     if not report.reachable:
@@ -85,6 +98,12 @@ def summary_lines(report: SyncReport) -> list[str]:
         "节假日安排：" + ("更新 " + "、".join(f"{y}年" for y in q.calendars) if q.calendars else "无变化"),
         "办件编号：" + ("领取号段 " + "，".join(f"{y}年 {a}–{b}" for y, a, b in q.blocks) if q.blocks else "号段充足"),
         f"办件进度：更新 {q.progress_moved} 件" + (f"，无法套用 {len(q.progress_refused)} 条" if q.progress_refused else ""),
+        _upload_line(report.uploaded),
     ]
     lines += [f"出错 [{e.code}]：{e.message}" for e in report.errors]
     return lines
+
+
+def _upload_line(u: UploadSummary) -> str:
+    line = f"扫描件：平台已确认 {u.pages} 页（其中平台原已有 {u.already_there} 页），上传 {u.chunks} 块 {u.bytes / 1024:.0f} KB"
+    return line + (f"，被平台拒收 {u.refused} 页（下次同步再试）" if u.refused else "")

@@ -162,12 +162,21 @@ class PlatformHttp:
     def post(self, path: str, body: Any = None, auth: bool = True) -> Any:
         return self.request("POST", path, body=body, auth=auth)
 
-    def request(self, method: str, path: str, body: Any = None, params: dict | None = None, auth: bool = True) -> Any:
+    def put_bytes(self, path: str, data: bytes) -> Any:
+        """Raw bytes up (an attachment's chunk), JSON back."""
+        return self.request("PUT", path, content=data)
+
+    def get_bytes(self, path: str) -> bytes:
+        """Raw bytes down (an attachment's content)."""
+        return self.request("GET", path, raw=True)
+
+    def request(self, method: str, path: str, body: Any = None, params: dict | None = None, auth: bool = True,
+                content: bytes | None = None, raw: bool = False) -> Any:
         relogged = False
         attempt = 0
         while True:
             try:
-                response = self._send(method, path, body, params, auth)
+                response = self._send(method, path, body, params, auth, content)
             except PlatformError as err:
                 if not self._should_retry(err, attempt):
                     raise
@@ -179,7 +188,7 @@ class PlatformHttp:
                 relogged = True
                 self._reauthenticate()
                 continue
-            return self._decode(response)
+            return self._decode(response, raw)
 
     def _should_retry(self, err: PlatformError, attempt: int) -> bool:
         if attempt >= self.settings.retries:
@@ -192,13 +201,14 @@ class PlatformHttp:
         if self._cancel.wait(max(0.0, seconds)):
             raise SyncCancelled()
 
-    def _send(self, method: str, path: str, body: Any, params: dict | None, auth: bool) -> requests.Response:
+    def _send(self, method: str, path: str, body: Any, params: dict | None, auth: bool,
+              content: bytes | None = None) -> requests.Response:
         if self._cancel.is_set():
             raise SyncCancelled()
-        headers = {}
+        headers = {"Content-Type": "application/octet-stream"} if content is not None else {}
         if auth and self._token is not None:
             headers["Authorization"] = f"Bearer {self._token()}"
-        data = None
+        data = content  # raw bytes (an attachment's chunk), or None for JSON
         if isinstance(body, RawJson):
             data, body = body.text.encode("utf-8"), None
             headers["Content-Type"] = "application/json"
@@ -223,7 +233,7 @@ class PlatformHttp:
                                       response.status_code)
         return response
 
-    def _decode(self, response: requests.Response) -> Any:
+    def _decode(self, response: requests.Response, raw: bool = False) -> Any:
         status = response.status_code
         code = _error_code(response) if status >= 400 else ""
         if status == 401 and code not in NOT_A_TOKEN_PROBLEM:
@@ -231,6 +241,8 @@ class PlatformHttp:
                               platform_code=code)
         if 400 <= status < 500:
             raise PlatformRefused(f"平台拒绝了请求（HTTP {status}）：{_detail(response)}", status, platform_code=code)
+        if raw:
+            return response.content
         if status == 204 or not response.content:
             return None
         try:

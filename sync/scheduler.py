@@ -26,6 +26,7 @@ from app.usecases.sync_state import PushSummary, sync_overview
 from sync.connection import NotConfigured, open_api
 from sync.cycle import SyncReport, run_once
 from sync.http import SyncCancelled
+from sync.uploader import UploadSummary
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class SyncStatus:
     attention: int  # rejected events waiting for a person
     last_error: Problem | None
     last_report: SyncReport | None = None
+    attachments: int = 0  # scanned pages waiting for the platform
 
     @property
     def light(self) -> str:
@@ -123,7 +125,8 @@ class SyncScheduler:
         try:
             api = open_api(self.ctx, cancel=self._cancel)
             try:
-                report = run_once(self.ctx, api, on_batch=self._on_batch, batch_size=self._batch_size)
+                report = run_once(self.ctx, api, on_batch=self._on_batch, batch_size=self._batch_size,
+                                  on_upload=self._on_upload)
             finally:
                 api.close()
         except SyncCancelled:
@@ -146,15 +149,19 @@ class SyncScheduler:
     def _on_batch(self, total: PushSummary) -> None:
         self._update(online=True, **self._counts())
 
+    def _on_upload(self, _total: UploadSummary) -> None:
+        self._update(online=True, **self._counts())  # "附件 n" counts down page by page
+
     # --- status ---------------------------------------------------------------------------
 
     def _initial_status(self) -> SyncStatus:
         ov = sync_overview(self.ctx)
-        return SyncStatus(bool(ov.platform_url), None, False, ov.last_answer_at, ov.queued, ov.attention, None)
+        return SyncStatus(bool(ov.platform_url), None, False, ov.last_answer_at, ov.queued, ov.attention, None,
+                          attachments=ov.attachments)
 
     def _counts(self) -> dict:
         ov = sync_overview(self.ctx)
-        return {"queued": ov.queued, "attention": ov.attention}
+        return {"queued": ov.queued, "attention": ov.attention, "attachments": ov.attachments}
 
     def _update(self, **fields: object) -> None:
         with self._lock:

@@ -30,3 +30,7 @@ class MaterialPage(Base):
     material_name: Mapped[str] = mapped_column(String(200))
     page_no: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"), index=True)
+    # The platform confirmed it holds this page for the case (sync/contract/attachments.py);
+    # NULL = still to upload (app/usecases/uploads.py).
+    uploaded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    upload_error: Mapped[str] = mapped_column(String(300), default="")  # the last attempt's, for the log and support

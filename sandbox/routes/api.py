@@ -7,10 +7,10 @@ import os
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from sandbox import clock
+from sandbox import attachments, clock
 from sandbox.auth import (
     Principal,
     authenticate,
@@ -28,7 +28,11 @@ from sandbox.numbers import lease_block
 from sandbox.paging import page_size
 from sandbox.state import SandboxState, sandbox_state
 from sync.contract import (
+    ATTACHMENT_CHUNK_SIZE,
     MAX_EVENTS_PER_BATCH,
+    PATH_ATTACHMENT_CHUNK,
+    PATH_ATTACHMENT_CONTENT,
+    PATH_ATTACHMENTS,
     PATH_CALENDAR,
     PATH_CATALOG_CHANGES,
     PATH_EVENTS_BATCH,
@@ -39,6 +43,8 @@ from sync.contract import (
     PATH_SESSIONS,
     PATH_TERMINAL_TOKEN,
     AccessToken,
+    AttachmentDeclaration,
+    AttachmentStatus,
     CalendarFile,
     CatalogChangesPage,
     ClerkSession,
@@ -183,3 +189,37 @@ async def progress(who: Caller, state: State, since: str = "",
     state.run_back_office()  # steps due by now are in the page, whatever the ticker's phase
     with state.store.transaction() as s:
         return progress_page(s, who, since, page_size(limit))
+
+
+# --- attachments (sync/contract/attachments.py) ------------------------------------------------
+
+Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+
+
+@router.post(PATH_ATTACHMENTS, response_model=AttachmentStatus,
+             responses={403: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+async def declare_attachment(body: AttachmentDeclaration, who: Caller, state: State) -> AttachmentStatus:
+    assert state.attachments is not None
+    with state.store.transaction() as s:
+        return attachments.declare(s, state.attachments, who, body)
+
+
+@router.put(PATH_ATTACHMENT_CHUNK, response_model=AttachmentStatus,
+            responses={409: {"model": ErrorBody}, 413: {"model": ErrorBody}})
+async def attachment_chunk(sha256: Sha256Path, index: int, request: Request, who: Caller,
+                           state: State) -> AttachmentStatus:
+    assert state.attachments is not None
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > ATTACHMENT_CHUNK_SIZE:
+        raise PlatformProblem(413, ErrorCode.CHUNK_INVALID, f"附件分块不能超过 {ATTACHMENT_CHUNK_SIZE} 字节。")
+    data = await request.body()  # a client cut off mid-body never gets here: nothing is stored
+    with state.store.transaction() as s:
+        return attachments.put_chunk(s, state.attachments, who, sha256, index, data)
+
+
+@router.get(PATH_ATTACHMENT_CONTENT, response_class=Response, responses={404: {"model": ErrorBody}})
+async def attachment_content(sha256: Sha256Path, who: Caller, state: State) -> Response:
+    assert state.attachments is not None
+    with state.store.transaction() as s:
+        data, media_type = attachments.content(s, state.attachments, who, sha256)
+    return Response(content=data, media_type=media_type)

@@ -30,7 +30,16 @@ from sandbox.config import CONTROL_TOKEN_FILE, CONTROL_TOKEN_HEADER
 from sandbox.enrolment import issue_code
 from sandbox.errors import PlatformProblem
 from sandbox.state import SandboxState, sandbox_state
-from sandbox.store import AppliedEvent, CatalogChangeRow, EventReceipt, PlatformCase, ProgressRow, Terminal
+from sandbox.store import (
+    AppliedEvent,
+    AttachmentBlob,
+    AttachmentLink,
+    CatalogChangeRow,
+    EventReceipt,
+    PlatformCase,
+    ProgressRow,
+    Terminal,
+)
 from sync.contract import ErrorCode, ItemStatusChange
 
 
@@ -164,7 +173,21 @@ async def stats(state: State) -> dict[str, Any]:
         "ingest": {"batches": state.ingest.batches, "events": state.ingest.events, "seconds": state.ingest.seconds,
                    "request_seconds": state.ingest.request_seconds},
         "faults_fired": dict(state.faults.fired),
+        "attachments": _attachment_stats(state),
     }
+
+
+def _attachment_stats(state: SandboxState) -> dict[str, Any]:
+    clock_ = state.attachments.clock if state.attachments is not None else None
+    with state.store.transaction() as s:
+        stored = s.scalar(select(func.count()).select_from(AttachmentBlob)) or 0
+        links = s.scalar(select(func.count()).select_from(AttachmentLink).where(AttachmentLink.confirmed == 1)) or 0
+    return {"stored": stored, "linked_pages": links,
+            "chunks_received": clock_.chunks if clock_ else 0,
+            "chunk_bytes_received": clock_.chunk_bytes if clock_ else 0,
+            "duplicate_chunks": clock_.duplicate_chunks if clock_ else 0,
+            "duplicate_bytes": clock_.duplicate_bytes if clock_ else 0,
+            "write_seconds": clock_.write_seconds if clock_ else 0.0}
 
 
 @router.get("/events")

@@ -2,7 +2,8 @@
 and the platform (the real one, or `sandbox/`) exchange. Pydantic v2 models only — no HTTP
 library and no app import — so both sides import this one package and cannot drift apart.
 Its modules: `wire` (version, paths, limits, formats, errors), `terminals`, `catalog`
-(catalog, calendars, number blocks), `workflow` (case states and moves), `events`, `progress`.
+(catalog, calendars, number blocks), `workflow` (case states and moves), `events`, `progress`,
+`attachments` (scanned pages, chunked and resumable).
 
 Formats (one for the whole API)
 -------------------------------
@@ -101,10 +102,26 @@ Idempotency
 - Events: ``event_id`` is unique on the platform. Sending an event again (a lost answer, a
   crash mid-batch) answers ``duplicate`` and changes nothing. Results come one per event, in
   the order sent; a rejected event never stops the ones after it.
+- Attachments: by content hash (see ``sync.contract.attachments``): declaring again answers
+  what the platform already has; a chunk sent again is not stored twice.
 - Number blocks: the terminal makes a ``request_id`` per lease and keeps it until it has the
   answer; asking again with the same id returns the same block (no block is burnt twice).
 """
 
+from sync.contract.attachments import (  # noqa: F401 — the package's public names
+    ATTACHMENT_CHUNK_SIZE,
+    ATTACHMENT_MEDIA_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    PATH_ATTACHMENT_CHUNK,
+    PATH_ATTACHMENT_CONTENT,
+    PATH_ATTACHMENTS,
+    AttachmentDeclaration,
+    AttachmentStatus,
+    chunk_count,
+    chunk_path,
+    chunk_range,
+    content_path,
+)
 from sync.contract.catalog import (  # noqa: F401 — the package's public names
     CalendarFile,
     CatalogChange,

@@ -27,6 +27,9 @@ PATH_PROGRESS = f"{API_PREFIX}/progress"  # GET ?since=CURSOR&limit=N
 ALL_PATHS = (
     PATH_HEALTH, PATH_REGISTER_TERMINAL, PATH_TERMINAL_TOKEN, PATH_SESSIONS, PATH_CATALOG_CHANGES,
     PATH_CALENDAR, PATH_NUMBER_BLOCKS, PATH_EVENTS_BATCH, PATH_PROGRESS,
+    # attachments (sync/contract/attachments.py)
+    f"{API_PREFIX}/attachments", f"{API_PREFIX}/attachments/{{sha256}}/chunks/{{index}}",
+    f"{API_PREFIX}/attachments/{{sha256}}/content",
 )
 
 
@@ -115,6 +118,11 @@ class ErrorCode(StrEnum):
     CASE_TRANSITION_NOT_ALLOWED = "CASE_TRANSITION_NOT_ALLOWED"  # the platform's state of the case forbids it
     CASE_NOT_ENTITLED = "CASE_NOT_ENTITLED"  # the case is neither this terminal's nor handed to it
     NUMBER_NOT_LEASED = "NUMBER_NOT_LEASED"  # case.receive with a number outside the terminal's blocks
+    # attachments (sync/contract/attachments.py); CASE_UNKNOWN 409 and CASE_NOT_ENTITLED 403 as above
+    ATTACHMENT_INVALID = "ATTACHMENT_INVALID"  # 422: media type, or a size unlike the stored content's
+    ATTACHMENT_NOT_DECLARED = "ATTACHMENT_NOT_DECLARED"  # 409: a chunk before its declaration
+    CHUNK_INVALID = "CHUNK_INVALID"  # 422: index out of range or the chunk's length is wrong
+    ATTACHMENT_HASH_MISMATCH = "ATTACHMENT_HASH_MISMATCH"  # 422: the chunks do not make the declared hash
 
 
 class ErrorBody(ContractModel):

@@ -33,6 +33,11 @@ def status_text(s: SyncStatus, now: datetime) -> str:
     return f"在线 · {when}" + ("，部分未完成" if s.last_error is not None else "")
 
 
+def queue_text(s: SyncStatus) -> str:
+    """'待上传 3' — and the scanned pages waiting, only when there are some (a crowded bar)."""
+    return f"待上传 {s.queued}" + (f" · 附件 {s.attachments}" if s.attachments else "")
+
+
 def status_tooltip(s: SyncStatus, now: datetime) -> str:
     lines = [f"上次成功同步：{_clock(s.last_sync_at, now)}" if s.last_sync_at else "尚未与平台同步过"]
     if s.last_error is not None:
@@ -41,6 +46,10 @@ def status_tooltip(s: SyncStatus, now: datetime) -> str:
     if r is not None and r.reachable:
         lines.append(f"上次上传：成功 {r.pushed.applied} 条，重复 {r.pushed.duplicate} 条，被退回 {r.pushed.rejected} 条；"
                      f"目录更新 {r.pulled.catalog_items} 项，办件进度 {r.pulled.progress_moved} 件")
+        lines.append(f"上次扫描件上传：平台确认 {r.uploaded.pages} 页，发送 {r.uploaded.bytes / 1024:.0f} KB"
+                     + (f"，被拒收 {r.uploaded.refused} 页" if r.uploaded.refused else ""))
+    if s.attachments:
+        lines.append(f"待上传扫描件 {s.attachments} 页（办件事件上报后自动上传）")
     if not s.configured:
         lines.append("所有收件、决定和打印都保存在本机；设置平台地址后自动上传。")
     return "\n".join(lines)
@@ -73,7 +82,7 @@ class SyncStatusWidget(QWidget):
         self.light.setProperty("light", s.light)
         self.text.setText(status_text(s, now))
         self.setToolTip(status_tooltip(s, now))
-        self.queue.setText(f"待上传 {s.queued}")
+        self.queue.setText(queue_text(s))
         self.attention.setText(f"需处理 {s.attention}")
         self.attention.setVisible(s.attention > 0)
         self.sync_button.setEnabled(s.configured and not s.syncing)
