@@ -21,6 +21,7 @@ from app.usecases.queries import StatusSummary, status_summary
 from sync.login import LoginOutcome
 from sync.scheduler import SyncStatus
 from ui.cases_view import CasesView
+from ui.devices.settings_dialog import DeviceSettingsDialog
 from ui.devices.setup import open_devices
 from ui.devices.status_widget import DeviceStatusWidget
 from ui.idle import IdleWatcher
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.sync = sync if sync is not None else SyncBridge(ctx, self)
         self.devices = open_devices(ctx, self)
         self.attention_dialog: AttentionDialog | None = None
+        self.device_dialog: DeviceSettingsDialog | None = None
         self.previews: list[PreviewDialog] = []
         self.setObjectName("main_window")
         self.setWindowTitle(f"ClerkDesk 窗口受理台 — {ctx.settings.get('hall_name')}")
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F12"), self).activated.connect(self.sync.sync_now)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(lambda: self.lock())
         QShortcut(QKeySequence("Ctrl+Shift+U"), self).activated.connect(lambda: self.unlock_account())
+        QShortcut(QKeySequence("Ctrl+Shift+D"), self).activated.connect(lambda: self.open_device_settings())
         self.sync.status_changed.connect(self._show_sync_status)
         self.sync.changes_arrived.connect(self._platform_changes)
         self._show_sync_status(self.sync.status)
@@ -122,7 +125,7 @@ class MainWindow(QMainWindow):
     def lock(self, reason: str = "") -> None:
         """Hide every personal detail (the tabs, open documents, the attention list) until the
         clerk unlocks or another clerk takes the window."""
-        for dlg in [*self.previews, self.attention_dialog]:
+        for dlg in [*self.previews, self.attention_dialog, self.device_dialog]:  # a test read shows a name
             if dlg is not None:
                 dlg.hide()
         self.lock_screen.lock(self.actor, reason)
@@ -140,6 +143,9 @@ class MainWindow(QMainWindow):
             if self.attention_dialog is not None:
                 self.attention_dialog.deleteLater()
                 self.attention_dialog = None
+            if self.device_dialog is not None:
+                self.device_dialog.deleteLater()
+                self.device_dialog = None
             self.actor = outcome.actor
             self._build_views()
             self._show_actor()
@@ -302,6 +308,20 @@ class MainWindow(QMainWindow):
         self.ops.run_write(lambda: unlock_account(self.ctx, self.actor, username),
                            lambda name: self.statusBar().showMessage(f"账号 {name} 已解锁。", 8000),
                            lambda exc: self.statusBar().showMessage(error_text(exc), 8000))
+
+    def open_device_settings(self) -> DeviceSettingsDialog | None:
+        """设备设置 (Ctrl+Shift+D): the system administrator sets this window's devices and tests them."""
+        if self.locked:
+            return None
+        if not can(self.actor.role, Perm.SYNC_CONFIGURE):
+            self.statusBar().showMessage("只有系统管理员可以设置本窗口的设备。", 5000)
+            return None
+        if self.device_dialog is None:
+            self.device_dialog = DeviceSettingsDialog(self.ctx, self.ops, self.actor, self.devices, self)
+        self.device_dialog.show()
+        self.device_dialog.raise_()
+        self.device_dialog.activateWindow()
+        return self.device_dialog
 
     def backup_daily(self) -> None:
         """The day's encrypted backup (the first start or sweep of the day; two weeks kept)."""

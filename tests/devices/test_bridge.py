@@ -135,4 +135,4 @@ def test_settings_test_runs_off_the_ui_thread_and_answers_in_chinese(qtbot, make
         with qtbot.waitSignal(bridge.tested, timeout=5000) as got:
             assert bridge.run_test("idcard", lambda: check_id_reader(settings))
     kind, ok, sentence = got.args
-    assert kind == "idcard" and ok is True and "阅读器连接正常" in sentence and sim.port in sentence
+    assert kind == "idcard" and ok is True and "读卡器正常：读到 李小梅 的身份证" in sentence and sim.port in sentence

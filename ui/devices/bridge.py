@@ -28,7 +28,7 @@ from devices.idcard.reader import DEFAULT_READ_TIMEOUT_S, IdCardReader
 
 log = logging.getLogger("clerkdesk.ui.devices")
 
-KIND_LABELS = {"idcard": "身份证阅读器", "camera": "高拍仪"}
+KIND_LABELS = {"idcard": "身份证阅读器", "camera": "高拍仪", "signature": "签名板"}
 STATE_LABELS = {"off": "未配置", "idle": "就绪", "busy": "工作中", "error": "故障"}
 # Failures that say the device itself is not working (status light red); the others (no card
 # on the reader, card moved) are the applicant's, and the device stays ready.

@@ -1,7 +1,8 @@
 """Per-terminal device settings: which driver, port and baud rate for the ID card reader, which
 camera. Plain frozen dataclasses with to_dict/from_dict (JSON-safe) — storing them in the app
 database is the caller's job — plus the factories that open the configured devices and the
-"test device" functions (check_id_reader, check_camera) that return one Chinese sentence for the settings dialog.
+"test device" functions (check_id_reader, check_camera, check_signature_pad) that return one
+Chinese sentence for the settings dialog (ui/devices/settings_dialog.py).
 
 The test functions block (they talk to the device): run them through DeviceBridge.run_test.
 """
@@ -144,8 +145,24 @@ def _failed(err: DeviceError) -> CheckResult:
     return CheckResult(False, f"测试未通过：{err.message}（{err.code}）")
 
 
+def _open_failed_sentence(port: str, err: DeviceError) -> str:
+    """"串口 /dev/ttyUSB0 无法打开：…" — the OS's reason in words a clerk can act on (the OS's own
+    text goes to the log only)."""
+    detail = err.detail.lower()
+    if "no such file" in detail or "filenotfound" in detail or "could not find" in detail or "cannot find" in detail:
+        why = "没有这个串口（阅读器未插好或已拔出）"
+    elif "permission" in detail or "access is denied" in detail:
+        why = "没有权限使用这个串口（请管理员授权本机账户，例如加入 dialout 组）"
+    elif "busy" in detail or "lock" in detail or "in use" in detail:
+        why = "串口正被其他程序占用（请关闭其他读卡程序）"
+    else:
+        why = "设备没有响应打开请求"
+    return f"串口 {port} 无法打开：{why}。请核对端口并插好阅读器后再测试。（{err.code}）"
+
+
 def check_id_reader(settings: IdReaderSettings, timeout_s: float = 3.0) -> CheckResult:
-    """Talk to the reader without needing a card (SAM: module status and ID)."""
+    """A real read on the configured port: the SAM driver asks the module for its status, then
+    find → select → read; with no card on the reader the connection alone is reported."""
     try:
         reader = open_id_reader(settings)
     except DeviceError as err:
@@ -155,17 +172,26 @@ def check_id_reader(settings: IdReaderSettings, timeout_s: float = 3.0) -> Check
             card = reader.read(timeout_s)
             return CheckResult(True, f"模拟阅读器工作正常：读到示例证件（{card.name}）。它不连接真实设备，仅供培训和演示。")
         if settings.driver == "sam":
+            where = f"{settings.port}，{settings.baudrate} 波特"
             status = reader.check(timeout_s)  # type: ignore[attr-defined]  # a SamSerialReader
             module = f"，安全模块号 {status.sam_id}" if status.sam_id else ""
-            return CheckResult(True, f"阅读器连接正常（{settings.port}，{settings.baudrate} 波特{module}）。放上身份证即可读卡。")
+            try:
+                card = reader.read(timeout_s)
+            except DeviceError as err:
+                if err.code == "IDCARD_NO_CARD":
+                    return CheckResult(True, f"阅读器连接正常（{where}{module}），读卡区没有身份证：放上身份证后再点“测试设备”可试读。")
+                raise
+            return CheckResult(True, f"读卡器正常：读到 {card.name} 的身份证（{where}{module}）。")
         try:
             card = reader.read(timeout_s)
         except DeviceError as err:
             if err.code == "IDCARD_NO_CARD":
                 return CheckResult(True, f"厂商驱动已连接阅读器（端口 {settings.port or 1001}）。放上身份证即可读卡。")
             raise
-        return CheckResult(True, f"厂商驱动工作正常：读到身份证（{card.name}）。")
+        return CheckResult(True, f"读卡器正常：读到 {card.name} 的身份证（厂商驱动）。")
     except DeviceError as err:
+        if err.code == "DEVICE_OPEN_FAILED" and settings.driver == "sam":
+            return CheckResult(False, _open_failed_sentence(settings.port, err))
         return _failed(err)
     finally:
         reader.close()
@@ -184,6 +210,25 @@ def check_camera(settings: CameraSettings, timeout_s: float = 10.0) -> CheckResu
         return _failed(err)
     kind = "模拟高拍仪" if settings.driver == "folder" else "高拍仪"
     return CheckResult(True, f"{kind}工作正常：拍得 {page.width}×{page.height} 像素的页面（{max(1, page.size // 1024)} KB）。")
+
+
+# QInputDevice.DeviceType names that mean a pen or a finger can sign (a mouse always can).
+PEN_DEVICE_TYPES = ("Stylus", "Airbrush", "Puck", "TouchScreen", "TouchPad")
+
+
+def check_signature_pad(input_devices: list[tuple[str, str]]) -> CheckResult:
+    """`input_devices`: (name, type) of the pointing devices Qt sees, taken on the UI thread
+    (QInputDevice belongs to it). The pad is present when a pen or touch screen is; either way
+    a test signature is rendered to an image, the same step a collector's signature takes."""
+    from devices.signature.render import render_png
+    from devices.signature.simulator import SimulatedSigner
+
+    png = render_png(SimulatedSigner(seed=1).sign("测试"))
+    pads = [name or kind for name, kind in input_devices if kind in PEN_DEVICE_TYPES]
+    if not pads:
+        return CheckResult(False, "未检测到签名板（手写笔或触摸屏）。请插好签名板后再测试；"
+                                  f"没有签名板时，领取人可用鼠标在屏幕上签名（签名图片生成正常，{len(png) // 1024 + 1} KB）。")
+    return CheckResult(True, f"签名板正常：检测到 {'、'.join(pads[:3])}，试签的签名图片生成正常。")
 
 
 def serial_ports() -> list[tuple[str, str]]:
