@@ -15,35 +15,18 @@ from pathlib import Path
 import pytest
 import requests
 
-from app.case_states import Action
 from app.config import Paths
 from app.context import open_context
-from app.rules.decisions import Tick
-from app.usecases.decisions import Decision, intake_and_decide
-from app.usecases.intake import IntakeInput
-from app.usecases.scans import store_scan
 from app.usecases.sync_state import sync_overview
 from sync.contract import ATTACHMENT_CHUNK_SIZE, PATH_ATTACHMENTS, chunk_count, content_path
 from sync.http import PlatformRefused
 from sync.pusher import push_pending
-from tests.helpers import all_provided, find_item, first_required_non_verifiable, person
+from tests.helpers import find_item
 from tests.sandbox.conftest import receive, register
-from tests.scan_pages import large_page, sample_page
+from tests.scan_pages import intake_with_scans, large_page, sample_page
 from tests.sync.support import api_for, connect, sync
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def intake_with_scans(ctx, clerk, pages: list[bytes], material: str | None = None) -> tuple[str, str, list[str]]:  # noqa: ANN001
-    """A case accepted at the window with `pages` scanned (F6) onto one material line:
-    (case number, material name, page hashes)."""
-    g = find_item(ctx, "个体工商户设立登记")
-    material = material or first_required_non_verifiable(g)
-    hashes = [store_scan(ctx, clerk, data).value for data in pages]
-    ticks = [Tick(t.material_id, t.name, t.provided, t.pages, scans=tuple(hashes)) if t.name == material else t
-             for t in all_provided(g)]
-    number = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, person(), ticks), Decision(Action.ACCEPT)).value.number
-    return number, material, hashes
 
 
 def attachment_stats(sandbox) -> dict:  # noqa: ANN001

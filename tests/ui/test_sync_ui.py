@@ -106,3 +106,23 @@ def test_a_rejected_event_is_settled_from_the_attention_list(qtbot, window, ctx,
     qtbot.waitUntil(lambda: len(sandbox.applied_events(number)) == 2, timeout=20_000)
     qtbot.waitUntil(lambda: bar.queue.text() == "待上传 0", timeout=20_000)
     assert bar.light.property("light") == "green" and sync_overview(ctx).queued == 0
+
+
+def test_scanned_pages_waiting_show_in_the_status_bar_and_leave_with_the_sync(qtbot, window, ctx, clerk, sandbox) -> None:
+    """Issue 13 #4: "附件 n" beside the queue while scanned pages wait; the sync thread uploads them
+    after the case's events, and the count goes with them."""
+    from tests.scan_pages import intake_with_scans, large_page, sample_page
+
+    connect(ctx, sandbox)
+    _number, _m, hashes = intake_with_scans(ctx, clerk, [sample_page(0), large_page(5)])
+    sandbox.kill()
+    w = window()
+    bar = w.sync_status
+    qtbot.waitUntil(lambda: bar.light.property("light") == "red", timeout=30_000)
+    assert bar.queue.text() == "待上传 2 · 附件 2" and "待上传扫描件 2 页" in bar.toolTip()
+
+    sandbox.start()  # the link is back (same port)
+    w.sync.sync_now()
+    qtbot.waitUntil(lambda: bar.queue.text() == "待上传 0" and bar.light.property("light") == "green", timeout=30_000)
+    assert sandbox.stats()["attachments"]["stored"] == 2
+    assert "平台确认 2 页" in bar.toolTip()
