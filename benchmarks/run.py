@@ -57,6 +57,7 @@ BENCHMARKS = {
     "memory": "benchmarks.bench_memory",  # after lookup: it opens the window on lookup's million cases
     "sync": "benchmarks.bench_sync",
     "print": "benchmarks.bench_print",
+    "devices": "benchmarks.bench_devices",  # issue 13: card read, scan upload, stall while scanning
 }
 RESULTS = Path(__file__).with_name("results.md")
 # results.md below this line is written by hand (what was changed, what it bought) and kept.

@@ -13,7 +13,9 @@ each connection's transport by client address, and the middleware aborts it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
+import socket
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Literal
 
@@ -89,6 +91,13 @@ class TrackedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            # asyncio sets TCP_NODELAY only on sockets created with proto=IPPROTO_TCP, and our listening
+            # socket (cli.bind) has proto 0: without it every answer on a kept-alive connection after
+            # the first waited ~40 ms for the client's delayed ACK (Nagle), i.e. per chunk and per batch.
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         peer = transport.get_extra_info("peername")
         if peer:
             _TRANSPORTS[(peer[0], peer[1])] = transport

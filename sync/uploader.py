@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.context import AppContext
-from app.usecases.uploads import PageUpload, mark_upload_failed, mark_uploaded, pending_uploads, read_chunk
+from app.usecases.uploads import PageUpload, mark_upload_failed, mark_uploaded, pending_uploads, read_range
 from sync.api import PlatformApi
 from sync.contract import chunk_range
 from sync.http import PlatformProtocolError, PlatformRefused
@@ -61,21 +61,30 @@ def _upload(ctx: AppContext, api: PlatformApi, page: PageUpload, total: UploadSu
             on_chunk: Callable[[UploadSummary], None] | None) -> int:
     """Chunks sent for this page (0: the platform had it)."""
     status = api.declare_attachment(page)
-    have = set(status.received)
+    if status.complete:
+        return 0
+    missing = [i for i in range(status.chunks) if i not in set(status.received)]
+    if not missing:  # every chunk there yet not complete: the platform contradicts itself
+        raise _unconfirmed(page)
+    # One read of the page from the first missing chunk on: SQLite decrypts a BLOB's pages from
+    # its start, so a read per chunk would cost the page again and again.
+    first = chunk_range(page.size, missing[0], status.chunk_size)[0]
+    tail = read_range(ctx, page.sha256, first, page.size - first)
     sent = 0
-    for index in range(status.chunks):
-        if status.complete:
-            break
-        if index in have:
-            continue
+    for index in missing:
         offset, length = chunk_range(page.size, index, status.chunk_size)
-        data = read_chunk(ctx, page.sha256, offset, length)
-        status = api.put_attachment_chunk(page.sha256, index, data)
+        status = api.put_attachment_chunk(page.sha256, index, tail[offset - first:offset - first + length])
         sent += 1
         total.chunks += 1
-        total.bytes += len(data)
+        total.bytes += length
         if on_chunk is not None:
             on_chunk(total)
+        if status.complete:
+            break
     if not status.complete:
-        raise PlatformProtocolError(f"平台没有确认收到完整的扫描件（{page.case_number} {page.material_name} 第 {page.page_no} 页）。")
+        raise _unconfirmed(page)
     return sent
+
+
+def _unconfirmed(page: PageUpload) -> PlatformProtocolError:
+    return PlatformProtocolError(f"平台没有确认收到完整的扫描件（{page.case_number} {page.material_name} 第 {page.page_no} 页）。")

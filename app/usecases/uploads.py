@@ -50,9 +50,9 @@ def pending_uploads(ctx: AppContext, limit: int = 100, after_id: int = 0) -> lis
         return [PageUpload(*row) for row in s.execute(q).all()]
 
 
-def read_chunk(ctx: AppContext, sha256: str, offset: int, length: int) -> bytes:
-    """`length` bytes of a stored page from `offset`, read by SQLite itself (substr on a BLOB),
-    so a chunk never needs the whole page in memory."""
+def read_range(ctx: AppContext, sha256: str, offset: int, length: int) -> bytes:
+    """`length` bytes of a stored page from `offset`, cut by SQLite itself (substr on a BLOB):
+    a resumed upload reads only what is still to send."""
     with ctx.read() as s:
         data = s.scalar(select(func.substr(Attachment.data, offset + 1, length)).where(Attachment.sha256 == sha256))
     if data is None:

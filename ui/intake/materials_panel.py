@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QSize, Qt
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from app.documents import MaterialLine
@@ -177,17 +177,35 @@ class MaterialRow:
             scans=tuple(self.scans),
         )
 
-    def add_scan(self, sha256: str, jpeg: bytes) -> None:
-        """A page the document camera captured for this material: a thumbnail, and the material
-        counts as received electronically unless the clerk said more."""
+    def add_scan(self, sha256: str, image: QImage) -> None:
+        """A page the document camera captured for this material: its thumbnail (made off the UI
+        thread, `thumbnail`), and the material counts as received electronically unless the
+        clerk said more."""
         self.scans.append(sha256)
-        image = QImage.fromData(jpeg)
         if not image.isNull():
-            self.thumb.setPixmap(QPixmap.fromImage(image.scaledToHeight(44, Qt.TransformationMode.SmoothTransformation)))
+            self.thumb.setPixmap(QPixmap.fromImage(image))
         self.thumb.setToolTip(f"已扫描 {len(self.scans)} 页")
         if self.choice.currentData() in ("none", "ask", "na"):
             self.set_choice("electronic")
         self.pages.setValue(max(self.pages.value(), len(self.scans)))
+
+
+THUMB_HEIGHT = 44
+
+
+def thumbnail(jpeg: bytes, height: int) -> QImage:
+    """A small picture of a scanned page, decoded at reduced size (the JPEG decoder scales while
+    decoding: a few ms instead of 30–70 ms for a full-resolution page). QImage is reentrant:
+    call it off the UI thread (benchmarks/bench_devices.py measures the stall)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(jpeg))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if size.isValid() and size.height() > height:
+        reader.setScaledSize(QSize(max(1, round(size.width() * height / size.height())), height))
+    image = reader.read()
+    return image if image.height() <= height else image.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
 
 
 class MaterialsPanel(QWidget):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.actor import Actor
 from app.case_states import Action
+from app.changes import OpResult
 from app.context import AppContext
 from app.rules.case_number import display_case_number
 from app.rules.identity import normalise_code_text
@@ -35,7 +36,7 @@ from ui.fonts import characters_without_glyph
 from ui.intake.decision_dialogs import ask_decision
 from ui.intake.guide_view import GuideView
 from ui.intake.item_finder import ItemFinder
-from ui.intake.materials_panel import MaterialsPanel
+from ui.intake.materials_panel import THUMB_HEIGHT, MaterialsPanel, thumbnail
 from ui.intake.party_form import PartyForm
 from ui.operations import Operations, error_code, error_text
 from ui.widgets import named, section, show_message
@@ -305,12 +306,17 @@ class IntakeView(QWidget):
             return
         jpeg = page.jpeg
 
-        def stored(sha: str) -> None:
-            row.add_scan(sha, jpeg)
+        def store() -> OpResult:  # on the write thread: the page kept, and its thumbnail made there too
+            kept = store_scan(self.ctx, self.actor, jpeg)
+            return OpResult((kept.value, thumbnail(jpeg, THUMB_HEIGHT)), kept.changes)
+
+        def stored(value: tuple) -> None:
+            sha, image = value
+            row.add_scan(sha, image)
             show_message(self.message, f"“{row.material.name}”已扫描 {len(row.scans)} 页（电子材料已保存在本机）。", "ok")
             row.choice.setFocus()
 
-        self.ops.run_write(lambda: store_scan(self.ctx, self.actor, jpeg), stored, self._show_error, initiator=self)
+        self.ops.run_write(store, stored, self._show_error, initiator=self)
 
     def _device_failed(self, code: str, message: str) -> None:
         show_message(self.message, f"{message}（{code}）", "warn")
