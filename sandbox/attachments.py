@@ -76,6 +76,7 @@ class AttachmentFiles:
         self.partial = self.root / "partial"
         self.partial.mkdir(parents=True, exist_ok=True)
         self.clock = AttachmentClock()
+        self._finished: list[tuple[str, str]] = []  # chunk folders to drop after the next commit
 
     def whole(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -101,7 +102,9 @@ class AttachmentFiles:
 
     def assemble(self, sha256: str, terminal_id: str, n: int, keep: bool) -> bool:
         """Whether the delivered chunks make `sha256`; written as the whole content when `keep`
-        (the platform does not hold it yet). The chunks are discarded either way."""
+        (the platform does not hold it yet). Bad chunks are discarded at once; good ones once
+        the caller's transaction has committed (`discard_finished`): a kill before that commit
+        leaves them, so the terminal is still told it delivered them and sends nothing again."""
         parts = self._chunks(sha256, terminal_id, n)
         digest = hashlib.sha256()
         for part in parts:
@@ -112,8 +115,18 @@ class AttachmentFiles:
             _write_atomically(self.whole(sha256), parts)
             self.clock.write_seconds += time.perf_counter() - started
             self.clock.stored += 1
-        self.discard(sha256, terminal_id)
+        if ok:
+            self._finished.append((sha256, terminal_id))
+        else:
+            self.discard(sha256, terminal_id)
         return ok
+
+    def discard_finished(self, committed: bool = True) -> None:
+        """After the commit that recorded the finished contents their chunks are no longer
+        needed; after a rollback they are kept (the next declaration finishes them again)."""
+        finished, self._finished = self._finished, []
+        for sha256, terminal_id in finished if committed else ():
+            self.discard(sha256, terminal_id)
 
     def discard(self, sha256: str, terminal_id: str) -> None:
         shutil.rmtree(self._staging(sha256, terminal_id), ignore_errors=True)

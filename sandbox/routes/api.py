@@ -200,8 +200,14 @@ Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
              responses={403: {"model": ErrorBody}, 409: {"model": ErrorBody}})
 async def declare_attachment(body: AttachmentDeclaration, who: Caller, state: State) -> AttachmentStatus:
     assert state.attachments is not None
-    with state.store.transaction() as s:
-        return attachments.declare(s, state.attachments, who, body)
+    try:
+        with state.store.transaction() as s:
+            status = attachments.declare(s, state.attachments, who, body)
+    except BaseException:
+        state.attachments.discard_finished(committed=False)
+        raise
+    state.attachments.discard_finished()
+    return status
 
 
 @router.put(PATH_ATTACHMENT_CHUNK, response_model=AttachmentStatus,
@@ -213,8 +219,14 @@ async def attachment_chunk(sha256: Sha256Path, index: int, request: Request, who
     if declared.isdigit() and int(declared) > ATTACHMENT_CHUNK_SIZE:
         raise PlatformProblem(413, ErrorCode.CHUNK_INVALID, f"附件分块不能超过 {ATTACHMENT_CHUNK_SIZE} 字节。")
     data = await request.body()  # a client cut off mid-body never gets here: nothing is stored
-    with state.store.transaction() as s:
-        return attachments.put_chunk(s, state.attachments, who, sha256, index, data)
+    try:
+        with state.store.transaction() as s:
+            status = attachments.put_chunk(s, state.attachments, who, sha256, index, data)
+    except BaseException:
+        state.attachments.discard_finished(committed=False)
+        raise
+    state.attachments.discard_finished()
+    return status
 
 
 @router.get(PATH_ATTACHMENT_CONTENT, response_class=Response, responses={404: {"model": ErrorBody}})

@@ -235,3 +235,48 @@ def test_client_killed_mid_upload_resumes_sending_nothing_twice(ctx, clerk, sand
     finally:
         again.close()
     assert number
+
+
+def test_platform_killed_mid_upload_keeps_what_it_had_and_is_sent_only_the_rest(ctx, clerk, sandbox, data_dir) -> None:
+    """kill -9 of the platform mid-upload: every chunk it had written survives (written whole
+    and renamed into place), the terminal is told so after the restart, and sends only the rest."""
+    connect(ctx, sandbox)
+    pages = [large_page(21), large_page(22)]
+    _number, _m, hashes = intake_with_scans(ctx, clerk, pages)
+    api = api_for(ctx)
+    try:
+        push_pending(ctx, api)
+    finally:
+        api.close()
+    sandbox.set_faults(latency_ms=100)
+    proc = subprocess.Popen([sys.executable, "-m", "tests.sync.upload_worker", str(data_dir)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline().strip()
+        if not line or (line.startswith("CHUNK") and int(line.split()[1]) >= 3):
+            break
+    sandbox.kill()  # the platform dies mid-upload …
+    os.kill(proc.pid, signal.SIGKILL)  # … and this attempt with it
+    proc.wait(timeout=30)
+    store = sandbox.data_dir / "attachments"
+    held = sum(1 for f in (store / "partial").glob("*/*") if f.name.isdigit())
+    whole = [sha for sha in hashes if (store / sha[:2] / sha).exists()]
+    held += sum(chunk_count(len(p)) for p, sha in zip(pages, hashes, strict=True) if sha in whole)
+    total = sum(chunk_count(len(p)) for p in pages)
+    assert 3 <= held < total
+
+    sandbox.start()  # same port, same data; its counters start again at 0
+    report = sync(ctx)
+    assert report.ok and report.uploaded.pages == 2
+    assert report.uploaded.chunks == total - held  # only what the platform did not have
+    stats = attachment_stats(sandbox)
+    assert stats["chunks_received"] == total - held and stats["duplicate_chunks"] == 0
+    api = api_for(ctx)
+    try:
+        for data, sha in zip(pages, hashes, strict=True):
+            assert api.attachment_content(sha) == data
+    finally:
+        api.close()
+    assert not [f for f in (store / "partial").glob("*/*") if f.name.isdigit()]  # finished chunks cleared
