@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         if s.awaiting_supplement:
             parts.append(f"待补正 {s.awaiting_supplement}")
         self.warn_label.setText("　".join(parts))
+        self.warn_label.setVisible(bool(parts))  # an empty label still takes its spacing in a full bar
 
     def on_changed(self, changes: Changes, initiator: object = None) -> None:
         self.cases.on_changed(changes, initiator)

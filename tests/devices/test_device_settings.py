@@ -81,5 +81,6 @@ def test_test_device_for_simulator_and_camera():
 
 
 def test_status_bar_words():
-    assert device_status_text("idcard", "idle") == "读卡器 就绪"
+    assert device_status_text("idcard", "idle") == "读卡器"  # ready: the green light says so
+    assert device_status_text("idcard", "busy") == "读卡器 工作中"
     assert device_status_text("camera", "error") == "高拍仪 故障"

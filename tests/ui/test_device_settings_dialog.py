@@ -89,7 +89,9 @@ def test_a_reader_that_vanishes_mid_read_gives_a_clear_message_and_no_frozen_win
         assert sim.vanished.is_set()
         assert text.startswith("✗ 测试未通过：阅读器连接已断开") and "DEVICE_GONE" in text
         gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-        assert ticks and max(gaps) < 0.5  # the window kept answering all along
+        # The window kept answering all along (a read stuck on the UI thread would hold it for the
+        # driver's 3 s timeout; the bound is loose because these shared machines are busy).
+        assert ticks and max(gaps) < 1.5
 
 
 def test_camera_and_signature_pad_tests(qtbot, window) -> None:

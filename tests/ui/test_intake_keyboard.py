@@ -284,7 +284,8 @@ def test_f4_reads_the_card_into_the_applicant_and_verifies_her_id_material(qtbot
 
     card = sample_card("standard")
     w = window()
-    assert w.devices.state("idcard") == "idle" and "读卡器 就绪" in w.device_status.labels["idcard"].text()
+    label = w.device_status.labels["idcard"]
+    assert w.devices.state("idcard") == "idle" and "读卡器" in label.text() and label.toolTip() == "身份证阅读器：就绪"
     start_intake(qtbot, w)
     press(Qt.Key.Key_F4)
     qtbot.waitUntil(lambda: "已读卡" in w.intake.message.text(), timeout=15_000)

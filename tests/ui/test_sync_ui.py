@@ -119,7 +119,7 @@ def test_scanned_pages_waiting_show_in_the_status_bar_and_leave_with_the_sync(qt
     w = window()
     bar = w.sync_status
     qtbot.waitUntil(lambda: bar.light.property("light") == "red", timeout=30_000)
-    assert bar.queue.text() == "待上传 2 · 附件 2" and "待上传扫描件 2 页" in bar.toolTip()
+    assert bar.queue.text() == "待上传 2·附件 2" and "待上传扫描件 2 页" in bar.toolTip()
 
     sandbox.start()  # the link is back (same port)
     w.sync.sync_now()

@@ -174,7 +174,8 @@ def check_id_reader(settings: IdReaderSettings, timeout_s: float = 3.0) -> Check
         if settings.driver == "sam":
             where = f"{settings.port}，{settings.baudrate} 波特"
             status = reader.check(timeout_s)  # type: ignore[attr-defined]  # a SamSerialReader
-            module = f"，安全模块号 {status.sam_id}" if status.sam_id else ""
+            sam = " ".join(status.sam_id[i:i + 8] for i in range(0, len(status.sam_id), 8))  # wraps, reads aloud
+            module = f"，安全模块号 {sam}" if sam else ""
             try:
                 card = reader.read(timeout_s)
             except DeviceError as err:

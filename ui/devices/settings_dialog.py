@@ -82,7 +82,7 @@ class DeviceSettingsDialog(QDialog):
         self.ctx, self.ops, self.actor, self.bridge = ctx, ops, actor, bridge
         self.setObjectName("device_settings_dialog")
         self.setWindowTitle("设备设置 — 身份证阅读器、高拍仪、签名板")
-        self.resize(760, 640)
+        self.resize(780, 600)
         self.results: dict[str, QLabel] = {}
         self.test_buttons: dict[str, QPushButton] = {}
         self._build()
@@ -99,6 +99,7 @@ class DeviceSettingsDialog(QDialog):
         layout.addWidget(intro)
 
         box, form = self._group("身份证阅读器", "idcard")
+        self.id_form = form
         self.id_driver = _combo(READER_DRIVERS, "device_id_driver", "阅读器驱动")
         self.id_port = named(QComboBox(), "device_id_port", "阅读器端口")
         self.id_port.setEditable(True)
@@ -118,6 +119,7 @@ class DeviceSettingsDialog(QDialog):
         self.id_driver.currentIndexChanged.connect(self._driver_fields)
 
         box, form = self._group("高拍仪", "camera")
+        self.cam_form = form
         self.cam_driver = _combo(CAMERA_DRIVERS, "device_camera_driver", "高拍仪驱动")
         self.cam_folder = named(QLineEdit(), "device_camera_folder", "模拟高拍仪的图片文件夹")
         self.cam_folder.setPlaceholderText("留空：使用自带的示例页面")
@@ -163,10 +165,10 @@ class DeviceSettingsDialog(QDialog):
         result = named(QLabel(""), f"device_result_{kind}", f"{form.parentWidget().title()}测试结果")
         result.setWordWrap(True)
         result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row = QHBoxLayout()
-        row.addWidget(button)
-        row.addWidget(result, 1)
-        form.addRow(row)
+        result.setMinimumWidth(520)
+        # The sentence on a row of its own: a word-wrapped label beside a button in a form row
+        # is given one line's height and its second line cut off.
+        form.addRow(button, result)
         self.test_buttons[kind], self.results[kind] = button, result
 
     # --- values ------------------------------------------------------------------------
@@ -207,16 +209,17 @@ class DeviceSettingsDialog(QDialog):
         return DeviceSettings(idcard, camera)
 
     def _driver_fields(self) -> None:
+        """Only the fields the chosen driver uses (the dialog must fit a 1366×768 screen)."""
         driver = self.id_driver.currentData()
-        self.id_port.setEnabled(driver in ("sam", "vendor"))
-        self.id_baud.setEnabled(driver == "sam")
-        self.id_vendor.setEnabled(driver == "vendor")
-        self.id_card.setEnabled(driver == "simulator")
+        self.id_form.setRowVisible(self.id_port, driver in ("sam", "vendor"))
+        self.id_form.setRowVisible(self.id_baud, driver == "sam")
+        self.id_form.setRowVisible(self.id_vendor, driver == "vendor")
+        self.id_form.setRowVisible(self.id_card, driver == "simulator")
         self.test_buttons["idcard"].setEnabled(driver != "none" and "idcard" not in self._testing)
         cam = self.cam_driver.currentData()
-        self.cam_folder.setEnabled(cam == "folder")
-        self.cam_device.setEnabled(cam == "qt")
-        self.cam_quality.setEnabled(cam != "none")
+        self.cam_form.setRowVisible(self.cam_folder, cam == "folder")
+        self.cam_form.setRowVisible(self.cam_device, cam == "qt")
+        self.cam_form.setRowVisible(self.cam_quality, cam != "none")
 
     @property
     def _testing(self) -> set[str]:

@@ -12,8 +12,11 @@ SHORT_NAMES = {"idcard": "读卡器", "camera": "高拍仪"}
 
 
 def device_status_text(kind: str, state: str) -> str:
-    """'读卡器 就绪' — short enough for a crowded status bar (pure: tested without a window)."""
-    return f"{SHORT_NAMES.get(kind, kind)} {STATE_LABELS.get(state, state)}"
+    """'读卡器' with a green light when ready, '高拍仪 故障' otherwise — the bar at 1366 px also
+    holds the platform link and the queue, so "就绪" is said by the light and the tooltip
+    alone (pure: tested without a window)."""
+    name = SHORT_NAMES.get(kind, kind)
+    return name if state == "idle" else f"{name} {STATE_LABELS.get(state, state)}"
 
 
 class DeviceStatusWidget(QWidget):

@@ -35,7 +35,7 @@ def status_text(s: SyncStatus, now: datetime) -> str:
 
 def queue_text(s: SyncStatus) -> str:
     """'待上传 3' — and the scanned pages waiting, only when there are some (a crowded bar)."""
-    return f"待上传 {s.queued}" + (f" · 附件 {s.attachments}" if s.attachments else "")
+    return f"待上传 {s.queued}" + (f"·附件 {s.attachments}" if s.attachments else "")
 
 
 def status_tooltip(s: SyncStatus, now: datetime) -> str:
