@@ -145,43 +145,57 @@ def _upload_row(ctx, url: str, pages: list[bytes]) -> Row:  # noqa: ANN001
                       f"sandbox writing chunk files and whole pages (fsync included): {write_s:.2f} s"])
 
 
-def _stall_rows(app, window, ctx, url: str, folder: Path) -> Row:  # noqa: ANN001
+def _stall_round(app, window, ctx, actor, url: str, row, first_page: int, seed: int) -> tuple[float, float, int]:  # noqa: ANN001
+    """One round: another case's 10 pages queued offline, then the link comes back and the sync
+    uploads them while the clerk scans 10 pages with F6. (largest stall ms, seconds, pages uploaded)"""
     from PySide6.QtWidgets import QApplication
 
     from app.usecases.sync_state import set_sync_setting
     from benchmarks.ui_heartbeat import Heartbeat
-    from devices.camera.folder import FolderCamera
 
-    intake = window.intake
-    row = next(r for r in intake.materials.rows if r.material.required and not r.material.platform_verifiable)
-    window.devices.set_camera(FolderCamera(folder))
+    with untimed():
+        set_sync_setting(ctx, SYSTEM, "platform_url", "")
+        _intake_with_pages(ctx, actor, [scanned_page(seed + i) for i in range(PAGES)])
+        window.sync.refresh_counts()  # the status now says 10 pages wait (the end test below reads it)
+        assert window.sync.status.attachments == PAGES
     beat = Heartbeat()
     beat.start()
     started = time.perf_counter()
     set_sync_setting(ctx, SYSTEM, "platform_url", url)  # the link is back: the queued pages go …
     window.sync.sync_now()
-    for n in range(1, PAGES + 1):  # … while the clerk scans ten pages with F6
+    for n in range(first_page + 1, first_page + PAGES + 1):  # … while the clerk scans ten pages with F6
         row.choice.setFocus()
         QApplication.processEvents()
-        intake.scan_page()
+        window.intake.scan_page()
         _loop_until(app, lambda n=n: len(row.scans) >= n, 60)
-    scanned_s = time.perf_counter() - started
     _loop_until(app, lambda: window.sync.status.attachments == 0 and not window.sync.status.syncing, 300)
     beat.stop()
-    elapsed = time.perf_counter() - started
+    report = window.sync.status.last_report
+    return beat.longest_stall_ms, time.perf_counter() - started, report.uploaded.pages if report is not None else 0
+
+
+def _stall_rows(app, window, ctx, actor, url: str, folder: Path, rounds: int) -> Row:  # noqa: ANN001
+    from benchmarks.ui_heartbeat import Heartbeat
+    from devices.camera.folder import FolderCamera
+
+    row = next(r for r in window.intake.materials.rows if r.material.required and not r.material.platform_verifiable)
+    window.devices.set_camera(FolderCamera(folder))
+    results = [_stall_round(app, window, ctx, actor, url, row, i * PAGES, 100 + i * PAGES) for i in range(rounds)]
+    stalls = [r[0] for r in results]
+    busy_s = sum(r[1] for r in results) / rounds
     idle = Heartbeat()
     idle.start()
-    end = time.monotonic() + min(elapsed, 20)
+    end = time.monotonic() + min(busy_s, 20)
     _loop_until(app, lambda: time.monotonic() > end, 40)
     idle.stop()
-    report = window.sync.status.last_report
-    uploaded = report.uploaded.pages if report is not None else 0
-    return Row(name=f"largest UI stall while scanning {PAGES} pages (F6) and uploading {PAGES}",
-               measured=beat.longest_stall_ms, baseline=max(idle.longest_stall_ms, 0.1),
+    worst = median(stalls)
+    return Row(name=f"largest UI stall while scanning {PAGES} pages (F6) and uploading {PAGES} (median of {rounds})",
+               measured=worst, baseline=max(idle.longest_stall_ms, 0.1),
                baseline_name="same heartbeat, idle window", goal=f"≤ {STALL_GOAL_MS:g} ms",
-               met=beat.longest_stall_ms <= STALL_GOAL_MS,
-               notes=[f"{beat.ticks} heartbeats of 10 ms over {elapsed:.1f} s (scanning took {scanned_s:.1f} s; "
-                      f"the sync confirmed {uploaded} pages); idle window's largest stall {idle.longest_stall_ms:.1f} ms"])
+               met=worst <= STALL_GOAL_MS,
+               notes=[f"largest stall of each round: {', '.join(f'{x:.0f} ms' for x in stalls)}; "
+                      f"a round takes {busy_s:.1f} s, the sync confirmed {[r[2] for r in results]} pages",
+                      f"idle window's largest stall over {min(busy_s, 20):.1f} s: {idle.longest_stall_ms:.1f} ms"])
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -215,7 +229,6 @@ def run(quick: bool = False) -> list[Row]:
 
             with untimed():
                 set_sync_setting(ctx, SYSTEM, "platform_url", "")  # offline while the window opens
-                _intake_with_pages(ctx, actor, [scanned_page(100 + i) for i in range(PAGES)])
                 folder = root / "camera"
                 folder.mkdir()
                 for i in range(PAGES):
@@ -228,7 +241,7 @@ def run(quick: bool = False) -> list[Row]:
             log("devices: card reads at 115200 baud…")
             rows.append(_card_read_rows(app, window, 3 if quick else 8))
             log("devices: scanning while uploading…")
-            rows.append(_stall_rows(app, window, ctx, url, folder))
+            rows.append(_stall_rows(app, window, ctx, actor, url, folder, 1 if quick else 3))
             window.close()
             ctx.close()
         finally:
