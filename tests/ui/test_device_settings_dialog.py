@@ -94,13 +94,26 @@ def test_a_reader_that_vanishes_mid_read_gives_a_clear_message_and_no_frozen_win
         assert ticks and max(gaps) < 1.5
 
 
-def test_camera_and_signature_pad_tests(qtbot, window) -> None:
+def test_camera_and_signature_pad_tests(qtbot, window, monkeypatch) -> None:
+    from PySide6.QtTest import QTest
+
+    import ui.devices.settings_dialog as settings_dialog
+
     dlg = open_dialog(qtbot, window)
     choose(dlg.cam_driver, "folder")
     assert run_test(qtbot, dlg, "camera").startswith("✓ 模拟高拍仪工作正常：拍得 900×1240 像素")
     dlg.cam_folder.setText("/nonexistent/pages")
     assert "CAMERA_NOT_FOUND" in run_test(qtbot, dlg, "camera")
-    text = run_test(qtbot, dlg, "signature")  # the offscreen test screen has no pen or touch screen
+
+    QTest.createTouchDevice()  # a touch screen as Qt registers one (the name is Qt's own)
+    names = [name for name, kind in settings_dialog.pointer_devices() if kind == "TouchScreen"]
+    text = run_test(qtbot, dlg, "signature")
+    assert text.startswith("✓ 签名板正常：检测到") and names[0] in text
+
+    # A counter PC with only a mouse (what Qt lists on such a PC; the test process may already
+    # have touch devices registered by other tests, and Qt never removes one).
+    monkeypatch.setattr(settings_dialog, "pointer_devices", lambda: [("Core Pointer", "Mouse")])
+    text = run_test(qtbot, dlg, "signature")
     assert text.startswith("✗ 未检测到签名板") and "鼠标" in text
 
 
