@@ -119,7 +119,7 @@ def _card_read_rows(app, window, reads: int) -> Row:  # noqa: ANN001
                       f"{floor_s * 1000:.0f} ms"])
 
 
-def _upload_row(ctx, url: str, pages: list[bytes]) -> Row:  # noqa: ANN001
+def _upload_row(ctx, url: str, pages: list[bytes], control: dict[str, str]) -> Row:  # noqa: ANN001
     from sync.connection import open_api
     from sync.pusher import push_pending
     from sync.uploader import upload_pending
@@ -128,13 +128,13 @@ def _upload_row(ctx, url: str, pages: list[bytes]) -> Row:  # noqa: ANN001
     try:
         with untimed():
             push_pending(ctx, api)  # the case first: the pages are what is timed
-        before = requests.get(url + "/sandbox/stats", timeout=30).json()["attachments"]
+        before = requests.get(url + "/sandbox/stats", headers=control, timeout=30).json()["attachments"]
         t0 = time.perf_counter()
         summary = upload_pending(ctx, api)
         elapsed = time.perf_counter() - t0
     finally:
         api.close()
-    after = requests.get(url + "/sandbox/stats", timeout=30).json()["attachments"]
+    after = requests.get(url + "/sandbox/stats", headers=control, timeout=30).json()["attachments"]
     write_s = after["write_seconds"] - before["write_seconds"]
     sent = after["chunk_bytes_received"] - before["chunk_bytes_received"]
     mb = sum(len(p) for p in pages) / 1e6
@@ -225,7 +225,7 @@ def run(quick: bool = False) -> list[Row]:
                 pages = [scanned_page(i) for i in range(PAGES)]
                 _intake_with_pages(ctx, actor, pages)
             log(f"devices: uploading a {PAGES}-page scan…")
-            rows.append(_upload_row(ctx, url, pages))
+            rows.append(_upload_row(ctx, url, pages, platform.control_headers()))
 
             with untimed():
                 set_sync_setting(ctx, SYSTEM, "platform_url", "")  # offline while the window opens
