@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sandbox import clock
+from sandbox.audit import register_key
 from sandbox.auth import Principal, hash_secret, issue_token
 from sandbox.errors import PlatformProblem
 from sandbox.numbers import lease_block
@@ -84,7 +85,8 @@ def is_one_time_code(s: Session, code: str) -> EnrolmentCode | None:
     return s.get(EnrolmentCode, code_hash(code))
 
 
-def enrol(s: Session, row: EnrolmentCode, first_block_size: int, ttl_seconds: float) -> TerminalRegistered:
+def enrol(s: Session, row: EnrolmentCode, first_block_size: int, ttl_seconds: float,
+          public_key: str = "") -> TerminalRegistered:
     """Enrol a new terminal with a one-time code (the caller found `row`); retire the one it replaces."""
     if row.used_at is not None:
         raise PlatformProblem(403, ErrorCode.ENROLMENT_USED, "该注册码已使用过，一个注册码只能注册一台终端。请向县信息中心申请新的注册码。")
@@ -103,6 +105,7 @@ def enrol(s: Session, row: EnrolmentCode, first_block_size: int, ttl_seconds: fl
     row.used_at, row.used_by = now, terminal_id
     s.flush()
     token, expires_at = issue_token(s, terminal_id, ttl_seconds)
+    platform_key = register_key(s, terminal_id, public_key, successor_of=row.replaces)
     block = None
     if first_block_size:
         who = Principal(terminal_id, row.area_code, hall=row.hall, desk=row.desk, one_time=True)
@@ -111,7 +114,7 @@ def enrol(s: Session, row: EnrolmentCode, first_block_size: int, ttl_seconds: fl
     return TerminalRegistered(token=token, expires_at=expires_at, terminal_id=terminal_id, terminal_secret=secret,
                               area_code=row.area_code, hall=row.hall, window=row.window, desk=row.desk,
                               document_code=doc, county=row.county, review_body=row.review_body, court=row.court,
-                              replaces=row.replaces, number_block=block)
+                              replaces=row.replaces, number_block=block, platform_key=platform_key)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from app.actor import SYSTEM, Actor
 from app.context import AppContext
 from app.rules.problems import Problem, RuleError
+from app.usecases.audit_integrity import terminal_public_key
 from app.usecases.enrolment import AssignedIdentity, FirstAdmin, check_can_enrol, store_enrolment
 from app.usecases.registration import Registration, registration_for, save_registration, save_token
 from app.usecases.sync_pull import LeasedBlock
@@ -96,13 +97,14 @@ def ensure_registered(ctx: AppContext, platform_url: str, enrolment_code: str = 
     reg = registration_for(ctx, url)
     if reg is not None and not again:
         return reg, False
+    public_key = terminal_public_key(ctx)
     api = PlatformApi(PlatformHttp(url, settings or http_settings(ctx)))
     try:
         cred = api.register_terminal(ctx.settings.get("terminal_id"), ctx.settings.get("area_code"), ctx.settings.get("hall_name"),
-                                     enrolment_code)
+                                     enrolment_code, public_key)
     finally:
         api.close()
-    reg = Registration(url, cred.terminal_id, cred.terminal_secret, cred.token, cred.expires_at)
+    reg = Registration(url, cred.terminal_id, cred.terminal_secret, cred.token, cred.expires_at, cred.platform_key)
     return save_registration(ctx, SYSTEM, reg).value, True
 
 
@@ -122,7 +124,9 @@ def enrol(ctx: AppContext, actor: Actor, platform_url: str, code: str, admin: Fi
     url = platform_url.strip().rstrip("/")
     if not url:
         raise not_configured()
-    body = c.TerminalRegistration(enrolment_code=code.strip(), first_block_size=first_block_size)
+    # The key pair is made before the code is spent; the platform keeps its public half.
+    body = c.TerminalRegistration(enrolment_code=code.strip(), first_block_size=first_block_size,
+                                  public_key=terminal_public_key(ctx))
     http = PlatformHttp(url, settings or http_settings(ctx))
     try:
         got = _parse(c.TerminalRegistered, http.post(c.PATH_REGISTER_TERMINAL,
@@ -135,5 +139,5 @@ def enrol(ctx: AppContext, actor: Actor, platform_url: str, code: str, admin: Fi
                                 got.county, got.review_body, got.court, got.replaces)
     block = got.number_block
     leased = LeasedBlock(block.year, block.first, block.last, block.lease_id) if block else None
-    reg = Registration(url, got.terminal_id, got.terminal_secret, got.token, china_naive(got.expires_at))
+    reg = Registration(url, got.terminal_id, got.terminal_secret, got.token, china_naive(got.expires_at), got.platform_key)
     return store_enrolment(ctx, actor, identity, reg, leased, admin, again).value

@@ -21,6 +21,9 @@ class TerminalRegistration(ContractModel):
     area_code: str = Field(default="", pattern=r"^(\d{6})?$")  # 行政区划代码: the prefix of case numbers
     name: str = Field(default="", max_length=100)  # e.g. 河西堡镇便民服务中心
     first_block_size: int = Field(default=DEFAULT_FIRST_BLOCK_SIZE, ge=0, le=MAX_BLOCK_SIZE)
+    # The terminal's Ed25519 public key (raw 32 bytes, hex) for its audit checkpoints
+    # (sync/contract/audit.py); "" from a terminal that registers it later (PUT terminals/key).
+    public_key: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
 
 
 class AccessToken(ContractModel):
@@ -48,6 +51,7 @@ class TerminalRegistered(AccessToken):
     court: str = ""  # 人民法院 named on rejection notices
     replaces: str = ""  # the retired terminal this one succeeds (re-enrolment), else ""
     number_block: NumberBlock | None = None
+    platform_key: str = ""  # the platform's Ed25519 public key (hex): pin it, it signs audit receipts
 
 
 class TerminalTokenRequest(ContractModel):
