@@ -115,6 +115,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         with ctx.unit_of_work(ADMIN_COMMAND) as uow:
             uow.audit("backup.restore", "database", str(Path(args.file).name),
                       {"carried_events": carried, "replaced_kept_at": str(kept)})
+            uow.rebind_rows()  # the rows are the backup's again: their audited state starts afresh
     finally:
         ctx.close()
     print(f"已从 {args.file} 恢复。{check.message}备份之后排队未上报的 {carried} 条事件已保留，会照常上报；"

@@ -24,7 +24,7 @@ from app.events import checked_data
 from app.rules.workdays import WorkCalendar, parse_calendar_file
 from app.settings import Settings
 from app.storage.audit import append_audit, seal
-from app.storage.integrity import TerminalKeys, create_keys, stored_keys, touched_state
+from app.storage.integrity import TerminalKeys, append_baseline, create_keys, stored_keys, touched_state
 from app.storage.models import AuditRecord, CalendarYear, Setting
 from app.storage.outbox import enqueue
 
@@ -103,6 +103,10 @@ class UnitOfWork:
             else:
                 self._keys = create_keys(self.session, self.now, self.actor.username)
         return self._keys
+
+    def rebind_rows(self) -> None:
+        """State every case and party row as it is now (a restore put older rows in place)."""
+        append_baseline(self.session, self.now, self.actor.username, self.keys().mac_key)
 
     def seal(self) -> None:
         """At the end of the transaction: state the hashes of the case and party rows it wrote

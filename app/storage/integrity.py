@@ -36,6 +36,7 @@ ROW_TABLES: dict[str, Table] = {"cases": Case.__table__, "parties": Party.__tabl
 _MODELS = {Case: "cases", Party: "parties"}
 TOUCHED = "audit_touched_rows"
 BASELINE_CHUNK = 2000
+BASELINE = "audit.baseline"
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,17 @@ def create_keys(session: Session, now: datetime, actor: str) -> TerminalKeys:
 
 
 def append_baseline(session: Session, now: datetime, actor: str, mac_key: bytes) -> int:
-    """Audit records stating the current hash of every case and party row (in chunks)."""
+    """Audit records stating the current hash of every case and party row (in chunks). The
+    first chunk of each table says `reset`: what was audited of that table before no longer
+    counts (after a restore, rows audited since the backup are not in the database)."""
     chunks = 0
     for name, table in ROW_TABLES.items():
         ids = list(session.scalars(select(table.c.id).order_by(table.c.id)))
-        for i in range(0, len(ids), BASELINE_CHUNK):
+        for i in range(0, max(len(ids), 1), BASELINE_CHUNK):
             part = ids[i:i + BASELINE_CHUNK]
             state = canonical_json({name: current_hashes(session, name, part)})
-            append_audit(session, now, actor, "audit.baseline", name, f"{part[0]}-{part[-1]}",
-                         {"rows": len(part)}, mac_key=mac_key, state=state)
+            append_audit(session, now, actor, BASELINE, name, f"{part[0]}-{part[-1]}" if part else "",
+                         {"rows": len(part), "reset": i == 0}, mac_key=mac_key, state=state)
             chunks += 1
     return chunks
 

@@ -28,7 +28,7 @@ from app.context import AppContext
 from app.permissions import Perm
 from app.rules.problems import Problem, RuleError
 from app.storage.audit import ChainRow, verify_chain
-from app.storage.integrity import ROW_TABLES, current_hashes, public_key_valid, stored_keys
+from app.storage.integrity import BASELINE, ROW_TABLES, current_hashes, public_key_valid, stored_keys
 from app.storage.integrity_models import AuditCheckpoint
 from app.storage.models import AuditRecord, Case
 from app.storage.sync_models import PlatformRegistration
@@ -248,8 +248,11 @@ def _state_collector(states: dict[str, dict[str, str]]) -> Callable[[ChainRow], 
 
     def collect(r: ChainRow) -> None:
         if r.state:
+            reset = r.action == BASELINE and json.loads(r.detail).get("reset")
             for name, rows in json.loads(r.state).items():
                 if name in states:
+                    if reset:
+                        states[name].clear()
                     states[name].update(rows)
     return collect
 

@@ -124,3 +124,30 @@ def test_a_terminal_registered_before_keys_registers_its_key_at_the_next_sync(ct
     assert sandbox.terminal(tid)["public_key"] == mine
     assert reg.platform_key == got["platform_key"] and reg.key_registered_at is not None
     assert report.receipt is not None and report.receipt.seq == head_seq(ctx.paths.database)
+
+
+def test_a_restore_keeps_the_chain_the_platform_confirmed(ctx, clerk, sandbox, data_dir) -> None:
+    """A legitimate restore is not a truncation: the audit records after the backup come
+    along (same hashes), the rows are stated afresh, the platform still takes the chain."""
+    from app.usecases.backups import make_backup
+
+    take_in(ctx, clerk, 1)
+    connect(ctx, sandbox)
+    backup = make_backup(ctx.paths).path
+    take_in(ctx, clerk, 2)  # cases and records after the backup
+    confirmed = sync(ctx).receipt
+    ctx.close()
+    out = admin_cli(data_dir, "restore", str(backup))
+    assert out.returncode == 0, out.stderr
+    out = admin_cli(data_dir, "verify-audit")
+    assert out.returncode == 0, out.stdout
+    assert f"确认本机审计记录到第 {confirmed.seq} 条" in out.stdout
+    from app.context import open_context
+
+    again = open_context(ctx.paths)
+    try:
+        report = sync(again)
+        assert not [e for e in report.errors if e.code.startswith(("AUDIT", "CHECKPOINT"))], report.errors
+        assert report.receipt is not None and report.receipt.seq > confirmed.seq
+    finally:
+        again.close()
