@@ -29,7 +29,8 @@ from sync.http import PlatformRefused
 # What the platform says when this terminal's chain does not extend what it confirmed.
 REFUSALS = frozenset({c.ErrorCode.AUDIT_CHAIN_TRUNCATED, c.ErrorCode.AUDIT_CHAIN_REWRITTEN,
                       c.ErrorCode.CHECKPOINT_SIGNATURE_INVALID, c.ErrorCode.CHECKPOINT_TERMINAL_MISMATCH,
-                      c.ErrorCode.TERMINAL_KEY_MISSING, c.ErrorCode.TERMINAL_KEY_CONFLICT})
+                      c.ErrorCode.TERMINAL_KEY_MISSING, c.ErrorCode.TERMINAL_KEY_CONFLICT,
+                      "AUDIT_RECEIPT_INVALID", "PLATFORM_KEY_CHANGED"})  # the last two: said by this terminal
 
 
 def send_checkpoint(ctx: AppContext, api: PlatformApi) -> tuple[Receipt | None, Problem | None]:
