@@ -101,20 +101,29 @@ def _existing(args: argparse.Namespace) -> Paths | None:  # None after saying wh
     return paths
 
 
-def _cmd_verify_audit(args: argparse.Namespace) -> int:
-    """The chain, the chain against the platform's latest receipt, and the case and party rows
-    against their last audited state. Exit 0 only when nothing was found."""
+def _verify_before_sign_in(args: argparse.Namespace) -> object:
+    """verify-audit looks at the log as it was found: signing in writes to it (login.success,
+    admin.command), and a record written on top of a truncated chain would hide how it was
+    truncated. So the checks run first and nothing is shown until the person is signed in."""
     from app.context import open_context
     from app.usecases.audit_integrity import verify_audit
 
     paths = _existing(args)
     if paths is None:
-        return 2
+        return None
     ctx = open_context(paths)
     try:
-        report = verify_audit(ctx, args.actor)
+        return verify_audit(ctx)
     finally:
         ctx.close()
+
+
+def _cmd_verify_audit(args: argparse.Namespace) -> int:
+    """The chain, the chain against the platform's latest receipt, and the case and party rows
+    against their last audited state. Exit 0 only when nothing was found."""
+    report = args.prepared
+    if report is None:
+        return 2
     for finding in report.findings:
         print(f"错误 [{finding.code}]：{finding.message}")
     if report.ok:
@@ -177,7 +186,7 @@ def build_parser(plugins: Sequence[AdminPlugin] | None = None) -> argparse.Argum
     c.add_argument("--calendar", action="append", help="额外的年度日历文件（可多次）")
     c.set_defaults(func=_cmd_due_date, needs=NO_LOGIN)  # the holiday calendar only: nothing personal
     c = sub.add_parser("verify-audit", help="校验审计日志：哈希链、平台回执（截断、改写、伪造）、办件和当事人数据是否被直接改动")
-    c.set_defaults(func=_cmd_verify_audit, needs=Perm.AUDIT_VERIFY)
+    c.set_defaults(func=_cmd_verify_audit, needs=Perm.AUDIT_VERIFY, before_sign_in=_verify_before_sign_in)
     c = sub.add_parser("backup", help="立即备份（加密，写入后校验完整性和审计链）")
     c.add_argument("--to", help="备份到此文件夹（如移动硬盘），默认数据目录下 backups/")
     c.set_defaults(func=_cmd_backup, needs=Perm.DATA_BACKUP)
@@ -259,6 +268,8 @@ def main(argv: list[str] | None = None, plugins: Sequence[AdminPlugin] | None = 
     args = build_parser(plugins).parse_args(argv)
     try:
         needs = needed(args)
+        before = getattr(args, "before_sign_in", None)
+        args.prepared = before(args) if before is not None else None
         if needs != NO_LOGIN:
             try:
                 who = sign_in(args, argv, needs)
