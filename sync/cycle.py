@@ -9,9 +9,11 @@ from datetime import datetime
 
 from app.changes import Changes
 from app.context import AppContext
-from app.rules.problems import Problem
+from app.rules.problems import Problem, RuleError
+from app.usecases.audit_integrity import Receipt
 from app.usecases.sync_state import PushSummary
 from sync.api import PlatformApi
+from sync.checkpoint import send_checkpoint
 from sync.http import PlatformError, PlatformMaintenance, PlatformUnreachable
 from sync.pullers import PULLERS, PullSummary
 from sync.pusher import push_pending
@@ -25,6 +27,7 @@ class SyncReport:
     pushed: PushSummary = field(default_factory=PushSummary)
     pulled: PullSummary = field(default_factory=PullSummary)
     errors: list[Problem] = field(default_factory=list)  # what went wrong, step by step
+    receipt: Receipt | None = None  # the platform's receipt for this cycle's audit checkpoint
 
     @property
     def ok(self) -> bool:
@@ -50,7 +53,7 @@ def run_once(ctx: AppContext, api: PlatformApi, on_batch: Callable[[PushSummary]
         return report
     report.reachable = True
     steps = [lambda: _push(ctx, api, report, on_batch, batch_size)] + [
-        (lambda p=p: p(ctx, api, report.pulled)) for p in PULLERS]
+        (lambda p=p: p(ctx, api, report.pulled)) for p in PULLERS] + [lambda: _checkpoint(ctx, api, report)]
     for step in steps:
         try:
             step()
@@ -73,6 +76,16 @@ def _push(ctx: AppContext, api: PlatformApi, report: SyncReport, on_batch: Calla
     report.pushed = push_pending(ctx, api, batch_size, on_batch=seen)
 
 
+def _checkpoint(ctx: AppContext, api: PlatformApi, report: SyncReport) -> None:
+    """Last, so the receipt covers every audit record this cycle wrote; one per cycle."""
+    try:
+        report.receipt, problem = send_checkpoint(ctx, api)
+    except RuleError as err:  # a receipt that does not verify, a platform key that changed
+        problem = err.as_problem()
+    if problem is not None:
+        report.errors.insert(0, problem)  # first: the status bar shows the first problem, and this one matters most
+
+
 def summary_lines(report: SyncReport) -> list[str]:
     """The report in Chinese, for the admin command and the log."""
     if not report.reachable:
@@ -86,5 +99,7 @@ def summary_lines(report: SyncReport) -> list[str]:
         "办件编号：" + ("领取号段 " + "，".join(f"{y}年 {a}–{b}" for y, a, b in q.blocks) if q.blocks else "号段充足"),
         f"办件进度：更新 {q.progress_moved} 件" + (f"，无法套用 {len(q.progress_refused)} 条" if q.progress_refused else ""),
     ]
+    if report.receipt is not None:
+        lines.append(f"审计检查点：平台已确认本机审计记录到第 {report.receipt.seq} 条")
     lines += [f"出错 [{e.code}]：{e.message}" for e in report.errors]
     return lines

@@ -30,7 +30,15 @@ from sandbox.config import CONTROL_TOKEN_FILE, CONTROL_TOKEN_HEADER
 from sandbox.enrolment import issue_code
 from sandbox.errors import PlatformProblem
 from sandbox.state import SandboxState, sandbox_state
-from sandbox.store import AppliedEvent, CatalogChangeRow, EventReceipt, PlatformCase, ProgressRow, Terminal
+from sandbox.store import (
+    AppliedEvent,
+    CatalogChangeRow,
+    CheckpointRow,
+    EventReceipt,
+    PlatformCase,
+    ProgressRow,
+    Terminal,
+)
 from sync.contract import ErrorCode, ItemStatusChange
 
 
@@ -236,7 +244,10 @@ async def terminal_view(terminal_id: str, state: State) -> dict[str, Any]:
             raise PlatformProblem(404, ErrorCode.NOT_FOUND, f"平台没有终端 {terminal_id}。")
         return {"terminal_id": row.terminal_id, "area_code": row.area_code, "hall": row.hall, "window": row.window,
                 "desk": row.desk, "document_code": row.document_code, "one_time": bool(row.one_time),
-                "replaces": row.replaces, "retired_at": clock.loaded(row.retired_at).isoformat() if row.retired_at else None}
+                "replaces": row.replaces, "retired_at": clock.loaded(row.retired_at).isoformat() if row.retired_at else None,
+                "public_key": row.public_key or "",
+                "audit_checkpoints": s.scalar(select(func.count()).select_from(CheckpointRow)
+                                              .where(CheckpointRow.terminal_id == terminal_id))}
 
 
 class CatalogLoad(BaseModel):

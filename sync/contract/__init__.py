@@ -2,7 +2,8 @@
 and the platform (the real one, or `sandbox/`) exchange. Pydantic v2 models only — no HTTP
 library and no app import — so both sides import this one package and cannot drift apart.
 Its modules: `wire` (version, paths, limits, formats, errors), `terminals`, `catalog`
-(catalog, calendars, number blocks), `workflow` (case states and moves), `events`, `progress`.
+(catalog, calendars, number blocks), `workflow` (case states and moves), `events`, `progress`,
+`audit` (the terminal's key, signed audit checkpoints and the platform's receipts).
 
 Formats (one for the whole API)
 -------------------------------
@@ -105,6 +106,14 @@ Idempotency
   answer; asking again with the same id returns the same block (no block is burnt twice).
 """
 
+from sync.contract.audit import (  # noqa: F401 — the package's public names
+    AuditCheckpoint,
+    AuditReceipt,
+    PlatformKey,
+    TerminalKey,
+    checkpoint_text,
+    receipt_text,
+)
 from sync.contract.catalog import (  # noqa: F401 — the package's public names
     CalendarFile,
     CatalogChange,
@@ -177,6 +186,7 @@ from sync.contract.wire import (  # noqa: F401 — the package's public names
     MAX_PAGE_SIZE,
     MAX_PLATFORM_SERIAL,
     MIN_TERMINAL_SECRET,
+    PATH_AUDIT_CHECKPOINTS,
     PATH_CALENDAR,
     PATH_CATALOG_CHANGES,
     PATH_EVENTS_BATCH,
@@ -185,6 +195,7 @@ from sync.contract.wire import (  # noqa: F401 — the package's public names
     PATH_PROGRESS,
     PATH_REGISTER_TERMINAL,
     PATH_SESSIONS,
+    PATH_TERMINAL_KEY,
     PATH_TERMINAL_TOKEN,
     RETIRED_PUSH_DAYS,
     ContractModel,
