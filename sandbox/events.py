@@ -44,20 +44,20 @@ STATE_LABELS = {
     "received": "已收件待审", "awaiting_supplement": "待补齐补正", "rejected": "不予受理", "accepted": "已受理",
     "in_progress": "办理中", "suspended": "特别程序中", "concluded_approved": "已办结（准予）",
     "concluded_denied": "已办结（不予许可）", "awaiting_pickup": "待领取", "collected": "已领取", "mailed": "已寄出",
-    "withdrawn": "已撤回",
+    "delivered": "已送达", "withdrawn": "已撤回",
 }
 ACTION_LABELS = {
     "receive": "收件", "accept": "受理", "request_supplement": "一次性告知补齐补正", "reject": "不予受理",
     "correct_on_spot": "当场更正", "resubmit": "补正材料送达", "deem_accepted": "逾期未告知，视为受理",
     "start_processing": "开始办理", "suspend_clock": "进入特别程序", "resume_clock": "特别程序结束",
     "conclude_approved": "办结（准予）", "conclude_denied": "办结（不予许可）", "certificate_ready": "证照待领取",
-    "collect": "已领取", "mail": "已寄出", "withdraw": "撤回申请",
+    "collect": "已领取", "mail": "已寄出", "confirm_delivery": "已送达", "withdraw": "撤回申请",
 }
 # Steps the back office also takes: a terminal reporting one the platform has already passed
 # (it started processing while the back office did too) is applied without changing the state.
 BACK_OFFICE_ACTIONS = PLATFORM_ACTIONS
 _RANK = {"accepted": 0, "in_progress": 1, "suspended": 1, "concluded_approved": 2, "concluded_denied": 2,
-         "awaiting_pickup": 3, "collected": 4, "mailed": 4}
+         "awaiting_pickup": 3, "collected": 4, "mailed": 4, "delivered": 5}
 # Decisions that need the item to be open for intake on the day they happened.
 _NEEDS_OPEN_ITEM = {"accept", "deem_accepted"}
 # Cases entering these states are the back office's from now on.

@@ -138,7 +138,11 @@ from sync.contract.events import (  # noqa: F401 — the package's public names
     event_data,
 )
 from sync.contract.progress import (  # noqa: F401 — the package's public names
+    MAX_CERTIFICATE_FIELDS,
     PROGRESS_STEP_LABELS,
+    CertificateHolder,
+    DeliveryConfirmation,
+    IssuedCertificate,
     ProgressPage,
     ProgressStep,
     ProgressUpdate,
