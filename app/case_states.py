@@ -139,8 +139,12 @@ CASE_WORKFLOW: Workflow[State, Action] = Workflow(
         # 第二十二条: the paper certificate — printed on pre-printed stock, collected or mailed
         *(_row(st, A.PRINT_CERTIFICATE, st, Perm.DOCUMENT_PRINT, documents=(Owed(D.CERTIFICATE),), event=False)
           for st in (S.CONCLUDED_APPROVED, S.AWAITING_PICKUP, S.COLLECTED)),
-        _row(S.AWAITING_PICKUP, A.COLLECT, S.COLLECTED, Perm.CASE_HANDOVER, documents=(Owed(D.HANDOVER_RECEIPT),)),
-        _row(S.AWAITING_PICKUP, A.MAIL, S.MAILED, Perm.CASE_HANDOVER, documents=(Owed(D.HANDOVER_RECEIPT),)),
+        # The hall's pick-up desk may hand over a case received at another window: the platform
+        # then reports the step to the receiving terminal (a person here, the platform there).
+        _row(S.AWAITING_PICKUP, A.COLLECT, S.COLLECTED, Perm.CASE_HANDOVER, by=_P_OR_PF,
+             documents=(Owed(D.HANDOVER_RECEIPT),), progress="collected"),
+        _row(S.AWAITING_PICKUP, A.MAIL, S.MAILED, Perm.CASE_HANDOVER, by=_P_OR_PF,
+             documents=(Owed(D.HANDOVER_RECEIPT),), progress="mailed"),
         # 邮寄送达 is complete only when the courier confirms delivery; the platform relays it.
         _row(S.MAILED, A.CONFIRM_DELIVERY, S.DELIVERED, Perm.CASE_PROGRESS, by=_PF, progress="delivered"),
     ),

@@ -10,6 +10,7 @@ event's data is validated against its kind's contract model before it is applied
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,7 +24,7 @@ from sandbox import clock
 from sandbox.auth import Principal
 from sandbox.catalog import STATUS_LABELS
 from sandbox.enrolment import entitled
-from sandbox.store import AppliedEvent, CatalogEntry, EventReceipt, ItemStatusPeriod, Lease, PlatformCase
+from sandbox.store import AppliedEvent, CatalogEntry, EventReceipt, ItemStatusPeriod, Lease, PlatformCase, ProgressRow
 from sync.contract import (
     CASE_TRANSITIONS,
     CHINA,
@@ -58,6 +59,9 @@ ACTION_LABELS = {
 BACK_OFFICE_ACTIONS = PLATFORM_ACTIONS
 _RANK = {"accepted": 0, "in_progress": 1, "suspended": 1, "concluded_approved": 2, "concluded_denied": 2,
          "awaiting_pickup": 3, "collected": 4, "mailed": 4, "delivered": 5}
+# Hand-overs the platform reports on (the receiving terminal learns its case was collected or
+# mailed at the hall's pick-up desk): action → progress step.
+_REPORTED = {"collect": "collected", "mail": "mailed"}
 # Decisions that need the item to be open for intake on the day they happened.
 _NEEDS_OPEN_ITEM = {"accept", "deem_accepted"}
 # Cases entering these states are the back office's from now on.
@@ -232,6 +236,10 @@ def ingest(s: Session, who: Principal, events: Sequence[Event], office_delay: fl
                            terminal_id=who.terminal_id, actor=event.actor, occurred_at=clock.stored(event.occurred_at),
                            applied_at=now, data=event.data))
         batch.seen.add(event.event_id)
+        if action in _REPORTED:
+            step = _REPORTED[action]
+            s.add(ProgressRow(progress_id=str(uuid.uuid4()), case_number=case.case_number, terminal_id=case.terminal_id,
+                              step=step, at=clock.stored(event.occurred_at), note=f"发证窗口：{ACTION_LABELS[action]}"))
         results.append(EventResult(event_id=event.event_id, status="applied"))
     return results
 

@@ -125,7 +125,7 @@ def test_documents_owed_come_from_the_rows() -> None:
 def test_progress_reports_map_to_the_platforms_own_steps() -> None:
     assert PROGRESS_TARGETS == {"in_progress": State.IN_PROGRESS, "concluded_approved": State.CONCLUDED_APPROVED,
                                 "concluded_denied": State.CONCLUDED_DENIED, "certificate_ready": State.AWAITING_PICKUP,
-                                "delivered": State.DELIVERED}
+                                "collected": State.COLLECTED, "mailed": State.MAILED, "delivered": State.DELIVERED}
     assert Action.ACCEPT not in PLATFORM_ACTIONS and Action.CERTIFICATE_READY in PLATFORM_ACTIONS
     # A late report of an earlier step changes nothing; a denied case is not "past" approval.
     assert CASE_WORKFLOW.is_past(State.AWAITING_PICKUP, State.IN_PROGRESS)

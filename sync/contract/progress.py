@@ -8,12 +8,15 @@ from pydantic import Field
 
 from sync.contract.wire import ContractModel, OptionalDate, Timestamp
 
-ProgressStep = Literal["in_progress", "concluded_approved", "concluded_denied", "certificate_ready", "delivered"]
+ProgressStep = Literal["in_progress", "concluded_approved", "concluded_denied", "certificate_ready", "collected",
+                       "mailed", "delivered"]
 PROGRESS_STEP_LABELS = {
     "in_progress": "办理中",
     "concluded_approved": "办结（准予）",
     "concluded_denied": "办结（不予许可）",
     "certificate_ready": "证照已制发，待领取",
+    "collected": "证照已由发证窗口发放（领取）",
+    "mailed": "证照已由发证窗口邮寄",
     "delivered": "邮件已妥投（已送达）",
 }
 MAX_CERTIFICATE_FIELDS = 40

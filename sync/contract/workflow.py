@@ -37,8 +37,8 @@ CASE_TRANSITIONS: tuple[tuple[str, str, str, str], ...] = (
     ("in_progress", "conclude_denied", "concluded_denied", "platform"),
     ("in_progress", "withdraw", "withdrawn", "terminal"),
     ("concluded_approved", "certificate_ready", "awaiting_pickup", "platform"),
-    ("awaiting_pickup", "collect", "collected", "terminal"),
-    ("awaiting_pickup", "mail", "mailed", "terminal"),
+    ("awaiting_pickup", "collect", "collected", "both"),  # the platform tells the receiving terminal
+    ("awaiting_pickup", "mail", "mailed", "both"),  # when the hall's pick-up desk handed it over
     ("mailed", "confirm_delivery", "delivered", "platform"),  # the courier's 妥投, relayed by the platform
 )
 TERMINAL_ACTIONS = frozenset(a for _f, a, _t, by in CASE_TRANSITIONS if by in ("terminal", "both"))
