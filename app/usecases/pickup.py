@@ -28,6 +28,7 @@ from app.rules.identity import check_resident_id
 from app.rules.problems import Problem, RuleError
 from app.rules.text import mask_id_number, mask_phone
 from app.rules.tracking import COURIERS, normalise_tracking, tracking_problems
+from app.rules.workdays import WorkCalendar
 from app.storage.attachment_models import Attachment
 from app.storage.document_models import IssuedDocument
 from app.storage.models import Case, CaseEvent, Party, ServiceItem
@@ -36,7 +37,7 @@ from app.usecases.case_flow import apply_transition, check_step, load_case
 from app.usecases.documents import IssuedDoc, build_snapshot, issue_documents, next_document_number, store_document
 from app.usecases.scans import keep_page
 
-ISSUE_WITHIN_DAYS = 10  # 行政许可法 第四十四条
+ISSUE_WITHIN_DAYS = 10  # 行政许可法 第四十四条; working days (第八十二条: the law's limits exclude holidays)
 MODES = {"self": "本人领取", "agent": "代理人领取", "organisation": "单位经办人领取"}
 
 
@@ -48,14 +49,15 @@ class Waiting:
     applicant_id_masked: str
     ready_since: datetime
     days_waiting: int
-    overdue: bool  # past the 10 days of 第四十四条
+    overdue: bool  # past the 10 (working) days of 第四十四条
 
 
-def _waiting(rows: list, today: date) -> list[Waiting]:
+def _waiting(rows: list, today: date, cal: WorkCalendar) -> list[Waiting]:
     out = []
     for number, item, name, id_number, since in rows:
         days = (today - since.date()).days
-        out.append(Waiting(number, item, name, mask_id_number(id_number), since, days, days > ISSUE_WITHIN_DAYS))
+        late = today > cal.add_working_days(since.date(), ISSUE_WITHIN_DAYS).date
+        out.append(Waiting(number, item, name, mask_id_number(id_number), since, days, late))
     return out
 
 
@@ -70,7 +72,7 @@ def waiting_list(ctx: AppContext, actor: Actor, limit: int = 500) -> list[Waitin
     actor.require(Perm.CASE_HANDOVER)
     with ctx.read() as s:
         rows = s.execute(_base().order_by(Case.updated_at.asc()).limit(limit)).all()
-    return _waiting(rows, ctx.today())
+    return _waiting(rows, ctx.today(), ctx.calendar)
 
 
 def find_waiting(ctx: AppContext, actor: Actor, text: str) -> list[Waiting]:
@@ -93,7 +95,7 @@ def find_waiting(ctx: AppContext, actor: Actor, text: str) -> list[Waiting]:
             people = select(Party.id).where(or_(Party.id_number == norm, and_(Party.name >= t, Party.name < t + "\uffff")))
             rows = s.execute(_base().where(Case.applicant_id.in_(people)).order_by(Case.updated_at.asc())
                              .limit(100)).all()
-    return _waiting(rows, ctx.today())
+    return _waiting(rows, ctx.today(), ctx.calendar)
 
 
 def case_for_pickup(ctx: AppContext, actor: Actor, text: str) -> str:
@@ -381,7 +383,7 @@ def mailed_list(ctx: AppContext, actor: Actor, limit: int = 300) -> list[Mailed]
          .outerjoin(PlatformCertificate, PlatformCertificate.case_number == Case.number)
          .outerjoin(decided, decided.c.case_id == Case.id)
          .where(Handover.kind == "mail"))
-    today = ctx.today()
+    today, cal = ctx.today(), ctx.calendar
     with ctx.read() as s:
         out_ = s.execute(q.where(Handover.delivered_at.is_(None)).order_by(Handover.at.asc()).limit(limit)).all()
         done = s.execute(q.where(Handover.delivered_at.is_not(None)).order_by(Handover.delivered_at.desc())
@@ -389,7 +391,7 @@ def mailed_list(ctx: AppContext, actor: Actor, limit: int = 300) -> list[Mailed]
     rows = []
     for h, number, item, platform_decided, local_decided in [*out_, *done]:
         decided_on = platform_decided or (local_decided.date() if local_decided else h.at.date())
-        serve_by = decided_on + timedelta(days=ISSUE_WITHIN_DAYS)
+        serve_by = cal.add_working_days(decided_on, ISSUE_WITHIN_DAYS).date
         rows.append(Mailed(number, item, h.collector_name, COURIERS.get(h.courier, h.courier), h.tracking_no, h.at,
                            decided_on, serve_by, h.delivered_at, h.delivered_to,
                            h.delivered_at is None and today > serve_by))

@@ -146,4 +146,3 @@ def test_hand_over_events_are_applied_exactly_once(hall, sandbox, fault) -> None
     assert kinds.count("case.collect") == 1 and kinds.count("case.mail") == 1
     assert sandbox.stats()["events"]["most_applications_of_one_event"] == 1
     assert sandbox.case(a)["state"] == "collected" and sandbox.case(b)["state"] == "mailed"
-

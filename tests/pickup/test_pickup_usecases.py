@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -175,7 +175,7 @@ def test_a_misread_barcode_is_caught_by_the_check_character(ctx, clerk) -> None:
 
 
 def _delivered(number: str, tracking: str, pid: str) -> ProgressEntry:
-    return ProgressEntry(number, "delivered", datetime(2026, 12, 3, 15, 20), "快递妥投", pid,
+    return ProgressEntry(number, "delivered", datetime(2026, 12, 6, 15, 20), "快递妥投", pid,
                          delivery=DeliveryInfo(tracking, "本人"))
 
 
@@ -186,8 +186,11 @@ def test_a_mailed_certificate_is_served_only_when_the_platform_confirms_delivery
     mail_certificate(ctx, pickup, b, Mailing("sf", "SF1234567890123", "金昌市金川区", "0935-7521234"))
     out = mailed_list(ctx, pickup)
     assert [m.number for m in out] == [a, b] and not any(m.delivered or m.overdue for m in out)
-    assert out[0].serve_by == out[0].decided_on + timedelta(days=10)  # 第四十四条
-    clock.set(2026, 12, 3, 16, 0)  # 13 days after the decision: both still out are overdue
+    # 第四十四条, in working days (第八十二条): decided Friday 20 November → served by Friday 4 December.
+    assert out[0].decided_on == date(2026, 11, 20) and out[0].serve_by == date(2026, 12, 4)
+    clock.set(2026, 12, 4, 16, 0)
+    assert not any(m.overdue for m in mailed_list(ctx, pickup))
+    clock.set(2026, 12, 7, 9, 0)  # the next Monday: both still out are overdue
     assert all(m.overdue for m in mailed_list(ctx, pickup))
     summary = apply_progress(ctx, [_delivered(a, "RR473124829CN", "d-a")], "c1").value
     assert summary.moved == 1
@@ -196,7 +199,7 @@ def test_a_mailed_certificate_is_served_only_when_the_platform_confirms_delivery
     assert again.moved == 0 and again.already == 1
     out = mailed_list(ctx, pickup)
     assert [(m.number, m.delivered, m.overdue) for m in out] == [(b, False, True), (a, True, False)]
-    assert out[1].delivered_at == datetime(2026, 12, 3, 15, 20) and out[1].delivered_to == "本人"
+    assert out[1].delivered_at == datetime(2026, 12, 6, 15, 20) and out[1].delivered_to == "本人"
     with pytest.raises(RuleError) as err:  # only the platform confirms a delivery
         from app.case_states import Action
         from app.usecases.case_flow import check_step, load_case
