@@ -237,10 +237,16 @@ def hand_over(ctx: AppContext, actor: Actor, number: str, c: Collector, signatur
                                authorisation_pages=c.authorisation_pages, id_copy_pages=c.id_copy_pages)
         item = s.get(ServiceItem, case.item_id)
         certificate_no = certificate_no.strip() or _platform_number(s, case.number)
-        snap = HandoverSnapshot(c.mode, c.name.strip(), masked, method, item.name, certificate_no, blank_serial.strip(),
-                                base64.b64encode(signature_png).decode(), sha, ov_by, ov_reason)
+        snap = HandoverSnapshot(c.mode, c.name.strip(), masked, method + _papers(c), item.name, certificate_no,
+                                blank_serial.strip(), base64.b64encode(signature_png).decode(), sha, ov_by, ov_reason)
         (receipt,) = issue_documents(uow, case, row, handover=snap)
     return OpResult(receipt, uow.changes.freeze())
+
+
+def _papers(c: Collector) -> str:
+    """For the receipt: which papers were captured and kept (e.g. ；授权委托书1页、申请人身份证复印件1页已拍照留存)."""
+    kept = [f"{PAGE_KINDS[kind]}{len(pages)}页" for kind, pages in c.page_kinds if pages]
+    return f"；{'、'.join(kept)}已拍照留存" if kept else ""
 
 
 def _platform_number(s, number: str) -> str:  # noqa: ANN001 — a Session

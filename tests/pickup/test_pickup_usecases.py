@@ -106,6 +106,8 @@ def test_an_agent_needs_the_authorisation_and_the_applicants_id_copy(ctx, clerk)
     assert err.value.code == "AGENT_NO_APPLICANT_ID" and "F6" in err.value.message
     hand_over(ctx, pickup, number, replace(agent, authorisation_pages=(a_sha,), id_copy_pages=(c_sha,)), PNG)
     assert handover_pages(ctx, pickup, number) == [("authorisation", 1, a_sha), ("applicant_id_copy", 1, c_sha)]
+    receipt = stored_snapshot(ctx, number, DocumentKind.HANDOVER_RECEIPT).handover
+    assert receipt.identity_method.endswith("授权委托书1页、申请人身份证复印件1页已拍照留存")
     assert page_image(ctx, pickup, a_sha) == authorisation  # kept whole inside the (encrypted) store
     event = last_event(ctx, number)
     data = event["data"]
