@@ -236,8 +236,9 @@ def hand_over(ctx: AppContext, actor: Actor, number: str, c: Collector, signatur
                                blank_serial=blank_serial.strip(), override_by=ov_by, override_reason=ov_reason,
                                authorisation_pages=c.authorisation_pages, id_copy_pages=c.id_copy_pages)
         item = s.get(ServiceItem, case.item_id)
-        certificate_no = certificate_no.strip() or _platform_number(s, case.number)
-        snap = HandoverSnapshot(c.mode, c.name.strip(), masked, method + _papers(c), item.name, certificate_no,
+        issued_no, issued_name = _platform_certificate(s, case.number)
+        certificate_no, certificate_name = certificate_no.strip() or issued_no, issued_name or item.name
+        snap = HandoverSnapshot(c.mode, c.name.strip(), masked, method + _papers(c), certificate_name, certificate_no,
                                 blank_serial.strip(), base64.b64encode(signature_png).decode(), sha, ov_by, ov_reason)
         (receipt,) = issue_documents(uow, case, row, handover=snap)
     return OpResult(receipt, uow.changes.freeze())
@@ -249,9 +250,11 @@ def _papers(c: Collector) -> str:
     return f"；{'、'.join(kept)}已拍照留存" if kept else ""
 
 
-def _platform_number(s, number: str) -> str:  # noqa: ANN001 — a Session
-    """The certificate number the platform sent, when the clerk typed none."""
-    return s.scalar(select(PlatformCertificate.certificate_no).where(PlatformCertificate.case_number == number)) or ""
+def _platform_certificate(s, number: str) -> tuple[str, str]:  # noqa: ANN001 — a Session
+    """The certificate's number and name as the platform sent them ("" until it has): the
+    receipt names the certificate, not the item, when it can."""
+    row = s.get(PlatformCertificate, number)
+    return (row.certificate_no, row.name) if row is not None else ("", "")
 
 
 def _link_pages(s, handover: Handover, c: Collector) -> None:  # noqa: ANN001 — a Session
@@ -308,8 +311,9 @@ def mail_certificate(ctx: AppContext, actor: Actor, number: str, m: Mailing, bla
         row = apply_transition(uow, case, Action.MAIL, note=f"{COURIERS[m.courier]} {tracking}", courier=m.courier,
                                tracking_no=tracking, blank_serial=blank_serial.strip())
         item = s.get(ServiceItem, case.item_id)
-        certificate_no = certificate_no.strip() or _platform_number(s, case.number)
-        snap = HandoverSnapshot("mail", addressee, certificate_name=item.name, certificate_no=certificate_no,
+        issued_no, issued_name = _platform_certificate(s, case.number)
+        certificate_no, certificate_name = certificate_no.strip() or issued_no, issued_name or item.name
+        snap = HandoverSnapshot("mail", addressee, certificate_name=certificate_name, certificate_no=certificate_no,
                                 blank_serial=blank_serial.strip(), courier=COURIERS[m.courier], tracking_no=tracking,
                                 address=m.address.strip(), phone_masked=mask_phone(m.phone.strip()))
         (receipt,) = issue_documents(uow, case, row, handover=snap)

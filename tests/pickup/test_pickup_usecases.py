@@ -227,7 +227,8 @@ def test_the_platforms_certificate_fills_the_desk_and_the_receipt(ctx, clerk) ->
     values = certificate_defaults(ctx, pickup, number)
     assert values["certificate_no"] == CERT.certificate_no and values["credit_code"] == "92620321MA7X3K1P5B"
     hand_over(ctx, pickup, number, Collector("self", "张桂兰", APPLICANT_ID, True), PNG)  # no number typed
-    assert stored_snapshot(ctx, number, DocumentKind.HANDOVER_RECEIPT).handover.certificate_no == CERT.certificate_no
+    receipt = stored_snapshot(ctx, number, DocumentKind.HANDOVER_RECEIPT).handover
+    assert receipt.certificate_no == CERT.certificate_no and receipt.certificate_name == "营业执照（个体工商户）"
 
 
 def test_a_certificate_of_a_case_received_at_another_window_arrives_as_a_hall_copy(ctx) -> None:

@@ -269,7 +269,12 @@ class PickupView(QWidget):
         if self.devices is not None:
             self.devices.card_read.connect(self._card)
             self.devices.page_captured.connect(self._page_captured)
-            self.devices.failed.connect(lambda code, msg: self.isVisible() and self._say(f"{msg}（{code}）", "warn"))
+            self.devices.failed.connect(self._device_failed)
+
+    def _device_failed(self, code: str, message: str) -> None:
+        self._capturing = False  # a failed capture must not claim the next page the intake takes
+        if self.isVisible():
+            self._say(f"{message}（{code}）", "warn")
 
     # --- finding ---------------------------------------------------------------------------
     def refresh(self) -> None:
