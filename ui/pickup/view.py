@@ -233,6 +233,7 @@ class PickupView(QWidget):
         form.addRow("授权文书 F6", self.pages)
         form.addRow("证照编号", self.certificate_no)
         self.form = form
+        form.setRowVisible(self.identity, False)  # no empty gap until there is a result to show
         form.addRow("空白证印制编号", self.blank_serial)
         rl.addLayout(form)
         rl.addWidget(QLabel("领取人签名（签名板、手写笔或触屏；Ctrl+Z 撤销，Delete 清除）："))
@@ -349,6 +350,7 @@ class PickupView(QWidget):
         self._select(d.number)
         self.pages.clear()
         self.identity.clear()
+        self.form.setRowVisible(self.identity, False)
         self.pad.clear()
         self._card_read = self._card_expired = False
         self.mode.setCurrentIndex(0 if d.applicant.kind == "person" else 2)
@@ -450,6 +452,7 @@ class PickupView(QWidget):
             how = "读卡核验" if self._card_read else "人工核验"
             self.identity.setText(f"✓ 身份核验通过（{how}）")
             self.identity.setStyleSheet("color:#1f6f3a;")
+        self.form.setRowVisible(self.identity, True)
 
     # --- hand over, mail, spoil ---------------------------------------------------------------
     def _signature_png(self) -> bytes:
