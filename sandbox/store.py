@@ -179,6 +179,8 @@ class ProgressRow(Base):
     step: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(DateTime())
     note: Mapped[str] = mapped_column(String(500), default="")
+    # What comes with the step: {"certificate": IssuedCertificate} or {"delivery": DeliveryConfirmation}.
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class SigningKey(Base):

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.usecases.audit_integrity import CheckpointDraft, Receipt
-from app.usecases.sync_pull import LeasedBlock, ProgressEntry
+from app.usecases.sync_pull import CertificateInfo, DeliveryInfo, LeasedBlock, ProgressEntry
 from app.usecases.sync_state import EventAnswer, OutgoingEvent
 from sync import contract as c
 from sync.http import PlatformHttp, PlatformProtocolError, PlatformRefused, RawJson
@@ -131,12 +131,26 @@ class PlatformApi:
 
     def progress(self, cursor: str, limit: int = c.DEFAULT_PAGE_SIZE) -> ProgressPage:
         page = _parse(c.ProgressPage, self.http.get(c.PATH_PROGRESS, {"since": cursor, "limit": limit}))
-        entries = [ProgressEntry(u.case_number, u.step, china_naive(u.at), u.note, u.progress_id) for u in page.updates]
+        entries = [ProgressEntry(u.case_number, u.step, china_naive(u.at), u.note, u.progress_id,
+                                 _certificate(u.certificate), _delivery(u.delivery)) for u in page.updates]
         return ProgressPage(entries, page.next_cursor, page.has_more)
 
 
 def _receipt(url: str, r: c.AuditReceipt) -> Receipt:
     return Receipt(url, r.terminal_id, r.seq, r.head_hash, r.confirmed_at, r.platform_signature)
+
+
+def _certificate(cert: c.IssuedCertificate | None) -> CertificateInfo | None:
+    if cert is None:
+        return None
+    h = cert.holder
+    return CertificateInfo(cert.certificate_no, cert.name, cert.item_code, h.kind, h.name, h.id_type, h.id_number,
+                           cert.issued_on, cert.valid_from, cert.valid_until, cert.decided_on,
+                           tuple(cert.fields.items()))
+
+
+def _delivery(d: c.DeliveryConfirmation | None) -> DeliveryInfo | None:
+    return None if d is None else DeliveryInfo(d.tracking_no, d.signed_by)
 
 
 def _dump(model: c.ContractModel) -> dict:

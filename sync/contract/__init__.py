@@ -90,7 +90,10 @@ when it is *entitled* to it:
   (re-enrolment above);
 - it is a pick-up desk (``desk`` = ``pickup``) of the hall that received the case: a hall's
   cases are handed to its own 发证窗口 when concluded, so the hall's pick-up terminals may act
-  on (collect, mail) and see the progress of every case of their hall;
+  on (collect, mail) and see the progress of every case of their hall — the ``certificate_ready``
+  step carries the issued certificate with its holder, enough for a desk that never saw the
+  case; the platform then reports ``collected`` / ``mailed`` to the receiving terminal, and
+  ``delivered`` (the courier's confirmation) to both;
 - the case was handed over to the terminal's hall (a station's 代收代办 case received at the
   county: the platform records ``handed_to_hall``), for every terminal of that hall.
 Any other event is rejected ``CASE_NOT_ENTITLED`` (the case's owner is not told who tried).
@@ -157,7 +160,11 @@ from sync.contract.events import (  # noqa: F401 — the package's public names
     event_data,
 )
 from sync.contract.progress import (  # noqa: F401 — the package's public names
+    MAX_CERTIFICATE_FIELDS,
     PROGRESS_STEP_LABELS,
+    CertificateHolder,
+    DeliveryConfirmation,
+    IssuedCertificate,
     ProgressPage,
     ProgressStep,
     ProgressUpdate,
