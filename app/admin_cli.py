@@ -101,21 +101,36 @@ def _existing(args: argparse.Namespace) -> Paths | None:  # None after saying wh
     return paths
 
 
-def _cmd_verify_audit(args: argparse.Namespace) -> int:
+def _verify_before_sign_in(args: argparse.Namespace) -> object:
+    """verify-audit looks at the log as it was found: signing in writes to it (login.success,
+    admin.command), and a record written on top of a truncated chain would hide how it was
+    truncated. So the checks run first and nothing is shown until the person is signed in."""
     from app.context import open_context
-    from app.storage.audit import verify_chain
+    from app.usecases.audit_integrity import verify_audit
 
     paths = _existing(args)
     if paths is None:
-        return 2
+        return None
     ctx = open_context(paths)
-    with ctx.read() as s:
-        verdict = verify_chain(s)
-    if verdict.intact:
-        print(f"审计链完整：共 {verdict.records} 条记录。")
-        return 0
-    print(f"审计链断裂：第一个断点在记录 {verdict.first_broken_seq}。{verdict.reason}")
-    return 1
+    try:
+        return verify_audit(ctx)
+    finally:
+        ctx.close()
+
+
+def _cmd_verify_audit(args: argparse.Namespace) -> int:
+    """The chain, the chain against the platform's latest receipt, and the case and party rows
+    against their last audited state. Exit 0 only when nothing was found."""
+    report = args.prepared
+    if report is None:
+        return 2
+    for finding in report.findings:
+        print(f"错误 [{finding.code}]：{finding.message}")
+    if report.ok:
+        print(f"审计链完整：共 {report.records} 条记录；核对了 {report.rows_checked} 条办件和当事人数据。")
+    for note in report.notes:
+        print(note)
+    return 0 if report.ok else 1
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
@@ -142,6 +157,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         with ctx.unit_of_work(args.actor) as uow:
             uow.audit("backup.restore", "database", str(Path(args.file).name),
                       {"carried_events": carried, "replaced_kept_at": str(kept)})
+            uow.rebind_rows()  # the rows are the backup's again: their audited state starts afresh
     finally:
         ctx.close()
     print(f"已从 {args.file} 恢复。{check.message}备份之后排队未上报的 {carried} 条事件已保留，会照常上报；"
@@ -169,8 +185,8 @@ def build_parser(plugins: Sequence[AdminPlugin] | None = None) -> argparse.Argum
     c.add_argument("--days", type=int, required=True, help="工作日数")
     c.add_argument("--calendar", action="append", help="额外的年度日历文件（可多次）")
     c.set_defaults(func=_cmd_due_date, needs=NO_LOGIN)  # the holiday calendar only: nothing personal
-    c = sub.add_parser("verify-audit", help="校验审计日志哈希链，报告第一个断点")
-    c.set_defaults(func=_cmd_verify_audit, needs=Perm.AUDIT_VERIFY)
+    c = sub.add_parser("verify-audit", help="校验审计日志：哈希链、平台回执（截断、改写、伪造）、办件和当事人数据是否被直接改动")
+    c.set_defaults(func=_cmd_verify_audit, needs=Perm.AUDIT_VERIFY, before_sign_in=_verify_before_sign_in)
     c = sub.add_parser("backup", help="立即备份（加密，写入后校验完整性和审计链）")
     c.add_argument("--to", help="备份到此文件夹（如移动硬盘），默认数据目录下 backups/")
     c.set_defaults(func=_cmd_backup, needs=Perm.DATA_BACKUP)
@@ -252,6 +268,8 @@ def main(argv: list[str] | None = None, plugins: Sequence[AdminPlugin] | None = 
     args = build_parser(plugins).parse_args(argv)
     try:
         needs = needed(args)
+        before = getattr(args, "before_sign_in", None)
+        args.prepared = before(args) if before is not None else None
         if needs != NO_LOGIN:
             try:
                 who = sign_in(args, argv, needs)

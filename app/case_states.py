@@ -26,6 +26,7 @@ class State(StrEnum):
     AWAITING_PICKUP = "awaiting_pickup"  # 待领取
     COLLECTED = "collected"  # 已领取
     MAILED = "mailed"  # 已寄出
+    DELIVERED = "delivered"  # 已送达 (the courier's delivery confirmation, through the platform)
     WITHDRAWN = "withdrawn"  # 申请人撤回
 
 
@@ -46,6 +47,7 @@ class Action(StrEnum):
     PRINT_CERTIFICATE = "print_certificate"  # 打印证照 (state unchanged; local)
     COLLECT = "collect"
     MAIL = "mail"
+    CONFIRM_DELIVERY = "confirm_delivery"  # 妥投: reported by the platform only
     WITHDRAW = "withdraw"
 
 
@@ -61,6 +63,7 @@ STATE_LABELS: dict[State, str] = {
     State.AWAITING_PICKUP: "待领取",
     State.COLLECTED: "已领取",
     State.MAILED: "已寄出",
+    State.DELIVERED: "已送达",
     State.WITHDRAWN: "已撤回",
 }
 
@@ -81,6 +84,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PRINT_CERTIFICATE: "打印证照",
     Action.COLLECT: "已领取",
     Action.MAIL: "已寄出",
+    Action.CONFIRM_DELIVERY: "已送达（妥投）",
     Action.WITHDRAW: "撤回申请",
 }
 
@@ -135,8 +139,14 @@ CASE_WORKFLOW: Workflow[State, Action] = Workflow(
         # 第二十二条: the paper certificate — printed on pre-printed stock, collected or mailed
         *(_row(st, A.PRINT_CERTIFICATE, st, Perm.DOCUMENT_PRINT, documents=(Owed(D.CERTIFICATE),), event=False)
           for st in (S.CONCLUDED_APPROVED, S.AWAITING_PICKUP, S.COLLECTED)),
-        _row(S.AWAITING_PICKUP, A.COLLECT, S.COLLECTED, Perm.CASE_HANDOVER, documents=(Owed(D.HANDOVER_RECEIPT),)),
-        _row(S.AWAITING_PICKUP, A.MAIL, S.MAILED, Perm.CASE_HANDOVER, documents=(Owed(D.HANDOVER_RECEIPT),)),
+        # The hall's pick-up desk may hand over a case received at another window: the platform
+        # then reports the step to the receiving terminal (a person here, the platform there).
+        _row(S.AWAITING_PICKUP, A.COLLECT, S.COLLECTED, Perm.CASE_HANDOVER, by=_P_OR_PF,
+             documents=(Owed(D.HANDOVER_RECEIPT),), progress="collected"),
+        _row(S.AWAITING_PICKUP, A.MAIL, S.MAILED, Perm.CASE_HANDOVER, by=_P_OR_PF,
+             documents=(Owed(D.HANDOVER_RECEIPT),), progress="mailed"),
+        # 邮寄送达 is complete only when the courier confirms delivery; the platform relays it.
+        _row(S.MAILED, A.CONFIRM_DELIVERY, S.DELIVERED, Perm.CASE_PROGRESS, by=_PF, progress="delivered"),
     ),
     state_labels=STATE_LABELS,
     action_labels=ACTION_LABELS,

@@ -49,6 +49,7 @@ class AppContext:
     backup_made: object = None
     _settings: Settings | None = None
     _calendar: WorkCalendar | None = None
+    terminal_keys: object = None  # app.storage.integrity.TerminalKeys once read from the database
 
     def now(self) -> datetime:
         # Stored naive in China time: the hall's legal dates are China dates.

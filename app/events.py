@@ -150,6 +150,10 @@ class CertificateCollected(CaseMoved):
     blank_serial: str = ""
     override_by: str = ""
     override_reason: str = ""
+    # The pages captured at the desk, by hash only (the images stay in the terminal's store):
+    # 授权委托书 or a unit's letter, and the applicant's ID copy.
+    authorisation_pages: tuple[str, ...] = ()
+    id_copy_pages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

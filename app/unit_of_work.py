@@ -23,8 +23,9 @@ from app.errors import StorageError
 from app.events import checked_data
 from app.rules.workdays import WorkCalendar, parse_calendar_file
 from app.settings import Settings
-from app.storage.audit import append_audit
-from app.storage.models import CalendarYear, Setting
+from app.storage.audit import append_audit, seal
+from app.storage.integrity import TerminalKeys, append_baseline, create_keys, stored_keys, touched_state
+from app.storage.models import AuditRecord, CalendarYear, Setting
 from app.storage.outbox import enqueue
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ class UnitOfWork:
         if actor is None:  # a programming error, never a user's: every change has an author
             raise TypeError("a unit of work needs an acting person or system actor")
         self.session, self.actor = session, actor
+        self._ctx = ctx
+        self._keys: TerminalKeys | None = None
+        self._last_audit: AuditRecord | None = None
         self.now: datetime = ctx.now()  # read once: every row of this transaction has the same time
         self.settings: Settings = ctx.settings
         self.terminal_id = self.settings.get("terminal_id")
@@ -84,13 +88,45 @@ class UnitOfWork:
     def audit(self, action: str, entity: str, key: str, detail: dict, by: str = "") -> None:
         """`by` names who tried when the actor is the terminal acting for someone not yet
         authenticated (a login attempt); otherwise the actor's own name."""
-        append_audit(self.session, self.now, by or self.actor.username, action, entity, key, detail)
+        mac_key = self.keys().mac_key
+        self._last_audit = append_audit(self.session, self.now, by or self.actor.username, action, entity, key, detail,
+                                        mac_key=mac_key)
+
+    def keys(self) -> TerminalKeys:
+        """The terminal's signing keys; the first unit of work that audits anything makes them
+        (app/storage/integrity.py). Cached on the context only once read back from the
+        database, so a rolled-back creation is never used."""
+        if self._keys is None:
+            self._keys = self._ctx.terminal_keys or stored_keys(self.session)
+            if self._keys is not None:
+                self._ctx.terminal_keys = self._keys
+            else:
+                self._keys = create_keys(self.session, self.now, self.actor.username)
+        return self._keys
+
+    def rebind_rows(self) -> None:
+        """State every case and party row as it is now (a restore put older rows in place)."""
+        append_baseline(self.session, self.now, self.actor.username, self.keys().mac_key)
+
+    def seal(self) -> None:
+        """At the end of the transaction: state the hashes of the case and party rows it wrote
+        in its last audit record (or in a "rows.state" record when it audited nothing)."""
+        self.session.flush()
+        state = touched_state(self.session)
+        if not state:
+            return
+        if self._last_audit is None:
+            self.audit("rows.state", "rows", "", {})
+        rec = self._last_audit
+        assert rec is not None
+        rec.state = state
+        seal(rec, self.keys().mac_key)
 
     def send(self, case_number: str, data: object) -> dict:
         """Queue a platform event (typed, checked first) and audit it; returns what was sent."""
         kind = type(data).kind  # type: ignore[attr-defined]
         wire = checked_data(kind, data)
-        append_audit(self.session, self.now, self.actor.username, kind, "case", case_number, wire)
+        self.audit(kind, "case", case_number, wire)
         enqueue(self.session, kind, case_number, self.now, self.terminal_id, self.actor.username, wire)
         self.changes.outbox = True
         return wire
@@ -123,6 +159,7 @@ def unit_of_work(ctx: AppContext, actor: Actor) -> Iterator[UnitOfWork]:
         with ctx.sessions() as session, session.begin():
             uow = UnitOfWork(ctx, session, actor)
             yield uow
+            uow.seal()
             session.flush()
     except OperationalError as exc:
         raise storage_error(exc, ctx) from exc

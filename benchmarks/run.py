@@ -55,6 +55,7 @@ BENCHMARKS = {
     "intake": "benchmarks.bench_intake",
     "lookup": "benchmarks.bench_lookup",
     "memory": "benchmarks.bench_memory",  # after lookup: it opens the window on lookup's million cases
+    "pickup": "benchmarks.bench_pickup",  # the pick-up desk's scan and card read, on the same million cases
     "sync": "benchmarks.bench_sync",
     "print": "benchmarks.bench_print",
     "devices": "benchmarks.bench_devices",  # issue 13: card read, scan upload, stall while scanning

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sandbox import clock
+from sandbox.audit import register_key
 from sandbox.auth import Principal, hash_secret, issue_token, secret_matches
 from sandbox.errors import PlatformProblem
 from sandbox.numbers import lease_block
@@ -132,6 +133,7 @@ def _answer_again(s: Session, row: EnrolmentCode, body: TerminalRegistration, tt
 def _registered(s: Session, row: EnrolmentCode, terminal: Terminal, body: TerminalRegistration, ttl_seconds: float,
                 secret: str) -> TerminalRegistered:
     token, expires_at = issue_token(s, terminal.terminal_id, ttl_seconds)
+    platform_key = register_key(s, terminal.terminal_id, body.public_key, successor_of=row.replaces)
     block = None
     if body.first_block_size:
         # Leased under a request id of its own: asked again (a lost answer), the same block.
@@ -142,7 +144,7 @@ def _registered(s: Session, row: EnrolmentCode, terminal: Terminal, body: Termin
                               terminal_secret=secret, area_code=row.area_code, hall=row.hall, window=row.window,
                               desk=row.desk, document_code=terminal.document_code, county=row.county,
                               review_body=row.review_body, court=row.court, replaces=row.replaces,
-                              number_block=block)
+                              number_block=block, platform_key=platform_key)
 
 
 @dataclass

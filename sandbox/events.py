@@ -10,6 +10,7 @@ event's data is validated against its kind's contract model before it is applied
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,7 +24,7 @@ from sandbox import clock
 from sandbox.auth import Principal
 from sandbox.catalog import STATUS_LABELS
 from sandbox.enrolment import entitled
-from sandbox.store import AppliedEvent, CatalogEntry, EventReceipt, ItemStatusPeriod, Lease, PlatformCase
+from sandbox.store import AppliedEvent, CatalogEntry, EventReceipt, ItemStatusPeriod, Lease, PlatformCase, ProgressRow
 from sync.contract import (
     CASE_TRANSITIONS,
     CHINA,
@@ -44,20 +45,23 @@ STATE_LABELS = {
     "received": "已收件待审", "awaiting_supplement": "待补齐补正", "rejected": "不予受理", "accepted": "已受理",
     "in_progress": "办理中", "suspended": "特别程序中", "concluded_approved": "已办结（准予）",
     "concluded_denied": "已办结（不予许可）", "awaiting_pickup": "待领取", "collected": "已领取", "mailed": "已寄出",
-    "withdrawn": "已撤回",
+    "delivered": "已送达", "withdrawn": "已撤回",
 }
 ACTION_LABELS = {
     "receive": "收件", "accept": "受理", "request_supplement": "一次性告知补齐补正", "reject": "不予受理",
     "correct_on_spot": "当场更正", "resubmit": "补正材料送达", "deem_accepted": "逾期未告知，视为受理",
     "start_processing": "开始办理", "suspend_clock": "进入特别程序", "resume_clock": "特别程序结束",
     "conclude_approved": "办结（准予）", "conclude_denied": "办结（不予许可）", "certificate_ready": "证照待领取",
-    "collect": "已领取", "mail": "已寄出", "withdraw": "撤回申请",
+    "collect": "已领取", "mail": "已寄出", "confirm_delivery": "已送达", "withdraw": "撤回申请",
 }
 # Steps the back office also takes: a terminal reporting one the platform has already passed
 # (it started processing while the back office did too) is applied without changing the state.
 BACK_OFFICE_ACTIONS = PLATFORM_ACTIONS
 _RANK = {"accepted": 0, "in_progress": 1, "suspended": 1, "concluded_approved": 2, "concluded_denied": 2,
-         "awaiting_pickup": 3, "collected": 4, "mailed": 4}
+         "awaiting_pickup": 3, "collected": 4, "mailed": 4, "delivered": 5}
+# Hand-overs the platform reports on (the receiving terminal learns its case was collected or
+# mailed at the hall's pick-up desk): action → progress step.
+_REPORTED = {"collect": "collected", "mail": "mailed"}
 # Decisions that need the item to be open for intake on the day they happened.
 _NEEDS_OPEN_ITEM = {"accept", "deem_accepted"}
 # Cases entering these states are the back office's from now on.
@@ -232,6 +236,10 @@ def ingest(s: Session, who: Principal, events: Sequence[Event], office_delay: fl
                            terminal_id=who.terminal_id, actor=event.actor, occurred_at=clock.stored(event.occurred_at),
                            applied_at=now, data=event.data))
         batch.seen.add(event.event_id)
+        if action in _REPORTED:
+            step = _REPORTED[action]
+            s.add(ProgressRow(progress_id=str(uuid.uuid4()), case_number=case.case_number, terminal_id=case.terminal_id,
+                              step=step, at=clock.stored(event.occurred_at), note=f"发证窗口：{ACTION_LABELS[action]}"))
         results.append(EventResult(event_id=event.event_id, status="applied"))
     return results
 

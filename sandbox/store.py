@@ -42,6 +42,8 @@ class Terminal(Base):
     one_time: Mapped[int] = mapped_column(Integer, default=0)  # 1: enrolled with a one-time code
     replaces: Mapped[str] = mapped_column(String(64), default="")  # the predecessor it succeeds
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    # Added by the data-protection issue: the terminal's Ed25519 public key (hex), "" until registered.
+    public_key: Mapped[str] = mapped_column(String(64), default="")
 
 
 class EnrolmentCode(Base):
@@ -177,6 +179,32 @@ class ProgressRow(Base):
     step: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(DateTime())
     note: Mapped[str] = mapped_column(String(500), default="")
+    # What comes with the step: {"certificate": IssuedCertificate} or {"delivery": DeliveryConfirmation}.
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class SigningKey(Base):
+    """The platform's own Ed25519 key (one row): it countersigns audit receipts."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    private_key: Mapped[str] = mapped_column(String(64))  # hex
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class CheckpointRow(Base):
+    """Every audit checkpoint the platform confirmed, per terminal: its history of the chain."""
+
+    __tablename__ = "audit_checkpoints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    terminal_id: Mapped[str] = mapped_column(String(64), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    anchor_seq: Mapped[int] = mapped_column(Integer)
+    signed_at: Mapped[str] = mapped_column(String(40))
+    signature: Mapped[str] = mapped_column(String(128))
+    confirmed_at: Mapped[str] = mapped_column(String(40))
+    platform_signature: Mapped[str] = mapped_column(String(128))
 
 
 class AttachmentBlob(Base):

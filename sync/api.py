@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.usecases.sync_pull import LeasedBlock, ProgressEntry
+from app.usecases.audit_integrity import CheckpointDraft, Receipt
+from app.usecases.sync_pull import CertificateInfo, DeliveryInfo, LeasedBlock, ProgressEntry
 from app.usecases.sync_state import EventAnswer, OutgoingEvent
 from app.usecases.uploads import PageUpload
 from sync import contract as c
@@ -37,6 +38,7 @@ class TerminalCredential:
     terminal_secret: str
     token: str
     expires_at: datetime | None
+    platform_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,34 @@ class PlatformApi:
     def health(self) -> c.Health:
         return _parse(c.Health, self.http.get(c.PATH_HEALTH, auth=False))
 
-    def register_terminal(self, terminal_id: str, area_code: str, name: str, enrolment_code: str) -> TerminalCredential:
+    def register_terminal(self, terminal_id: str, area_code: str, name: str, enrolment_code: str,
+                          public_key: str = "") -> TerminalCredential:
         body = c.TerminalRegistration(terminal_id=terminal_id, area_code=area_code, name=name,
-                                      enrolment_code=enrolment_code)
+                                      enrolment_code=enrolment_code, public_key=public_key)
         got = _parse(c.TerminalRegistered, self.http.post(c.PATH_REGISTER_TERMINAL, _dump(body), auth=False))
-        return TerminalCredential(got.terminal_id, got.terminal_secret, got.token, china_naive(got.expires_at))
+        return TerminalCredential(got.terminal_id, got.terminal_secret, got.token, china_naive(got.expires_at),
+                                  got.platform_key)
+
+    def register_key(self, public_key: str) -> str:
+        """The terminal's public key (bearer token = this terminal); returns the platform's key."""
+        got = _parse(c.PlatformKey, self.http.request("PUT", c.PATH_TERMINAL_KEY, _dump(c.TerminalKey(public_key=public_key))))
+        return got.platform_key
+
+    def audit_checkpoint(self, draft: CheckpointDraft) -> Receipt:
+        """409/403 come back as PlatformRefused with the platform's code (chain rewritten, …)."""
+        body = c.AuditCheckpoint(terminal_id=draft.terminal_id, seq=draft.seq, head_hash=draft.head_hash,
+                                 anchor_seq=draft.anchor_seq, anchor_hash=draft.anchor_hash, signed_at=draft.signed_at,
+                                 signature=draft.signature)
+        return _receipt(self.http.base_url, _parse(c.AuditReceipt, self.http.post(c.PATH_AUDIT_CHECKPOINTS, _dump(body))))
+
+    def last_audit_receipt(self) -> Receipt | None:
+        try:
+            data = self.http.get(c.PATH_AUDIT_CHECKPOINTS)
+        except PlatformRefused as err:
+            if err.status == 404:
+                return None
+            raise
+        return _receipt(self.http.base_url, _parse(c.AuditReceipt, data))
 
     def terminal_token(self, terminal_id: str, terminal_secret: str) -> tuple[str, datetime | None]:
         body = c.TerminalTokenRequest(terminal_id=terminal_id, terminal_secret=terminal_secret)
@@ -107,7 +132,8 @@ class PlatformApi:
 
     def progress(self, cursor: str, limit: int = c.DEFAULT_PAGE_SIZE) -> ProgressPage:
         page = _parse(c.ProgressPage, self.http.get(c.PATH_PROGRESS, {"since": cursor, "limit": limit}))
-        entries = [ProgressEntry(u.case_number, u.step, china_naive(u.at), u.note, u.progress_id) for u in page.updates]
+        entries = [ProgressEntry(u.case_number, u.step, china_naive(u.at), u.note, u.progress_id,
+                                 _certificate(u.certificate), _delivery(u.delivery)) for u in page.updates]
         return ProgressPage(entries, page.next_cursor, page.has_more)
 
     def declare_attachment(self, page: PageUpload) -> c.AttachmentStatus:
@@ -122,6 +148,23 @@ class PlatformApi:
     def attachment_content(self, sha256: str) -> bytes:
         """404 (never seen, or not this terminal's) comes back as PlatformRefused(status=404)."""
         return self.http.get_bytes(c.content_path(sha256))
+
+
+def _receipt(url: str, r: c.AuditReceipt) -> Receipt:
+    return Receipt(url, r.terminal_id, r.seq, r.head_hash, r.confirmed_at, r.platform_signature)
+
+
+def _certificate(cert: c.IssuedCertificate | None) -> CertificateInfo | None:
+    if cert is None:
+        return None
+    h = cert.holder
+    return CertificateInfo(cert.certificate_no, cert.name, cert.item_code, h.kind, h.name, h.id_type, h.id_number,
+                           cert.issued_on, cert.valid_from, cert.valid_until, cert.decided_on,
+                           tuple(cert.fields.items()))
+
+
+def _delivery(d: c.DeliveryConfirmation | None) -> DeliveryInfo | None:
+    return None if d is None else DeliveryInfo(d.tracking_no, d.signed_by)
 
 
 def _dump(model: c.ContractModel) -> dict:

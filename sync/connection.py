@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from app.actor import SYSTEM, Actor
 from app.context import AppContext
 from app.rules.problems import Problem, RuleError
+from app.usecases.audit_integrity import terminal_public_key
 from app.usecases.enrolment import (
     AssignedIdentity,
     FirstAdmin,
@@ -103,13 +104,14 @@ def ensure_registered(ctx: AppContext, platform_url: str, enrolment_code: str = 
     reg = registration_for(ctx, url)
     if reg is not None and not again:
         return reg, False
+    public_key = terminal_public_key(ctx)
     api = PlatformApi(PlatformHttp(url, settings or http_settings(ctx)))
     try:
         cred = api.register_terminal(ctx.settings.get("terminal_id"), ctx.settings.get("area_code"), ctx.settings.get("hall_name"),
-                                     enrolment_code)
+                                     enrolment_code, public_key)
     finally:
         api.close()
-    reg = Registration(url, cred.terminal_id, cred.terminal_secret, cred.token, cred.expires_at)
+    reg = Registration(url, cred.terminal_id, cred.terminal_secret, cred.token, cred.expires_at, cred.platform_key)
     return save_registration(ctx, SYSTEM, reg).value, True
 
 
@@ -133,8 +135,10 @@ def enrol(ctx: AppContext, actor: Actor, platform_url: str, code: str, admin: Fi
         raise not_configured()
     check_training_platform(ctx, url)
     pending = begin_enrolment(ctx, actor, url, code, again)
+    # The key pair is made before the code is spent; the platform keeps its public half.
     body = c.TerminalRegistration(enrolment_code=code.strip(), first_block_size=first_block_size,
-                                  request_id=pending.request_id, terminal_secret=pending.terminal_secret)
+                                  request_id=pending.request_id, terminal_secret=pending.terminal_secret,
+                                  public_key=terminal_public_key(ctx))
     http = PlatformHttp(url, settings or http_settings(ctx))
     try:
         got = _parse(c.TerminalRegistered, http.post(c.PATH_REGISTER_TERMINAL,
@@ -153,5 +157,5 @@ def enrol(ctx: AppContext, actor: Actor, platform_url: str, code: str, admin: Fi
     leased = LeasedBlock(block.year, block.first, block.last, block.lease_id) if block else None
     # The platform answers "" for the secret when the terminal chose its own (it always does now).
     reg = Registration(url, got.terminal_id, got.terminal_secret or pending.terminal_secret, got.token,
-                       china_naive(got.expires_at))
+                       china_naive(got.expires_at), got.platform_key)
     return store_enrolment(ctx, actor, identity, reg, leased, admin, again, pending).value

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from app.changes import Changes
 from app.context import AppContext
-from app.rules.problems import Problem
+from app.rules.problems import Problem, RuleError
+from app.usecases.audit_integrity import Receipt
 from app.usecases.sync_state import PushSummary
 from sync.api import PlatformApi
+from sync.checkpoint import send_checkpoint
 from sync.http import PlatformError, PlatformMaintenance, PlatformUnreachable
 from sync.pullers import PULLERS, PullSummary
 from sync.pusher import push_pending
@@ -27,6 +29,7 @@ class SyncReport:
     pulled: PullSummary = field(default_factory=PullSummary)
     uploaded: UploadSummary = field(default_factory=UploadSummary)
     errors: list[Problem] = field(default_factory=list)  # what went wrong, step by step
+    receipt: Receipt | None = None  # the platform's receipt for this cycle's audit checkpoint
 
     @property
     def ok(self) -> bool:
@@ -53,7 +56,7 @@ def run_once(ctx: AppContext, api: PlatformApi, on_batch: Callable[[PushSummary]
     report.reachable = True
     steps = [lambda: _push(ctx, api, report, on_batch, batch_size),
              lambda: _upload(ctx, api, report, on_upload)] + [
-        (lambda p=p: p(ctx, api, report.pulled)) for p in PULLERS]
+        (lambda p=p: p(ctx, api, report.pulled)) for p in PULLERS] + [lambda: _checkpoint(ctx, api, report)]
     for step in steps:
         try:
             step()
@@ -86,6 +89,16 @@ def _upload(ctx: AppContext, api: PlatformApi, report: SyncReport,
     report.uploaded = upload_pending(ctx, api, on_page=seen)
 
 
+def _checkpoint(ctx: AppContext, api: PlatformApi, report: SyncReport) -> None:
+    """Last, so the receipt covers every audit record this cycle wrote; one per cycle."""
+    try:
+        report.receipt, problem = send_checkpoint(ctx, api)
+    except RuleError as err:  # a receipt that does not verify, a platform key that changed
+        problem = err.as_problem()
+    if problem is not None:
+        report.errors.insert(0, problem)  # first: the status bar shows the first problem, and this one matters most
+
+
 def summary_lines(report: SyncReport) -> list[str]:
     """The report in Chinese, for the admin command and the log."""
     if not report.reachable:
@@ -100,6 +113,8 @@ def summary_lines(report: SyncReport) -> list[str]:
         f"办件进度：更新 {q.progress_moved} 件" + (f"，无法套用 {len(q.progress_refused)} 条" if q.progress_refused else ""),
         _upload_line(report.uploaded),
     ]
+    if report.receipt is not None:
+        lines.append(f"审计检查点：平台已确认本机审计记录到第 {report.receipt.seq} 条")
     lines += [f"出错 [{e.code}]：{e.message}" for e in report.errors]
     return lines
 

@@ -227,6 +227,10 @@ class Sandbox:
     def terminal(self, terminal_id: str) -> dict:
         return self._control("GET", f"/sandbox/terminals/{terminal_id}")
 
+    def deliver(self, case_number: str, signed_by: str = "") -> dict:
+        """The courier's delivery confirmation (妥投) of a mailed certificate."""
+        return self._control("POST", f"/sandbox/cases/{case_number}/deliver", json={"signed_by": signed_by})
+
     @staticmethod
     def auth(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}

@@ -129,3 +129,15 @@ def test_what_the_terminal_queues_is_what_the_contract_accepts(ctx, clerk, clock
         contract.event_data(event)  # raises if the data is not as its kind needs
         kinds.add(event.kind)
     assert kinds == set(EVENT_TYPES) - {"case.collect", "case.mail"}  # the pick-up desk issue adds those
+
+
+def test_the_terminal_signs_and_checks_the_contracts_audit_texts() -> None:
+    """app/ may not import the contract, so it has its own copy of the signed texts: equal."""
+    from app.usecases import audit_integrity as mine
+    from sync.contract import audit as theirs
+
+    args = ("ZWFW-620321-02", 42, "ab" * 32, 40, "cd" * 32, "2026-11-20T10:00:00+08:00")
+    assert mine.checkpoint_text(*args) == theirs.checkpoint_text(*args)
+    assert mine.checkpoint_text(*args) != theirs.checkpoint_text(*args[:1], 43, *args[2:])
+    rargs = ("ZWFW-620321-02", 42, "ab" * 32, "2026-11-20T10:00:01+08:00")
+    assert mine.receipt_text(*rargs) == theirs.receipt_text(*rargs)

@@ -80,7 +80,11 @@ def test_who_may_take_a_step_is_part_of_the_row() -> None:
 
 
 def test_nothing_more_can_happen_to_a_final_case() -> None:
-    assert FINAL == {State.REJECTED, State.WITHDRAWN, State.CONCLUDED_DENIED, State.MAILED, State.COLLECTED}
+    assert FINAL == {State.REJECTED, State.WITHDRAWN, State.CONCLUDED_DENIED, State.DELIVERED, State.COLLECTED}
+    # A mailed certificate is not done until the courier's delivery confirmation, and only the platform reports it.
+    (out,) = CASE_WORKFLOW.rows_from(State.MAILED)
+    assert out.to == State.DELIVERED and out.by == frozenset({By.PLATFORM}) and out.event is None
+    assert CASE_WORKFLOW.next_steps(State.MAILED) == []  # no button offers it to a person
     for state in FINAL - CERTIFICATE_STATES:
         assert CASE_WORKFLOW.rows_from(state) == []
     # A collected certificate may still be reprinted, but the case goes nowhere.
@@ -120,12 +124,14 @@ def test_documents_owed_come_from_the_rows() -> None:
 
 def test_progress_reports_map_to_the_platforms_own_steps() -> None:
     assert PROGRESS_TARGETS == {"in_progress": State.IN_PROGRESS, "concluded_approved": State.CONCLUDED_APPROVED,
-                                "concluded_denied": State.CONCLUDED_DENIED, "certificate_ready": State.AWAITING_PICKUP}
+                                "concluded_denied": State.CONCLUDED_DENIED, "certificate_ready": State.AWAITING_PICKUP,
+                                "collected": State.COLLECTED, "mailed": State.MAILED, "delivered": State.DELIVERED}
     assert Action.ACCEPT not in PLATFORM_ACTIONS and Action.CERTIFICATE_READY in PLATFORM_ACTIONS
     # A late report of an earlier step changes nothing; a denied case is not "past" approval.
     assert CASE_WORKFLOW.is_past(State.AWAITING_PICKUP, State.IN_PROGRESS)
     assert not CASE_WORKFLOW.is_past(State.CONCLUDED_DENIED, State.CONCLUDED_APPROVED)
     assert not CASE_WORKFLOW.is_past(State.WITHDRAWN, State.IN_PROGRESS)
+    assert CASE_WORKFLOW.is_past(State.DELIVERED, State.AWAITING_PICKUP)  # a late certificate_ready changes nothing
 
 
 def test_a_table_with_two_rows_for_one_move_is_refused_when_built() -> None:

@@ -195,13 +195,13 @@ def _after_open(app: QApplication, args: argparse.Namespace, opened: Opened, log
             login.hide()
         QMessageBox.critical(None, "无法启动演示", "这是已注册的正式终端，不能连接演示平台。演示请使用单独的数据目录（--data-dir）。")
         return 1
-    if terminal_mode(ctx) == UNENROLLED or needs_first_admin(ctx):
-        if login is not None:
-            login.hide()
     if args.smoke_test:
         if login is not None:
             login.hide()
         return _smoke_test(app, ctx, args.platform or "", args.enrolment_code)
+    if terminal_mode(ctx) == UNENROLLED or needs_first_admin(ctx):
+        if login is not None:
+            login.hide()
         if terminal_mode(ctx) == UNENROLLED and not _first_run(ctx, args.platform or "", code=args.enrolment_code):
             return 0
         if needs_first_admin(ctx) and not _first_run(ctx, "", admin_only=True):

@@ -5,6 +5,7 @@
 from app.storage import (
     attachment_models,  # noqa: F401, E402
     document_models,  # noqa: F401, E402
+    integrity_models,  # noqa: F401, E402
     pickup_models,  # noqa: F401, E402
     sync_models,  # noqa: F401, E402
 )

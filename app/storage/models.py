@@ -209,6 +209,11 @@ class AuditRecord(Base):
     detail: Mapped[str] = mapped_column(Text)  # canonical JSON text
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Since 0010: the hashes of the case and party rows as this record's transaction left them
+    # (canonical JSON, "" when it touched none), and an HMAC of `hash` with a key derived from
+    # the terminal's signing key ("" only on records from before the key existed).
+    state: Mapped[str] = mapped_column(Text, default="")
+    mac: Mapped[str] = mapped_column(String(64), default="")
 
 
 class NumberBlock(Base):

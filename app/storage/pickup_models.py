@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.storage.models import Base
@@ -32,6 +32,40 @@ class Handover(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
     by: Mapped[str] = mapped_column(String(40))
+    # 邮寄送达: the courier's delivery confirmation, as the platform relayed it (已送达)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    delivered_to: Mapped[str] = mapped_column(String(100), default="")
+
+
+class HandoverPage(Base):
+    """A page captured at the desk for a hand-over (授权委托书, the applicant's ID copy, a unit's
+    letter): the image is an Attachment (inside the encrypted store), linked here by its hash."""
+
+    __tablename__ = "handover_pages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # authorisation | applicant_id_copy | unit_letter
+    page_no: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"))
+
+
+class PlatformCertificate(Base):
+    """The certificate the approving department issued, as the platform sent it with the
+    certificate_ready step: pre-fills the pick-up desk and the certificate form."""
+
+    __tablename__ = "platform_certificates"
+    case_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    certificate_no: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    item_code: Mapped[str] = mapped_column(String(64))
+    holder_name: Mapped[str] = mapped_column(String(100))
+    issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class SpoiledBlank(Base):

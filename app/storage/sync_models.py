@@ -37,6 +37,10 @@ class PlatformRegistration(Base):
     token: Mapped[str] = mapped_column(Text, default="")
     token_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     registered_at: Mapped[datetime] = mapped_column(DateTime)
+    # Since 0010: the platform's Ed25519 public key (hex), pinned at enrolment or at the first
+    # key exchange, and when this terminal's own public key was registered with that platform.
+    platform_key: Mapped[str] = mapped_column(String(64), default="")
+    key_registered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class OnlineCredential(Base):

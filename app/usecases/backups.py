@@ -106,10 +106,41 @@ def restore(paths: Paths, backup: Path) -> tuple[BackupCheck, int, Path]:
     shutil.copyfile(backup, staged)
     os.chmod(staged, 0o600)
     carried = _carry_queued_events(kept, staged, key)
+    _carry_audit_tail(kept, staged, key)
     for side in ("-wal", "-shm"):
         Path(str(paths.database) + side).unlink(missing_ok=True)
     os.replace(staged, paths.database)
     return check, carried, kept
+
+
+def _carry_audit_tail(current: Path, restored: Path, key: bytes) -> int:
+    """The audit records written after the backup, carried over verbatim (same seqs, hashes and
+    MACs) with the platform's receipts — but only when the backup's chain is a prefix of the
+    replaced database's (same hash at the backup's last seq). So the platform's checkpoints
+    still extend and verify-audit sees no truncation; a replaced database whose chain differs
+    is not trusted, and the platform's receipts then show the gap."""
+    src, dst = connect_raw(current, key), connect_raw(restored, key)
+    try:
+        tables = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "audit_checkpoints" not in tables:
+            return 0  # a backup from before 0010: the app upgrades it; nothing of this kind to carry
+        last = dst.execute("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1").fetchone()
+        if last is not None:
+            theirs = src.execute("SELECT hash FROM audit_records WHERE seq = ?", (last[0],)).fetchone()
+            if theirs is None or theirs[0] != last[1]:
+                return 0
+        n = 0
+        for table, order in (("audit_records", "seq"), ("audit_checkpoints", "id")):
+            cols = [r[1] for r in dst.execute(f"PRAGMA table_info({table})")]
+            after = dst.execute(f"SELECT coalesce(max({order}), 0) FROM {table}").fetchone()[0]
+            rows = src.execute(f"SELECT {','.join(cols)} FROM {table} WHERE {order} > ? ORDER BY {order}", (after,)).fetchall()
+            dst.executemany(f"INSERT INTO {table} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", rows)
+            n += len(rows) if table == "audit_records" else 0
+        dst.commit()
+        return n
+    finally:
+        src.close()
+        dst.close()
 
 
 def _carry_queued_events(current: Path, restored: Path, key: bytes) -> int:

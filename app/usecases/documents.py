@@ -39,6 +39,7 @@ from app.rules.problems import Problem, RuleError
 from app.storage.attachment_models import MaterialPage
 from app.storage.document_models import DocumentPrint, DocumentSequence, IssuedDocument
 from app.storage.models import Case, Clerk, Material, MaterialSubmission, Party, ServiceItem
+from app.storage.pickup_models import PlatformCertificate
 from app.unit_of_work import UnitOfWork
 from app.usecases.case_flow import apply_transition, load_case
 from app.workflow import Step
@@ -198,12 +199,17 @@ def cn_day(d: date) -> str:
 
 
 def certificate_defaults(ctx: AppContext, actor: Actor, number: str) -> dict[str, str]:
-    """Pre-filled values for the certificate form: what the case and its applicant hold. Values
-    from the back office (certificate number, scope, validity) are not here: the platform does
-    not send them yet, so the pick-up clerk types them from the approval system."""
+    """Pre-filled values for the certificate form: what the case and its applicant hold, and the
+    back office's values (certificate number, scope, validity) once the platform sent them with
+    the certificate_ready step; until then the pick-up clerk types those from the approval system."""
     actor.require(Perm.DOCUMENT_PRINT)
     with ctx.read() as s:
-        return _case_values(s, load_case(s, number), ctx.today())
+        case = load_case(s, number)
+        values = _case_values(s, case, ctx.today())
+        issued = s.get(PlatformCertificate, case.number)
+        if issued is not None:
+            values |= {k: v for k, v in (issued.fields or {}).items() if v} | {"certificate_no": issued.certificate_no}
+        return values
 
 
 def certificate_problems(specs: tuple[CertificateFieldSpec, ...], values: dict[str, str]) -> list[Problem]:

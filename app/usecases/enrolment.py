@@ -36,7 +36,7 @@ from app.rules.problems import Problem, RuleError
 from app.storage.models import Clerk, NumberBlock
 from app.storage.sync_models import PlatformRegistration
 from app.usecases.auth import hash_password
-from app.usecases.registration import Registration
+from app.usecases.registration import Registration, pin_registered_keys
 from app.usecases.sync_pull import LeasedBlock
 
 MIN_PASSWORD = 8
@@ -181,6 +181,7 @@ def store_enrolment(ctx: AppContext, actor: Actor, identity: AssignedIdentity, r
             s.add(row)
         row.terminal_id, row.terminal_secret = identity.terminal_id, reg.terminal_secret
         row.token, row.token_expires_at, row.registered_at = reg.token, reg.token_expires_at, uow.now
+        pin_registered_keys(row, reg, uow.now)
         if block is not None:
             s.add(NumberBlock(prefix=number_prefix(identity.area_code, block.year), first=block.first, last=block.last,
                               next=block.first, source="platform", leased_at=uow.now))
@@ -197,7 +198,7 @@ def store_enrolment(ctx: AppContext, actor: Actor, identity: AssignedIdentity, r
             "area_code": identity.area_code, "document_code": identity.document_code, "replaces": identity.replaces,
             "first_block": [block.first, block.last] if block else None,
             "first_admin": admin.username.strip() if admin else "",
-            "request_id": pending.request_id if pending else ""})
+            "request_id": pending.request_id if pending else "", "platform_key": reg.platform_key})
     return OpResult(identity, uow.changes.freeze())
 
 

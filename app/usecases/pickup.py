@@ -3,8 +3,9 @@ record a spoiled blank, and list the day's parcels for the courier (第二十二
 issued or served within 10 days of the decision).
 
 Everything works offline from the last pulled progress; the hand-over goes to the platform as
-the COLLECT / MAIL event of the workflow table, with the signature's hash and the collector's
-masked ID only.
+the COLLECT / MAIL event of the workflow table, with the signature's hash, the hashes of the pages
+captured at the desk and the collector's masked ID only. A mailed certificate is served when the
+courier confirms delivery (已送达, reported by the platform); the desk lists what is still out.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from app.actor import Actor
 from app.case_states import STATE_LABELS, Action, State
@@ -27,13 +28,16 @@ from app.rules.identity import check_resident_id
 from app.rules.problems import Problem, RuleError
 from app.rules.text import mask_id_number, mask_phone
 from app.rules.tracking import COURIERS, normalise_tracking, tracking_problems
+from app.rules.workdays import WorkCalendar
+from app.storage.attachment_models import Attachment
 from app.storage.document_models import IssuedDocument
-from app.storage.models import Case, Party, ServiceItem
-from app.storage.pickup_models import Handover, SpoiledBlank
+from app.storage.models import Case, CaseEvent, Party, ServiceItem
+from app.storage.pickup_models import Handover, HandoverPage, PlatformCertificate, SpoiledBlank
 from app.usecases.case_flow import apply_transition, check_step, load_case
 from app.usecases.documents import IssuedDoc, build_snapshot, issue_documents, next_document_number, store_document
+from app.usecases.scans import keep_page
 
-ISSUE_WITHIN_DAYS = 10  # 行政许可法 第四十四条
+ISSUE_WITHIN_DAYS = 10  # 行政许可法 第四十四条; working days (第八十二条: the law's limits exclude holidays)
 MODES = {"self": "本人领取", "agent": "代理人领取", "organisation": "单位经办人领取"}
 
 
@@ -45,21 +49,26 @@ class Waiting:
     applicant_id_masked: str
     ready_since: datetime
     days_waiting: int
-    overdue: bool  # past the 10 days of 第四十四条
+    overdue: bool  # past the 10 (working) days of 第四十四条
 
 
-def _waiting(rows: list, today: date) -> list[Waiting]:
+def _waiting(rows: list, today: date, cal: WorkCalendar) -> list[Waiting]:
     out = []
     for number, item, name, id_number, since in rows:
         days = (today - since.date()).days
-        out.append(Waiting(number, item, name, mask_id_number(id_number), since, days, days > ISSUE_WITHIN_DAYS))
+        late = today > cal.add_working_days(since.date(), ISSUE_WITHIN_DAYS).date
+        out.append(Waiting(number, item, name, mask_id_number(id_number), since, days, late))
     return out
 
 
-def _base():  # noqa: ANN202 — a select
+def _base(by_state_index: bool = True):  # noqa: ANN202 — a select
+    # `state || ''` keeps SQLite off the state index when a person's few cases are wanted: at a
+    # million cases that index would walk every certificate waiting in the hall (no ANALYZE on a
+    # terminal, so the planner cannot know the applicant index is narrower).
+    state = Case.state if by_state_index else Case.state + ""
     return (select(Case.number, ServiceItem.name, Party.name, Party.id_number, Case.updated_at)
             .join(ServiceItem, ServiceItem.id == Case.item_id).join(Party, Party.id == Case.applicant_id)
-            .where(Case.state == State.AWAITING_PICKUP.value))
+            .where(state == State.AWAITING_PICKUP.value))
 
 
 def waiting_list(ctx: AppContext, actor: Actor, limit: int = 500) -> list[Waiting]:
@@ -67,7 +76,7 @@ def waiting_list(ctx: AppContext, actor: Actor, limit: int = 500) -> list[Waitin
     actor.require(Perm.CASE_HANDOVER)
     with ctx.read() as s:
         rows = s.execute(_base().order_by(Case.updated_at.asc()).limit(limit)).all()
-    return _waiting(rows, ctx.today())
+    return _waiting(rows, ctx.today(), ctx.calendar)
 
 
 def find_waiting(ctx: AppContext, actor: Actor, text: str) -> list[Waiting]:
@@ -88,9 +97,9 @@ def find_waiting(ctx: AppContext, actor: Actor, text: str) -> list[Waiting]:
             norm = normalise_case_number(t).upper()
             # Index ranges, not LIKE: a name prefix stays an index probe at a million people.
             people = select(Party.id).where(or_(Party.id_number == norm, and_(Party.name >= t, Party.name < t + "\uffff")))
-            rows = s.execute(_base().where(Case.applicant_id.in_(people)).order_by(Case.updated_at.asc())
-                             .limit(100)).all()
-    return _waiting(rows, ctx.today())
+            rows = s.execute(_base(by_state_index=False).where(Case.applicant_id.in_(people))
+                             .order_by(Case.updated_at.asc()).limit(100)).all()
+    return _waiting(rows, ctx.today(), ctx.calendar)
 
 
 def case_for_pickup(ctx: AppContext, actor: Actor, text: str) -> str:
@@ -108,6 +117,18 @@ def case_for_pickup(ctx: AppContext, actor: Actor, text: str) -> str:
 # --- who collects --------------------------------------------------------------------------
 
 
+PAGE_KINDS = {"authorisation": "授权委托书", "applicant_id_copy": "申请人身份证复印件", "unit_letter": "单位介绍信"}
+
+
+def store_handover_page(ctx: AppContext, actor: Actor, data: bytes, media_type: str = "image/jpeg") -> OpResult[str]:
+    """A page the document camera captured at the desk (F6), kept at once inside the encrypted
+    store like an intake scan; the hand-over links it. Returns its SHA-256."""
+    actor.require(Perm.CASE_HANDOVER)
+    with ctx.unit_of_work(actor) as uow:
+        sha = keep_page(uow, data, media_type)
+    return OpResult(sha, uow.changes.freeze())
+
+
 @dataclass(frozen=True)
 class Collector:
     mode: str  # self | agent | organisation
@@ -115,8 +136,15 @@ class Collector:
     id_number: str
     card_read: bool  # the ID card's chip was read at the desk (F4), not just looked at
     card_expired: bool = False
-    authorisation_captured: bool = False  # 授权委托书 / 单位介绍信 scanned or seen
-    applicant_id_copy: bool = False  # agent: the applicant's ID copy
+    # Hashes of pages captured with the document camera (store_handover_page): the 授权委托书
+    # (an agent) or the unit's letter (an organisation's 经办人), and the applicant's ID copy.
+    authorisation_pages: tuple[str, ...] = ()
+    id_copy_pages: tuple[str, ...] = ()
+
+    @property
+    def page_kinds(self) -> list[tuple[str, tuple[str, ...]]]:
+        first = "unit_letter" if self.mode == "organisation" else "authorisation"
+        return [(first, self.authorisation_pages), ("applicant_id_copy", self.id_copy_pages)]
 
 
 def identity_problems(applicant: Party, c: Collector, today: date) -> list[Problem]:
@@ -137,16 +165,18 @@ def identity_problems(applicant: Party, c: Collector, today: date) -> list[Probl
                                f"领取人（{c.name} {mask_id_number(checked.value)}）与申请人（{applicant.name} "
                                f"{mask_id_number(applicant.id_number)}）不一致，不能以本人身份领取。", "collector_id"))
     elif c.mode == "agent":
-        if not c.authorisation_captured:
-            out.append(Problem("AGENT_NO_AUTHORISATION", "代理人领取须有申请人签署的授权委托书（请拍照或扫描留存）。",
+        if not c.authorisation_pages:
+            out.append(Problem("AGENT_NO_AUTHORISATION", "代理人领取须有申请人签署的授权委托书：请放在高拍仪下按 F6 拍照留存。",
                                "authorisation"))
-        if not c.applicant_id_copy:
-            out.append(Problem("AGENT_NO_APPLICANT_ID", "代理人领取须提交申请人身份证复印件。", "authorisation"))
+        if not c.id_copy_pages:
+            out.append(Problem("AGENT_NO_APPLICANT_ID", "代理人领取须有申请人身份证复印件：请按 F6 拍照留存。",
+                               "applicant_id_copy"))
     elif c.mode == "organisation":
         if applicant.kind != "organisation":
             out.append(Problem("HANDOVER_MODE", "申请人是个人，不能由单位经办人领取。", "mode"))
-        if not c.authorisation_captured:
-            out.append(Problem("ORG_NO_LETTER", "单位经办人领取须有单位介绍信或授权委托书。", "authorisation"))
+        if not c.authorisation_pages:
+            out.append(Problem("ORG_NO_LETTER", "单位经办人领取须有单位介绍信或授权委托书：请按 F6 拍照留存。",
+                               "authorisation"))
     return out
 
 
@@ -191,21 +221,54 @@ def hand_over(ctx: AppContext, actor: Actor, number: str, c: Collector, signatur
         masked = mask_id_number("".join(c.id_number.split()).upper())
         method = _identity_method(c) if not problems else f"{_identity_method(c)}；主管核准"
         ov_by, ov_reason = (override.supervisor.username, override.reason.strip()) if problems and override else ("", "")
-        s.add(Handover(case_id=case.id, kind="collect", mode=c.mode, collector_name=c.name.strip(),
-                       collector_id_masked=masked, identity_method=method, blank_serial=blank_serial.strip(),
-                       signature_sha256=sha, signature_png=signature_png, override_by=ov_by, override_reason=ov_reason,
-                       at=uow.now, by=actor.username))
+        handover = Handover(case_id=case.id, kind="collect", mode=c.mode, collector_name=c.name.strip(),
+                            collector_id_masked=masked, identity_method=method, blank_serial=blank_serial.strip(),
+                            signature_sha256=sha, signature_png=signature_png, override_by=ov_by,
+                            override_reason=ov_reason, at=uow.now, by=actor.username)
+        s.add(handover)
+        s.flush()
+        _link_pages(s, handover, c)
         if problems:
             uow.audit("handover.override", "case", case.number,
                       {"by": ov_by, "reason": ov_reason, "problems": [p.code for p in problems]})
         row = apply_transition(uow, case, Action.COLLECT, note=MODES[c.mode], mode=c.mode, collector_name=c.name.strip(),
                                collector_id_masked=masked, identity_method=method, signature_sha256=sha,
-                               blank_serial=blank_serial.strip(), override_by=ov_by, override_reason=ov_reason)
+                               blank_serial=blank_serial.strip(), override_by=ov_by, override_reason=ov_reason,
+                               authorisation_pages=c.authorisation_pages, id_copy_pages=c.id_copy_pages)
         item = s.get(ServiceItem, case.item_id)
-        snap = HandoverSnapshot(c.mode, c.name.strip(), masked, method, item.name, certificate_no, blank_serial.strip(),
-                                base64.b64encode(signature_png).decode(), sha, ov_by, ov_reason)
+        issued_no, issued_name = _platform_certificate(s, case.number)
+        certificate_no, certificate_name = certificate_no.strip() or issued_no, issued_name or item.name
+        snap = HandoverSnapshot(c.mode, c.name.strip(), masked, method + _papers(c), certificate_name, certificate_no,
+                                blank_serial.strip(), base64.b64encode(signature_png).decode(), sha, ov_by, ov_reason)
         (receipt,) = issue_documents(uow, case, row, handover=snap)
     return OpResult(receipt, uow.changes.freeze())
+
+
+def _papers(c: Collector) -> str:
+    """For the receipt: which papers were captured and kept (e.g. ；授权委托书1页、申请人身份证复印件1页已拍照留存)."""
+    kept = [f"{PAGE_KINDS[kind]}{len(pages)}页" for kind, pages in c.page_kinds if pages]
+    return f"；{'、'.join(kept)}已拍照留存" if kept else ""
+
+
+def _platform_certificate(s, number: str) -> tuple[str, str]:  # noqa: ANN001 — a Session
+    """The certificate's number and name as the platform sent them ("" until it has): the
+    receipt names the certificate, not the item, when it can."""
+    row = s.get(PlatformCertificate, number)
+    return (row.certificate_no, row.name) if row is not None else ("", "")
+
+
+def _link_pages(s, handover: Handover, c: Collector) -> None:  # noqa: ANN001 — a Session
+    """The captured pages belong to this hand-over (and its case), in the order taken; a page
+    the store does not hold (lost before it was kept) stops the hand-over."""
+    wanted = [h for _kind, pages in c.page_kinds for h in pages]
+    if not wanted:
+        return
+    known = set(s.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(wanted))))
+    if any(h not in known for h in wanted):
+        raise RuleError(Problem("SCAN_MISSING", "拍摄的授权文书未保存成功，请按 F6 重新拍摄。", "authorisation"))
+    for kind, pages in c.page_kinds:
+        s.add_all([HandoverPage(handover_id=handover.id, case_id=handover.case_id, kind=kind, page_no=i, sha256=h)
+                   for i, h in enumerate(pages, 1)])
 
 
 @dataclass(frozen=True)
@@ -248,7 +311,9 @@ def mail_certificate(ctx: AppContext, actor: Actor, number: str, m: Mailing, bla
         row = apply_transition(uow, case, Action.MAIL, note=f"{COURIERS[m.courier]} {tracking}", courier=m.courier,
                                tracking_no=tracking, blank_serial=blank_serial.strip())
         item = s.get(ServiceItem, case.item_id)
-        snap = HandoverSnapshot("mail", addressee, certificate_name=item.name, certificate_no=certificate_no,
+        issued_no, issued_name = _platform_certificate(s, case.number)
+        certificate_no, certificate_name = certificate_no.strip() or issued_no, issued_name or item.name
+        snap = HandoverSnapshot("mail", addressee, certificate_name=certificate_name, certificate_no=certificate_no,
                                 blank_serial=blank_serial.strip(), courier=COURIERS[m.courier], tracking_no=tracking,
                                 address=m.address.strip(), phone_masked=mask_phone(m.phone.strip()))
         (receipt,) = issue_documents(uow, case, row, handover=snap)
@@ -297,6 +362,85 @@ def issue_mailing_list(ctx: AppContext, actor: Actor, day: date | None = None) -
         snap = replace(snap, mailing=lines, case_number="", item_name="", item_code="")
         issued = store_document(uow, snap)
     return OpResult(issued, uow.changes.freeze())
+
+
+# --- 已寄出: served when delivered (第四十四条) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mailed:
+    number: str
+    item_name: str
+    addressee: str
+    courier: str
+    tracking_no: str
+    mailed_at: datetime
+    decided_on: date  # the decision the 10 days of 第四十四条 run from
+    serve_by: date
+    delivered_at: datetime | None
+    delivered_to: str
+    overdue: bool  # not delivered and past serve_by
+
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_at is not None
+
+
+def mailed_list(ctx: AppContext, actor: Actor, limit: int = 300) -> list[Mailed]:
+    """Certificates mailed from this desk: those still out first (oldest first, overdue ones —
+    not served within 10 days of the decision — marked), then the delivered, latest first."""
+    actor.require(Perm.CASE_HANDOVER)
+    decided = (select(CaseEvent.case_id, func.max(CaseEvent.at).label("at"))
+               .where(CaseEvent.action == Action.CONCLUDE_APPROVED.value).group_by(CaseEvent.case_id).subquery())
+    q = (select(Handover, Case.number, ServiceItem.name, PlatformCertificate.decided_on, decided.c.at)
+         .join(Case, Case.id == Handover.case_id).join(ServiceItem, ServiceItem.id == Case.item_id)
+         .outerjoin(PlatformCertificate, PlatformCertificate.case_number == Case.number)
+         .outerjoin(decided, decided.c.case_id == Case.id)
+         .where(Handover.kind == "mail"))
+    today, cal = ctx.today(), ctx.calendar
+    with ctx.read() as s:
+        out_ = s.execute(q.where(Handover.delivered_at.is_(None)).order_by(Handover.at.asc()).limit(limit)).all()
+        done = s.execute(q.where(Handover.delivered_at.is_not(None)).order_by(Handover.delivered_at.desc())
+                         .limit(limit)).all()
+    rows = []
+    for h, number, item, platform_decided, local_decided in [*out_, *done]:
+        decided_on = platform_decided or (local_decided.date() if local_decided else h.at.date())
+        serve_by = cal.add_working_days(decided_on, ISSUE_WITHIN_DAYS).date
+        rows.append(Mailed(number, item, h.collector_name, COURIERS.get(h.courier, h.courier), h.tracking_no, h.at,
+                           decided_on, serve_by, h.delivered_at, h.delivered_to,
+                           h.delivered_at is None and today > serve_by))
+    return rows
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    certificate_no: str
+    name: str
+    holder_name: str
+    valid_from: date | None
+    valid_until: date | None  # None: 长期
+    decided_on: date | None
+    fields: dict[str, str]
+
+
+def platform_certificate(ctx: AppContext, actor: Actor, number: str) -> CertificateView | None:
+    """The certificate the department issued, as the platform sent it (None until it has)."""
+    actor.require(Perm.CASE_VIEW)
+    with ctx.read() as s:
+        row = s.get(PlatformCertificate, normalise_case_number(number).upper())
+        if row is None:
+            return None
+        return CertificateView(row.certificate_no, row.name, row.holder_name, row.valid_from, row.valid_until,
+                               row.decided_on, dict(row.fields or {}))
+
+
+def handover_pages(ctx: AppContext, actor: Actor, number: str) -> list[tuple[str, int, str]]:
+    """(kind, page number, sha256) of the pages captured for the case's hand-over."""
+    actor.require(Perm.CASE_VIEW)
+    with ctx.read() as s:
+        case = load_case(s, number)
+        return [tuple(r) for r in s.execute(select(HandoverPage.kind, HandoverPage.page_no, HandoverPage.sha256)
+                                            .where(HandoverPage.case_id == case.id).order_by(HandoverPage.id))]
 
 
 def handover_documents(ctx: AppContext, number: str) -> list[int]:

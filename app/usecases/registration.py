@@ -22,10 +22,11 @@ class Registration:
     terminal_secret: str
     token: str
     token_expires_at: datetime | None
+    platform_key: str = ""  # the platform's signing key (audit receipts), pinned when given
 
 
 def _view(r: PlatformRegistration) -> Registration:
-    return Registration(r.platform_url, r.terminal_id, r.terminal_secret, r.token, r.token_expires_at)
+    return Registration(r.platform_url, r.terminal_id, r.terminal_secret, r.token, r.token_expires_at, r.platform_key)
 
 
 def registration_for(ctx: AppContext, platform_url: str | None = None) -> Registration | None:
@@ -50,9 +51,22 @@ def save_registration(ctx: AppContext, actor: Actor, reg: Registration) -> OpRes
             s.add(row)
         row.terminal_id, row.terminal_secret = reg.terminal_id, reg.terminal_secret
         row.token, row.token_expires_at, row.registered_at = reg.token, reg.token_expires_at, uow.now
+        pin_registered_keys(row, reg, uow.now)
         # The secret and token stay out of the audit log: it is readable by supervisors.
-        uow.audit("platform.register", "platform", url, {"terminal_id": reg.terminal_id})
+        uow.audit("platform.register", "platform", url, {"terminal_id": reg.terminal_id,
+                                                         "platform_key": reg.platform_key})
     return OpResult(_view(row))
+
+
+def pin_registered_keys(row: PlatformRegistration, reg: Registration, now: datetime) -> None:
+    """A registration that sent this terminal's public key and got the platform's back: the
+    platform key is pinned and the terminal's key counts as registered. (A registration with a
+    code is the administrator's act of trust, so it may replace a pinned key; a sync may not —
+    app/usecases/audit_integrity.py pin_platform_key.)"""
+    if reg.platform_key:
+        row.platform_key, row.key_registered_at = reg.platform_key, now
+    else:
+        row.key_registered_at = None  # registered again without a key: register it at the next sync
 
 
 def save_token(ctx: AppContext, platform_url: str, token: str, expires_at: datetime | None) -> None:

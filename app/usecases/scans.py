@@ -23,16 +23,23 @@ MAX_PAGE_BYTES = 8 * 1024 * 1024  # a document camera's JPEG page is well under 
 def store_scan(ctx: AppContext, actor: Actor, data: bytes, media_type: str = "image/jpeg") -> OpResult[str]:
     """Keep a scanned page; returns its SHA-256 (the same page twice is stored once)."""
     actor.require(Perm.CASE_INTAKE)
+    with ctx.unit_of_work(actor) as uow:
+        sha = keep_page(uow, data, media_type)
+    return OpResult(sha, uow.changes.freeze())
+
+
+def keep_page(uow, data: bytes, media_type: str) -> str:  # noqa: ANN001 — a UnitOfWork
+    """Inside a unit of work: the page checked and kept once by its SHA-256 (the intake's and
+    the pick-up desk's captures alike)."""
     if media_type not in MEDIA_TYPES:
         raise RuleError(Problem("SCAN_MEDIA_TYPE", "扫描件只能是 JPEG 图片或 PDF。"))
     if not data or len(data) > MAX_PAGE_BYTES:
         raise RuleError(Problem("SCAN_SIZE", "扫描件为空或过大（单页不超过 8 MB），请重新拍摄。"))
     sha = hashlib.sha256(data).hexdigest()
-    with ctx.unit_of_work(actor) as uow:
-        if uow.session.get(Attachment, sha) is None:
-            uow.session.add(Attachment(sha256=sha, media_type=media_type, size=len(data), data=data, created_at=uow.now))
-            uow.audit("attachment.store", "attachment", sha, {"size": len(data), "media_type": media_type})
-    return OpResult(sha, uow.changes.freeze())
+    if uow.session.get(Attachment, sha) is None:
+        uow.session.add(Attachment(sha256=sha, media_type=media_type, size=len(data), data=data, created_at=uow.now))
+        uow.audit("attachment.store", "attachment", sha, {"size": len(data), "media_type": media_type})
+    return sha
 
 
 def link_pages(s: Session, case_id: int, round_: int, material_name: str, hashes: tuple[str, ...]) -> None:

@@ -23,7 +23,8 @@ from app.context import AppContext
 from app.rules.case_number import number_prefix
 from app.rules.problems import RuleError
 from app.rules.workdays import calendar_to_file, parse_calendar_file
-from app.storage.models import CalendarYear, Case, NumberBlock
+from app.storage.models import CalendarYear, Case, CaseEvent, Clerk, NumberBlock, Party, ServiceItem
+from app.storage.pickup_models import Handover, PlatformCertificate
 from app.storage.sync_models import SyncCursor
 from app.usecases.calendar import import_calendar
 from app.usecases.case_flow import apply_transition
@@ -170,12 +171,40 @@ def store_leased_block(ctx: AppContext, block: LeasedBlock) -> OpResult[bool]:
 # --- case progress --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class CertificateInfo:
+    """The certificate the department issued (contract IssuedCertificate), plain data."""
+
+    certificate_no: str
+    name: str
+    item_code: str
+    holder_kind: str
+    holder_name: str
+    holder_id_type: str = ""
+    holder_id_number: str = ""
+    issued_on: date | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    decided_on: date | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    """The courier's 妥投 (contract DeliveryConfirmation)."""
+
+    tracking_no: str = ""
+    signed_by: str = ""
+
+
+@dataclass(frozen=True)
 class ProgressEntry:
     case_number: str
     step: str  # a progress step of the workflow (contract ProgressStep)
     at: datetime | None = None
     note: str = ""
     progress_id: str = ""
+    certificate: CertificateInfo | None = None  # with certificate_ready
+    delivery: DeliveryInfo | None = None  # with delivered
 
 
 @dataclass(frozen=True)
@@ -201,9 +230,17 @@ def apply_progress(ctx: AppContext, entries: Sequence[ProgressEntry], cursor: st
         for e in entries:
             target = PROGRESS_TARGETS.get(e.step)
             case = s.scalars(select(Case).where(Case.number == e.case_number)).first()
+            if e.certificate is not None:
+                _keep_certificate(uow, e.case_number, e.certificate)
+                if case is None and target is not None:
+                    case = _hall_copy(uow, e, target, refused)
+                    moved += case is not None
+                    continue
             if case is None:
                 unknown += 1
                 continue
+            if e.delivery is not None:
+                _record_delivery(uow, case, e)
             if target is None:
                 refused.append(f"{e.case_number}: 未知进度 {e.step}")
                 continue
@@ -229,3 +266,64 @@ def apply_progress(ctx: AppContext, entries: Sequence[ProgressEntry], cursor: st
             uow.audit("progress.pull", "progress", cursor,
                       {"moved": moved, "already": already, "unknown": unknown, "refused": list(refused)})
     return OpResult(summary, uow.changes.freeze())
+
+
+def _keep_certificate(uow, number: str, c: CertificateInfo) -> None:  # noqa: ANN001 — a UnitOfWork
+    """The platform's certificate for the case (a replay rewrites the same values)."""
+    row = uow.session.get(PlatformCertificate, number) or PlatformCertificate(case_number=number)
+    row.certificate_no, row.name, row.item_code, row.holder_name = c.certificate_no, c.name, c.item_code, c.holder_name
+    row.issued_on, row.valid_from, row.valid_until, row.decided_on = c.issued_on, c.valid_from, c.valid_until, c.decided_on
+    row.fields, row.received_at = dict(c.fields), uow.now
+    uow.session.add(row)
+
+
+def _record_delivery(uow, case: Case, e: ProgressEntry) -> None:  # noqa: ANN001 — a UnitOfWork
+    mail = uow.session.scalars(select(Handover).where(Handover.case_id == case.id, Handover.kind == "mail")
+                               .order_by(Handover.id.desc())).first()
+    if mail is not None and mail.delivered_at is None:
+        mail.delivered_at = e.at or uow.now
+        mail.delivered_to = (e.delivery.signed_by if e.delivery else "")[:100]
+
+
+PLATFORM_CLERK = "platform"  # the inactive account a hall copy names as its receiving clerk
+
+
+def _platform_clerk(s, now: datetime) -> int:  # noqa: ANN001 — a Session
+    """Cases received at another terminal name no clerk of this one: they are recorded under an
+    inactive account that can never log in (no password hash)."""
+    row = s.scalars(select(Clerk).where(Clerk.username == PLATFORM_CLERK)).first()
+    if row is None:
+        row = Clerk(username=PLATFORM_CLERK, display_name="政务服务平台", role="platform", password_hash="!",
+                    window_no="", active=False, created_at=now)
+        s.add(row)
+        s.flush()
+    return row.id
+
+
+def _hall_copy(uow, e: ProgressEntry, target: State, refused: list[str]) -> Case | None:  # noqa: ANN001
+    """A certificate of the hall's case received at another terminal (the contract's pick-up
+    rule): the desk keeps what it needs to hand it over — the item, the holder, the state the
+    platform reports. Nothing goes back to the platform (it reported this)."""
+    s, c = uow.session, e.certificate
+    assert c is not None
+    item = s.scalars(select(ServiceItem).where(ServiceItem.implementation_code == c.item_code)).first()
+    if item is None:
+        refused.append(f"{e.case_number}: 本机事项目录中没有 {c.item_code}，请先同步事项目录")
+        return None
+    holder = Party(kind=c.holder_kind, name=c.holder_name, id_type=c.holder_id_type, id_number=c.holder_id_number,
+                   created_at=uow.now)
+    s.add(holder)
+    s.flush()
+    at = e.at or uow.now
+    case = Case(number=e.case_number, item_id=item.id, applicant_id=holder.id, channel="window",
+                clerk_id=_platform_clerk(s, uow.now), window_no="", terminal_id="", received_at=at, received_on=at.date(),
+                round=1, round_received_on=at.date(), state=target.value, acceptance_due=at.date(),
+                acceptance_basis="decision", updated_at=at)
+    s.add(case)
+    s.flush()
+    s.add(CaseEvent(case_id=case.id, at=uow.now, actor=PLATFORM.username, action="certificate_ready", from_state="",
+                    to_state=target.value, note="本厅其他窗口受理的办件，证照由本发证窗口发放",
+                    detail={"progress_id": e.progress_id, "hall_copy": True}))
+    uow.audit("case.hall_copy", "case", case.number, {"item_code": c.item_code, "state": target.value})
+    uow.changes.case(case.number)
+    return case

@@ -13,6 +13,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QImage, QPainter, QPen
 
 from app.config import resources_dir
+from devices.camera.folder import PICKUP_SAMPLES_DIR as PICKUP_DIR
 from devices.camera.folder import SAMPLES_DIR
 
 SIZE = (900, 1240)
@@ -83,6 +84,23 @@ def _text(p: QPainter, family: str) -> None:
         y += 36 + (24 if rnd.random() < 0.12 else 0)
 
 
+def _authorisation(p: QPainter, family: str) -> None:
+    """授权委托书 for collecting a certificate (the pick-up desk's agent path)."""
+    p.setFont(_font(family, 22))
+    lines = ["委托人：张桂兰　　公民身份号码：6203211985********",
+             "受托人：李　明　　公民身份号码：6203021990********",
+             "", "现委托上述受托人代为领取本人申请的",
+             "《营业执照（个体工商户）》正本、副本及相关文书。",
+             "受托人在委托权限内签署的有关文件，委托人均予承认。", "",
+             "委托期限：自签署之日起至证照领取完毕止。"]
+    y = PAPER.y() + 170
+    for line in lines:
+        p.drawText(QRect(PAPER.x() + 70, y, PAPER.width() - 140, 40), Qt.AlignmentFlag.AlignLeft, line)
+        y += 56
+    p.drawText(QRect(PAPER.x() + 420, PAPER.bottom() - 260, 360, 40), Qt.AlignmentFlag.AlignLeft, "委托人（签字）：")
+    p.drawText(QRect(PAPER.x() + 420, PAPER.bottom() - 190, 360, 40), Qt.AlignmentFlag.AlignLeft, "年　　月　　日")
+
+
 def main() -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv)  # noqa: F841 — text needs a GUI app
     font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / "wqy-microhei.ttc"))
@@ -93,6 +111,12 @@ def main() -> int:
     SAMPLES_DIR.mkdir(exist_ok=True)
     for name, title, body in pages:
         path = SAMPLES_DIR / name
+        _page(family, title, body).save(str(path), "JPG", 55)
+        print(f"{path} {path.stat().st_size // 1024} KB")
+    PICKUP_DIR.mkdir(exist_ok=True)
+    for name, title, body in [("page-1-authorisation.jpg", "授权委托书", _authorisation),
+                              ("page-2-id-card-copy.jpg", "居民身份证复印件（委托人）", _idcopy)]:
+        path = PICKUP_DIR / name
         _page(family, title, body).save(str(path), "JPG", 55)
         print(f"{path} {path.stat().st_size // 1024} KB")
     return 0

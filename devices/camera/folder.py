@@ -11,6 +11,7 @@ from devices.camera.base import DEFAULT_CAPTURE_TIMEOUT_S, DEFAULT_QUALITY, Capt
 from devices.errors import DeviceError
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+PICKUP_SAMPLES_DIR = SAMPLES_DIR / "pickup"  # what an agent brings to the pick-up desk: 授权委托书, ID copy
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from sandbox import attachments, clock
+from sandbox.audit import accept_checkpoint, last_checkpoint, receipt_of, register_key
 from sandbox.auth import (
     Principal,
     authenticate,
@@ -33,6 +34,7 @@ from sync.contract import (
     PATH_ATTACHMENT_CHUNK,
     PATH_ATTACHMENT_CONTENT,
     PATH_ATTACHMENTS,
+    PATH_AUDIT_CHECKPOINTS,
     PATH_CALENDAR,
     PATH_CATALOG_CHANGES,
     PATH_EVENTS_BATCH,
@@ -41,10 +43,13 @@ from sync.contract import (
     PATH_PROGRESS,
     PATH_REGISTER_TERMINAL,
     PATH_SESSIONS,
+    PATH_TERMINAL_KEY,
     PATH_TERMINAL_TOKEN,
     AccessToken,
     AttachmentDeclaration,
     AttachmentStatus,
+    AuditCheckpoint,
+    AuditReceipt,
     CalendarFile,
     CatalogChangesPage,
     ClerkSession,
@@ -55,8 +60,10 @@ from sync.contract import (
     Health,
     NumberBlock,
     NumberBlockRequest,
+    PlatformKey,
     ProgressPage,
     SessionRequest,
+    TerminalKey,
     TerminalRegistered,
     TerminalRegistration,
     TerminalTokenRequest,
@@ -123,8 +130,10 @@ async def register(body: TerminalRegistration, request: Request, state: State) -
     with state.store.transaction() as s:
         secret = register_terminal(s, body.terminal_id, body.area_code, body.name)
         token, expires_at = issue_token(s, body.terminal_id, ttl)
+        # The standing code replaces the terminal's secret, so its key too (the demo re-registers).
+        key = register_key(s, body.terminal_id, body.public_key, replace=True)
     return TerminalRegistered(terminal_id=body.terminal_id, terminal_secret=secret, token=token, expires_at=expires_at,
-                              area_code=body.area_code, hall=body.name)
+                              area_code=body.area_code, hall=body.name, platform_key=key)
 
 
 @router.post(PATH_TERMINAL_TOKEN, response_model=AccessToken)
@@ -189,6 +198,29 @@ async def progress(who: Caller, state: State, since: str = "",
     state.run_back_office()  # steps due by now are in the page, whatever the ticker's phase
     with state.store.transaction() as s:
         return progress_page(s, who, since, page_size(limit))
+
+
+@router.put(PATH_TERMINAL_KEY, response_model=PlatformKey, responses={409: {"model": ErrorBody}})
+async def terminal_key(body: TerminalKey, who: AnyCaller, state: State) -> PlatformKey:
+    """A terminal registered before keys existed registers its public key once, with its token."""
+    with state.store.transaction() as s:
+        return PlatformKey(platform_key=register_key(s, who.terminal_id, body.public_key))
+
+
+@router.post(PATH_AUDIT_CHECKPOINTS, response_model=AuditReceipt,
+             responses={403: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+async def audit_checkpoint(body: AuditCheckpoint, who: AnyCaller, state: State) -> AuditReceipt:
+    with state.store.transaction() as s:
+        return accept_checkpoint(s, who, body)
+
+
+@router.get(PATH_AUDIT_CHECKPOINTS, response_model=AuditReceipt, responses={404: {"model": ErrorBody}})
+async def last_audit_receipt(who: AnyCaller, state: State) -> AuditReceipt:
+    with state.store.transaction() as s:
+        row = last_checkpoint(s, who.terminal_id)
+        if row is None:
+            raise PlatformProblem(404, ErrorCode.NOT_FOUND, "平台还没有确认过本终端的审计检查点。")
+        return receipt_of(row)
 
 
 # --- attachments (sync/contract/attachments.py) ------------------------------------------------

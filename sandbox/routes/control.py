@@ -1,6 +1,6 @@
 """Control switches (/sandbox/…, not part of the contract, never behind the fault switches):
 faults, run-time settings, item status, token expiry, statistics, what the platform holds,
-loading a catalog file, restart.
+loading a catalog file, a courier's delivery confirmation, restart.
 
 Mounted only in demo, training and test mode (sandbox.config), and every request must carry
 the control token (header CONTROL_TOKEN_HEADER) the sandbox wrote at start into its data dir,
@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from sandbox import clock
 from sandbox.auth import expire_all_tokens
-from sandbox.back_office import bring_forward
+from sandbox.back_office import NotMailed, bring_forward, confirm_delivery
 from sandbox.catalog import CatalogFileError, item_count, load_catalog, read_catalog_file, set_item_status
 from sandbox.config import CONTROL_TOKEN_FILE, CONTROL_TOKEN_HEADER
 from sandbox.enrolment import issue_code
@@ -35,6 +35,7 @@ from sandbox.store import (
     AttachmentBlob,
     AttachmentLink,
     CatalogChangeRow,
+    CheckpointRow,
     EventReceipt,
     PlatformCase,
     ProgressRow,
@@ -251,6 +252,28 @@ async def hand_over(case_number: str, body: Handover, state: State) -> dict[str,
         return {"case_number": case_number, "hall": case.hall, "handed_to_hall": case.handed_to_hall}
 
 
+class DeliveryRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    signed_by: str = ""  # 签收人, as the courier recorded it
+
+
+@router.post("/cases/{case_number}/deliver")
+async def deliver(case_number: str, body: DeliveryRequest, state: State) -> dict[str, Any]:
+    """The courier's 妥投 for a mailed certificate (what the postal interface tells the
+    platform): the case becomes 已送达 and its terminals pull the `delivered` step. Again for a
+    delivered case: the same step, nothing twice."""
+    with state.store.transaction() as s:
+        try:
+            row = confirm_delivery(s, case_number, body.signed_by)
+        except LookupError:
+            raise PlatformProblem(404, ErrorCode.CASE_UNKNOWN, f"平台没有办件 {case_number}。") from None
+        except NotMailed as exc:
+            raise PlatformProblem(409, ErrorCode.CASE_TRANSITION_NOT_ALLOWED,
+                                  f"办件 {case_number} 当前不是“已寄出”（{exc}），没有可确认的妥投。") from None
+        return {"case_number": case_number, "state": "delivered", "progress_id": row.progress_id,
+                "at": clock.loaded(row.at).isoformat(), "data": row.data}
+
+
 @router.get("/terminals/{terminal_id}")
 async def terminal_view(terminal_id: str, state: State) -> dict[str, Any]:
     with state.store.transaction() as s:
@@ -259,7 +282,10 @@ async def terminal_view(terminal_id: str, state: State) -> dict[str, Any]:
             raise PlatformProblem(404, ErrorCode.NOT_FOUND, f"平台没有终端 {terminal_id}。")
         return {"terminal_id": row.terminal_id, "area_code": row.area_code, "hall": row.hall, "window": row.window,
                 "desk": row.desk, "document_code": row.document_code, "one_time": bool(row.one_time),
-                "replaces": row.replaces, "retired_at": clock.loaded(row.retired_at).isoformat() if row.retired_at else None}
+                "replaces": row.replaces, "retired_at": clock.loaded(row.retired_at).isoformat() if row.retired_at else None,
+                "public_key": row.public_key or "",
+                "audit_checkpoints": s.scalar(select(func.count()).select_from(CheckpointRow)
+                                              .where(CheckpointRow.terminal_id == terminal_id))}
 
 
 class CatalogLoad(BaseModel):

@@ -3,6 +3,7 @@ and the platform (the real one, or `sandbox/`) exchange. Pydantic v2 models only
 library and no app import — so both sides import this one package and cannot drift apart.
 Its modules: `wire` (version, paths, limits, formats, errors), `terminals`, `catalog`
 (catalog, calendars, number blocks), `workflow` (case states and moves), `events`, `progress`,
+`audit` (the terminal's key, signed audit checkpoints and the platform's receipts),
 `attachments` (scanned pages, chunked and resumable).
 
 Formats (one for the whole API)
@@ -90,7 +91,10 @@ when it is *entitled* to it:
   (re-enrolment above);
 - it is a pick-up desk (``desk`` = ``pickup``) of the hall that received the case: a hall's
   cases are handed to its own 发证窗口 when concluded, so the hall's pick-up terminals may act
-  on (collect, mail) and see the progress of every case of their hall;
+  on (collect, mail) and see the progress of every case of their hall — the ``certificate_ready``
+  step carries the issued certificate with its holder, enough for a desk that never saw the
+  case; the platform then reports ``collected`` / ``mailed`` to the receiving terminal, and
+  ``delivered`` (the courier's confirmation) to both;
 - the case was handed over to the terminal's hall (a station's 代收代办 case received at the
   county: the platform records ``handed_to_hall``), for every terminal of that hall.
 Any other event is rejected ``CASE_NOT_ENTITLED`` (the case's owner is not told who tried).
@@ -121,6 +125,14 @@ from sync.contract.attachments import (  # noqa: F401 — the package's public n
     chunk_path,
     chunk_range,
     content_path,
+)
+from sync.contract.audit import (  # noqa: F401 — the package's public names
+    AuditCheckpoint,
+    AuditReceipt,
+    PlatformKey,
+    TerminalKey,
+    checkpoint_text,
+    receipt_text,
 )
 from sync.contract.catalog import (  # noqa: F401 — the package's public names
     CalendarFile,
@@ -165,7 +177,11 @@ from sync.contract.events import (  # noqa: F401 — the package's public names
     event_data,
 )
 from sync.contract.progress import (  # noqa: F401 — the package's public names
+    MAX_CERTIFICATE_FIELDS,
     PROGRESS_STEP_LABELS,
+    CertificateHolder,
+    DeliveryConfirmation,
+    IssuedCertificate,
     ProgressPage,
     ProgressStep,
     ProgressUpdate,
@@ -194,6 +210,7 @@ from sync.contract.wire import (  # noqa: F401 — the package's public names
     MAX_PAGE_SIZE,
     MAX_PLATFORM_SERIAL,
     MIN_TERMINAL_SECRET,
+    PATH_AUDIT_CHECKPOINTS,
     PATH_CALENDAR,
     PATH_CATALOG_CHANGES,
     PATH_EVENTS_BATCH,
@@ -202,6 +219,7 @@ from sync.contract.wire import (  # noqa: F401 — the package's public names
     PATH_PROGRESS,
     PATH_REGISTER_TERMINAL,
     PATH_SESSIONS,
+    PATH_TERMINAL_KEY,
     PATH_TERMINAL_TOKEN,
     RETIRED_PUSH_DAYS,
     ContractModel,

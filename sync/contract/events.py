@@ -187,6 +187,10 @@ class CertificateCollectedData(CaseMovedData):
     blank_serial: str = ""
     override_by: str = ""
     override_reason: str = ""
+    # Hashes of the pages captured at the desk (授权委托书 / 单位介绍信; the applicant's ID
+    # copy) — never the images.
+    authorisation_pages: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(default=[], max_length=20)
+    id_copy_pages: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(default=[], max_length=20)
 
 
 class CertificateMailedData(CaseMovedData):

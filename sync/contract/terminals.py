@@ -40,6 +40,9 @@ class TerminalRegistration(ContractModel):
         if self.terminal_secret and len(self.terminal_secret) < MIN_TERMINAL_SECRET:
             raise ValueError(f"terminal_secret 至少 {MIN_TERMINAL_SECRET} 个字符")
         return self
+    # The terminal's Ed25519 public key (raw 32 bytes, hex) for its audit checkpoints
+    # (sync/contract/audit.py); "" from a terminal that registers it later (PUT terminals/key).
+    public_key: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
 
 
 class AccessToken(ContractModel):
@@ -67,6 +70,7 @@ class TerminalRegistered(AccessToken):
     court: str = ""  # 人民法院 named on rejection notices
     replaces: str = ""  # the retired terminal this one succeeds (re-enrolment), else ""
     number_block: NumberBlock | None = None
+    platform_key: str = ""  # the platform's Ed25519 public key (hex): pin it, it signs audit receipts
 
 
 class TerminalTokenRequest(ContractModel):

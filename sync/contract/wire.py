@@ -23,10 +23,12 @@ PATH_CALENDAR = f"{API_PREFIX}/calendars/{{year}}"  # GET; 404 CALENDAR_UNKNOWN 
 PATH_NUMBER_BLOCKS = f"{API_PREFIX}/number-blocks"
 PATH_EVENTS_BATCH = f"{API_PREFIX}/events:batch"
 PATH_PROGRESS = f"{API_PREFIX}/progress"  # GET ?since=CURSOR&limit=N
+PATH_TERMINAL_KEY = f"{API_PREFIX}/terminals/key"  # PUT: the terminal's public key (sync/contract/audit.py)
+PATH_AUDIT_CHECKPOINTS = f"{API_PREFIX}/audit/checkpoints"  # POST a checkpoint; GET the last receipt
 
 ALL_PATHS = (
     PATH_HEALTH, PATH_REGISTER_TERMINAL, PATH_TERMINAL_TOKEN, PATH_SESSIONS, PATH_CATALOG_CHANGES,
-    PATH_CALENDAR, PATH_NUMBER_BLOCKS, PATH_EVENTS_BATCH, PATH_PROGRESS,
+    PATH_CALENDAR, PATH_NUMBER_BLOCKS, PATH_EVENTS_BATCH, PATH_PROGRESS, PATH_TERMINAL_KEY, PATH_AUDIT_CHECKPOINTS,
     # attachments (sync/contract/attachments.py)
     f"{API_PREFIX}/attachments", f"{API_PREFIX}/attachments/{{sha256}}/chunks/{{index}}",
     f"{API_PREFIX}/attachments/{{sha256}}/content",
@@ -107,6 +109,14 @@ class ErrorCode(StrEnum):
     BATCH_TOO_LARGE = "BATCH_TOO_LARGE"  # 413
     MAINTENANCE = "MAINTENANCE"  # 503 + Retry-After
     SERVER_ERROR = "SERVER_ERROR"  # 5xx
+    # audit checkpoints (sync/contract/audit.py)
+    TERMINAL_KEY_MISSING = "TERMINAL_KEY_MISSING"  # 409: register the terminal's public key first
+    TERMINAL_KEY_CONFLICT = "TERMINAL_KEY_CONFLICT"  # 409: another key is registered (or the key is another terminal's)
+    CHECKPOINT_SIGNATURE_INVALID = "CHECKPOINT_SIGNATURE_INVALID"  # 403: not signed with this terminal's key
+    CHECKPOINT_TERMINAL_MISMATCH = "CHECKPOINT_TERMINAL_MISMATCH"  # 403: names another terminal than the token's
+    CHECKPOINT_ANCHOR_STALE = "CHECKPOINT_ANCHOR_STALE"  # 409: anchor is not the last confirmed seq (GET it)
+    AUDIT_CHAIN_TRUNCATED = "AUDIT_CHAIN_TRUNCATED"  # 409: fewer records than the platform confirmed
+    AUDIT_CHAIN_REWRITTEN = "AUDIT_CHAIN_REWRITTEN"  # 409: a confirmed record's hash changed
     # one event rejected (EventResult.code)
     EVENT_INVALID = "EVENT_INVALID"  # missing id/kind/case number, or data not as the kind needs
     KIND_UNKNOWN = "KIND_UNKNOWN"

@@ -11,9 +11,11 @@ from typing import Literal
 # The sandbox applies exactly this table.
 
 CASE_STATES = ("received", "awaiting_supplement", "rejected", "accepted", "in_progress", "suspended",
-               "concluded_approved", "concluded_denied", "awaiting_pickup", "collected", "mailed", "withdrawn")
+               "concluded_approved", "concluded_denied", "awaiting_pickup", "collected", "mailed", "delivered",
+               "withdrawn")
 CaseState = Literal["received", "awaiting_supplement", "rejected", "accepted", "in_progress", "suspended",
-                    "concluded_approved", "concluded_denied", "awaiting_pickup", "collected", "mailed", "withdrawn"]
+                    "concluded_approved", "concluded_denied", "awaiting_pickup", "collected", "mailed", "delivered",
+                    "withdrawn"]
 
 # (from, action, to); "" = the case does not exist yet. `by`: who reports the move —
 # "terminal" (an event the terminal sends), "platform" (progress the platform reports), or both.
@@ -35,8 +37,9 @@ CASE_TRANSITIONS: tuple[tuple[str, str, str, str], ...] = (
     ("in_progress", "conclude_denied", "concluded_denied", "platform"),
     ("in_progress", "withdraw", "withdrawn", "terminal"),
     ("concluded_approved", "certificate_ready", "awaiting_pickup", "platform"),
-    ("awaiting_pickup", "collect", "collected", "terminal"),
-    ("awaiting_pickup", "mail", "mailed", "terminal"),
+    ("awaiting_pickup", "collect", "collected", "both"),  # the platform tells the receiving terminal
+    ("awaiting_pickup", "mail", "mailed", "both"),  # when the hall's pick-up desk handed it over
+    ("mailed", "confirm_delivery", "delivered", "platform"),  # the courier's 妥投, relayed by the platform
 )
 TERMINAL_ACTIONS = frozenset(a for _f, a, _t, by in CASE_TRANSITIONS if by in ("terminal", "both"))
 PLATFORM_ACTIONS = frozenset(a for _f, a, _t, by in CASE_TRANSITIONS if by in ("platform", "both"))

@@ -174,12 +174,13 @@ def test_frozen_admin_enrols_unattended_and_the_window_then_asks_for_login(froze
     data = tmp_path / "pc"
     password = tmp_path / "admin.pw"
     password.write_text("s3cret-admin-pw\n", encoding="utf-8")
+    password.chmod(0o600)  # only its owner may read it, or every command refuses it
     code = sandbox.enrolment_code(hall="河西堡镇便民服务中心", window="代办窗口")
     done = run(admin_exe(frozen), "--data-dir", str(data), "enrol", "--platform", sandbox.url, "--code", code,
                "--admin-password-file", str(password), tmp_path=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "终端编号 ZWFW-620321-02" in done.stdout and "河西堡镇便民服务中心" in done.stdout
-    done = run(admin_exe(frozen), "--data-dir", str(data), "import-catalog",
+    done = run(admin_exe(frozen), "--data-dir", str(data), "--password-file", str(password), "import-catalog",
                str(ROOT / "resources" / "catalog" / "demo_catalog.json"), tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "导入完成" in done.stdout

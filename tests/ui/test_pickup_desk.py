@@ -107,3 +107,64 @@ def test_the_ready_list_is_oldest_first_and_marks_the_overdue_red(qtbot, window,
     assert [i.data(Qt.ItemDataRole.UserRole) for i in items] == [old, new]
     assert "超过10日" in items[0].text() and "超过10日" not in items[1].text()
     assert items[0].background().color().name() != items[1].background().color().name()
+
+
+def test_agent_collection_with_a_scanned_authorisation(qtbot, window, ctx, clerk) -> None:
+    """An agent: F4 reads the agent's card, the hand-over is refused until F6 has captured the
+    授权委托书 and the applicant's ID copy (the supervisor's override is declined here), then
+    signed and handed over; the pages are kept and linked, the platform gets their hashes."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from app.storage.models import OutboxEvent
+    from app.usecases.pickup import handover_pages
+    from app.usecases.scans import page_image
+    from devices.camera.folder import PICKUP_SAMPLES_DIR, FolderCamera
+    from tests.ui.keyboard import tab_to
+
+    [number] = ready(ctx, clerk)
+    w, desk = open_desk(qtbot, window)
+    w.devices.set_camera(FolderCamera(PICKUP_SAMPLES_DIR))  # the desk's camera, the agent's papers under it
+    type_text(number)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.detail is not None and desk.detail.number == number, timeout=10_000)
+    assert not desk.pages.isVisible()  # 本人领取: nothing to capture
+    tab_to("pickup_mode")
+    type_text("2")  # 2 代理人领取
+    assert desk.mode.currentData() == "agent" and desk.pages.isVisible()
+    press(Qt.Key.Key_F4)  # the card on the demo reader is the agent's
+    card = sample_card("standard")
+    qtbot.waitUntil(lambda: desk.collector_id.text() == card.id_number, timeout=15_000)
+    qtbot.waitUntil(lambda: "授权委托书" in desk.identity.text(), timeout=10_000)
+    desk.pad.set_signature(SimulatedSigner(4).sign(card.name))
+
+    declined = when_dialog_opens(lambda dlg: press(Qt.Key.Key_Escape))  # no supervisor at hand
+    press(Qt.Key.Key_F9)
+    declined.check(qtbot)
+    assert "授权委托书" in desk.message.text() and "申请人身份证复印件" in desk.message.text()
+    assert case_detail(ctx, clerk, number).state == "awaiting_pickup"
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.scan)  # back at the desk, keyboard ready
+
+    press(Qt.Key.Key_F6)  # the 授权委托书
+    qtbot.waitUntil(lambda: len(desk.pages.pages["authorisation"]) == 1, timeout=15_000)
+    assert "还需拍摄：申请人身份证复印件" in desk.message.text()
+    press(Qt.Key.Key_F6)  # then the applicant's ID copy: F6 goes to what is still missing
+    qtbot.waitUntil(lambda: len(desk.pages.pages["applicant_id_copy"]) == 1, timeout=15_000)
+    qtbot.waitUntil(lambda: desk.identity.text().startswith("✓"), timeout=10_000)
+    press(Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: bool(w.previews) and w.previews[-1].tabs.count() == 1, timeout=20_000)
+    assert w.previews[-1].tabs.tabText(0) == "证照领取回执"
+    assert case_detail(ctx, clerk, number).state == "collected"
+
+    pages = handover_pages(ctx, clerk, number)
+    assert [(k, n) for k, n, _ in pages] == [("authorisation", 1), ("applicant_id_copy", 1)]
+    for _kind, _n, sha in pages:
+        assert hashlib.sha256(page_image(ctx, clerk, sha)).hexdigest() == sha  # the page itself is kept
+    with ctx.read() as s:
+        event = s.scalars(select(OutboxEvent.payload).where(OutboxEvent.case_number == number)
+                          .order_by(OutboxEvent.seq.desc())).first()
+    assert event["data"]["authorisation_pages"] == [pages[0][2]] and event["data"]["id_copy_pages"] == [pages[1][2]]
+    assert card.id_number not in str(event)

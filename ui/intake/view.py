@@ -301,7 +301,8 @@ class IntakeView(QWidget):
             show_message(self.message, f"正在拍摄“{row.material.name}”……", "ok")
 
     def _page_captured(self, page) -> None:  # noqa: ANN001 — devices.camera.CapturedPage
-        row = self._scan_row
+        # Taken once: the camera is shared with the pick-up desk, whose pages are not this row's.
+        row, self._scan_row = self._scan_row, None
         if row is None or row not in self.materials.rows:
             return
         jpeg = page.jpeg

@@ -1,15 +1,17 @@
 """发证窗口: the pick-up desk's own screen, keyboard first. The scan field always has the focus:
 a barcode scanner types the notice's case number and Enter; F4 reads the collector's ID card
-(and, with no case chosen, lists all that person's certificates); the collector signs on the pad;
-F9 hands over and prints the 领取回执, F10 mails instead. Waiting certificates are listed oldest
-first, those past the 10 days of 行政许可法 第四十四条 in red."""
+(and, with no case chosen, lists all that person's certificates); for an agent or a unit's
+经办人, F6 captures the 授权委托书 / letter and the applicant's ID copy with the document camera;
+the collector signs on the pad; F9 hands over and prints the 领取回执, F10 mails instead.
+Waiting certificates are listed oldest first, those past the 10 days of 行政许可法 第四十四条 in
+red; the 已寄出 list shows which mailed certificates the courier has delivered, and when, and
+marks those not served within the 10 days."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +35,9 @@ from app.rules.problems import RuleError
 from app.rules.tracking import COURIERS
 from app.usecases.pickup import (
     MODES,
+    CertificateView,
     Collector,
+    Mailed,
     Mailing,
     Override,
     Waiting,
@@ -41,8 +46,11 @@ from app.usecases.pickup import (
     hand_over,
     issue_mailing_list,
     mail_certificate,
+    mailed_list,
     mailing_problems,
+    platform_certificate,
     spoil_blank,
+    store_handover_page,
     waiting_list,
 )
 from app.usecases.queries import CaseDetail, case_detail
@@ -52,7 +60,8 @@ from ui.devices.bridge import DeviceBridge
 from ui.devices.signature_pad import SignaturePad
 from ui.intake.decision_dialogs import assemble, dialog_buttons
 from ui.operations import Operations, error_text
-from ui.styles import RED
+from ui.pickup.pages import CapturedPages
+from ui.styles import GREEN, RED
 from ui.widgets import named, show_message
 
 
@@ -123,6 +132,21 @@ class OverrideDialog(QDialog):
         self.username.setFocus()
 
 
+# What a supervisor may let go ahead (the identity or the papers), as against bad input.
+OVERRIDABLE = frozenset({"HANDOVER_IDENTITY_MISMATCH", "COLLECTOR_CARD_EXPIRED", "HANDOVER_MODE",
+                         "AGENT_NO_AUTHORISATION", "AGENT_NO_APPLICANT_ID", "ORG_NO_LETTER"})
+
+
+def _mailed_text(m: Mailed) -> str:
+    head = (f"{display_case_number(m.number)}  {m.addressee}\n"
+            f"    {m.courier} {m.tracking_no} · {m.mailed_at.month}月{m.mailed_at.day}日寄出\n    ")
+    if m.delivered_at is not None:
+        who = f" · 签收：{m.delivered_to}" if m.delivered_to else ""
+        return f"{head}✓ 已送达 {m.delivered_at.month}月{m.delivered_at.day}日 {m.delivered_at:%H:%M}{who}"
+    due = f"应于{m.serve_by.month}月{m.serve_by.day}日前送达"
+    return f"{head}未送达 · {due}" + ("（已超期）" if m.overdue else "")
+
+
 class PickupView(QWidget):
     documents_issued = Signal(object)
 
@@ -137,7 +161,10 @@ class PickupView(QWidget):
         self.scan = named(QLineEdit(), "pickup_scan", "扫描通知书条码或输入编号、证件号、姓名")
         self.scan.setPlaceholderText("扫描通知书条码 / 读身份证 F4 / 输入办件编号、证件号码或姓名，回车")
         self.waiting = named(QListWidget(), "pickup_waiting", "待领取证照")
+        self.mailed = named(QListWidget(), "pickup_mailed", "已寄出证照")
+        self.lists = named(QTabWidget(), "pickup_lists", "待领取 / 已寄出")
         self.count = QLabel("")
+        self.mailed_count = named(QLabel(""), "pickup_mailed_count", "已寄出统计")
         self.message = named(QLabel(""), "pickup_message", "发证提示")
         self.message.setWordWrap(True)
         self.message.hide()
@@ -149,8 +176,8 @@ class PickupView(QWidget):
         self.collector_name = named(QLineEdit(), "pickup_collector_name", "领取人姓名")
         self.collector_id = named(QLineEdit(), "pickup_collector_id", "领取人证件号码")
         self.collector_id.setPlaceholderText("按 F4 读身份证，或手工录入")
-        self.authorisation = named(QCheckBox("已收授权委托书 / 单位介绍信（已拍照留存）"), "pickup_authorisation", "授权文书")
-        self.applicant_copy = named(QCheckBox("已收申请人身份证复印件"), "pickup_applicant_copy", "申请人身份证复印件")
+        self.pages = CapturedPages()
+        self._capturing = False  # a page asked of the camera by this desk (F6), not by the intake
         self.certificate_no = named(QLineEdit(), "pickup_certificate_no", "证照编号")
         self.blank_serial = named(QLineEdit(), "pickup_blank_serial", "空白证照印制编号")
         self.identity = named(QLabel(""), "pickup_identity", "身份核验结果")
@@ -163,6 +190,7 @@ class PickupView(QWidget):
         self.list_button = named(QPushButton("打印今日交寄清单"), "pickup_mailing_list", "打印交寄清单")
         self._build()
         self._wire()
+        self._mode_changed()
         self.refresh()
         self.scan.setFocus()
 
@@ -171,13 +199,27 @@ class PickupView(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.scan)
+        waiting_page = QWidget()
+        wl = QVBoxLayout(waiting_page)
+        wl.setContentsMargins(4, 4, 4, 4)
         row = QHBoxLayout()
-        row.addWidget(QLabel("待领取（最早的在前，超过10日标红）"))
+        row.addWidget(QLabel("最早的在前，超过10个工作日标红"))
         row.addStretch(1)
-        row.addWidget(self.count)
-        ll.addLayout(row)
-        ll.addWidget(self.waiting, 1)
-        ll.addWidget(self.list_button)
+        wl.addLayout(row)
+        wl.addWidget(self.waiting, 1)
+        for lst in (self.waiting, self.mailed):  # two or three short lines per certificate, never cut off
+            lst.setWordWrap(True)
+            lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        mailed_page = QWidget()
+        ml = QVBoxLayout(mailed_page)
+        ml.setContentsMargins(4, 4, 4, 4)
+        self.mailed_count.setToolTip("行政许可法第四十四条：自作出决定之日起十日内送达；未送达的在前，超期标红")
+        ml.addWidget(self.mailed_count)
+        ml.addWidget(self.mailed, 1)
+        ml.addWidget(self.list_button)
+        self.lists.addTab(waiting_page, "待领取")
+        self.lists.addTab(mailed_page, "已寄出 / 已送达")
+        ll.addWidget(self.lists, 1)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -188,9 +230,10 @@ class PickupView(QWidget):
         form.addRow("领取人", self.collector_name)
         form.addRow("证件号码", self.collector_id)
         form.addRow("", self.identity)
-        form.addRow("", self.authorisation)
-        form.addRow("", self.applicant_copy)
+        form.addRow("授权文书 F6", self.pages)
         form.addRow("证照编号", self.certificate_no)
+        self.form = form
+        form.setRowVisible(self.identity, False)  # no empty gap until there is a result to show
         form.addRow("空白证印制编号", self.blank_serial)
         rl.addLayout(form)
         rl.addWidget(QLabel("领取人签名（签名板、手写笔或触屏；Ctrl+Z 撤销，Delete 清除）："))
@@ -204,7 +247,7 @@ class PickupView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([460, 880])
+        split.setSizes([540, 800])  # two lines per certificate fit without cutting the masked ID
         QVBoxLayout(self).addWidget(split)
 
     def _wire(self) -> None:
@@ -218,17 +261,26 @@ class PickupView(QWidget):
         self.list_button.clicked.connect(self.mailing_list)
         self.collector_id.editingFinished.connect(self._check_identity)
         self.mode.currentIndexChanged.connect(lambda _i: self._check_identity())
-        for keys, slot in (("F4", self.read_card), ("F9", self.hand_over), ("F10", self.mail)):
+        self.mode.currentIndexChanged.connect(lambda _i: self._mode_changed())
+        for keys, slot in (("F4", self.read_card), ("F6", self.capture_page), ("F9", self.hand_over),
+                           ("F10", self.mail)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
         if self.devices is not None:
             self.devices.card_read.connect(self._card)
-            self.devices.failed.connect(lambda code, msg: self.isVisible() and self._say(f"{msg}（{code}）", "warn"))
+            self.devices.page_captured.connect(self._page_captured)
+            self.devices.failed.connect(self._device_failed)
+
+    def _device_failed(self, code: str, message: str) -> None:
+        self._capturing = False  # a failed capture must not claim the next page the intake takes
+        if self.isVisible():
+            self._say(f"{message}（{code}）", "warn")
 
     # --- finding ---------------------------------------------------------------------------
     def refresh(self) -> None:
         self.ops.run_read(lambda: waiting_list(self.ctx, self.actor), self._show_waiting, self._error)
+        self.ops.run_read(lambda: mailed_list(self.ctx, self.actor), self._show_mailed, self._error)
 
     def on_changed(self, changes: Changes, initiator: object = None) -> None:
         if changes.cases:
@@ -245,6 +297,24 @@ class PickupView(QWidget):
                 item.setBackground(QColor(RED))
             self.waiting.addItem(item)
         self.count.setText(f"{len(rows)} 件")
+        self.lists.setTabText(0, f"待领取 {len(rows)}")
+        self._select(self.detail.number if self.detail else "")
+
+    def _show_mailed(self, rows: list[Mailed]) -> None:
+        self.mailed.clear()
+        for m in rows:
+            item = QListWidgetItem(_mailed_text(m))
+            item.setData(Qt.ItemDataRole.UserRole, m.number)
+            if m.overdue:
+                item.setBackground(QColor(RED))
+            elif m.delivered:
+                item.setBackground(QColor(GREEN))
+            self.mailed.addItem(item)
+        out = sum(1 for m in rows if not m.delivered)
+        late = sum(1 for m in rows if m.overdue)
+        self.mailed_count.setText(f"未送达 {out} 件" + (f"，其中超过10日 {late} 件" if late else "") +
+                                  f"；已送达 {len(rows) - out} 件")
+        self.lists.setTabText(1, f"已寄出 {out}" + (f" · 超期 {late}" if late else ""))
 
     def _scanned(self) -> None:
         text = self.scan.text()
@@ -262,20 +332,29 @@ class PickupView(QWidget):
             self._say(f"此人有 {len(rows)} 件证照待领取，请选择。", "ok")
 
     def open_case(self, number: str) -> None:
-        self.ops.run_read(lambda: case_detail(self.ctx, self.actor, number), self._show_case, self._error)
+        self.ops.run_read(lambda: (case_detail(self.ctx, self.actor, number),
+                                   platform_certificate(self.ctx, self.actor, number)), self._show_case, self._error)
 
-    def _show_case(self, d: CaseDetail) -> None:
+    def _show_case(self, found: tuple[CaseDetail, CertificateView | None]) -> None:
+        d, cert = found
         self.detail = d
+        issued = (f"<br>证照：{cert.name}　编号 {cert.certificate_no}" +
+                  (f"　有效期至 {cert.valid_until:%Y年%m月%d日}" if cert.valid_until else "") +
+                  "（平台下发）") if cert else "<br>证照编号：平台尚未下发，请按审批结果填写"
         self.case_box.setText(f"<b>{display_case_number(d.number)}</b>　{d.item_name}<br>申请人：{d.applicant.name}"
-                              f"（{d.applicant.id_type}）　状态：{d.state_label}")
+                              f"（{d.applicant.id_type}）　状态：{d.state_label}{issued}")
         for w in (self.collector_name, self.collector_id, self.certificate_no, self.blank_serial):
             w.clear()
-        self.authorisation.setChecked(False)
-        self.applicant_copy.setChecked(False)
+        if cert:
+            self.certificate_no.setText(cert.certificate_no)
+        self._select(d.number)
+        self.pages.clear()
         self.identity.clear()
+        self.form.setRowVisible(self.identity, False)
         self.pad.clear()
         self._card_read = self._card_expired = False
         self.mode.setCurrentIndex(0 if d.applicant.kind == "person" else 2)
+        self._mode_changed()
         self.scan.setFocus()
         card, self._pending_card = self._pending_card, None
         if card is not None:  # the card that found this case is the collector's
@@ -306,10 +385,57 @@ class PickupView(QWidget):
         self._card_expired = card.expired(self.ctx.today())
         self._check_identity()
 
+    def _select(self, number: str) -> None:
+        """Mark the case in hand in the ready list, without opening it again."""
+        self.waiting.blockSignals(True)
+        self.waiting.setCurrentRow(-1)
+        for i in range(self.waiting.count()):
+            if self.waiting.item(i).data(Qt.ItemDataRole.UserRole) == number:
+                self.waiting.setCurrentRow(i)
+        self.waiting.blockSignals(False)
+
     def collector(self) -> Collector:
         return Collector(self.mode.currentData(), self.collector_name.text().strip(), self.collector_id.text().strip(),
-                         self._card_read, self._card_expired, self.authorisation.isChecked(),
-                         self.applicant_copy.isChecked())
+                         self._card_read, self._card_expired, self.pages.hashes("authorisation"),
+                         self.pages.hashes("applicant_id_copy"))
+
+    def _mode_changed(self) -> None:
+        mode = self.mode.currentData()
+        self.form.setRowVisible(self.pages, mode != "self" and self.detail is not None)
+        if mode != "self":
+            self.pages.set_mode(mode)
+
+    # --- the document camera (F6): the agent's papers --------------------------------------
+    def capture_page(self) -> None:
+        if self.detail is None:
+            self._say("请先扫描或选择办件。", "warn")
+            return
+        if self.mode.currentData() == "self":
+            self._say("本人领取无需拍摄授权文书；代理人或单位经办人领取时按 F6 拍摄。", "warn")
+            return
+        if self.devices is None or self.devices.state("camera") == "off":
+            self._say("本窗口未配置高拍仪，请在设备设置中选择；无法拍摄时须主管核准。", "warn")
+            return
+        kind = self.pages.next_kind()
+        if self.devices.capture_page():
+            self._capturing = True
+            self._say(f"正在拍摄“{self.pages.label(kind)}”……", "ok")
+
+    def _page_captured(self, page) -> None:  # noqa: ANN001 — devices.camera.CapturedPage
+        if not self._capturing or self.detail is None:
+            return  # the intake's capture, not ours
+        self._capturing = False
+        kind, jpeg = self.pages.next_kind(), page.jpeg
+
+        def stored(sha: str) -> None:
+            self.pages.add(kind, sha, jpeg)
+            rest = [self.pages.label(k) for k in self.pages.needed() if not self.pages.pages[k]]
+            more = f"还需拍摄：{'、'.join(rest)}（F6）。" if rest else "授权文书已齐。"
+            self._say(f"“{self.pages.label(kind)}”已拍摄 {len(self.pages.pages[kind])} 页，已保存在本机。{more}", "ok")
+            self._check_identity()
+            self.scan.setFocus()
+
+        self.ops.run_write(lambda: store_handover_page(self.ctx, self.actor, jpeg), stored, self._error, initiator=self)
 
     def _check_identity(self) -> None:
         d = self.detail
@@ -326,6 +452,7 @@ class PickupView(QWidget):
             how = "读卡核验" if self._card_read else "人工核验"
             self.identity.setText(f"✓ 身份核验通过（{how}）")
             self.identity.setStyleSheet("color:#1f6f3a;")
+        self.form.setRowVisible(self.identity, True)
 
     # --- hand over, mail, spoil ---------------------------------------------------------------
     def _signature_png(self) -> bytes:
@@ -343,14 +470,15 @@ class PickupView(QWidget):
                            self._handed, lambda exc: self._hand_failed(exc, override), initiator=self)
 
     def _hand_failed(self, exc: Exception, override: Override | None) -> None:
-        mismatch = isinstance(exc, RuleError) and override is None and any(
-            p.code in ("HANDOVER_IDENTITY_MISMATCH", "COLLECTOR_CARD_EXPIRED", "HANDOVER_MODE") for p in exc.problems)
+        mismatch = isinstance(exc, RuleError) and override is None and any(p.code in OVERRIDABLE for p in exc.problems)
         if not mismatch:
             self._error(exc)
             return
         self._say(error_text(exc), "error")
         dlg = OverrideDialog(error_text(exc), self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
+            self.activateWindow()
+            self.scan.setFocus()  # declined: back to the desk, F6 / F4 / F9 work again
             return
         user, pw, reason = dlg.username.text(), dlg.password.text(), dlg.reason.text()
         self.ops.run_read(lambda: login(self.ctx, user, pw).actor,
@@ -401,6 +529,8 @@ class PickupView(QWidget):
         self.detail = None
         self.case_box.setText("请扫描下一张通知书的条码。")
         self.pad.clear()
+        self.pages.clear()
+        self._mode_changed()
         self.refresh()
         self.scan.clear()
         self.scan.setFocus()

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from sync.checkpoint import REFUSALS as AUDIT_REFUSALS
 from sync.scheduler import SyncStatus
 from ui.widgets import named
 
@@ -29,6 +30,8 @@ def status_text(s: SyncStatus, now: datetime) -> str:
         return "正在连接平台…"
     if s.online is False:
         return "离线 · 联网后自动上传"
+    if s.last_error is not None and s.last_error.code in AUDIT_REFUSALS:
+        return "审计告警"  # the platform says the audit log was cut or rewritten (short: a crowded bar)
     when = f"{_clock(s.last_sync_at, now)} 已同步" if s.last_sync_at else "尚未同步"
     return f"在线 · {when}" + ("，部分未完成" if s.last_error is not None else "")
 

@@ -2,14 +2,14 @@
 its case there, content held), and why the last attempt failed.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
