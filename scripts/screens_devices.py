@@ -75,10 +75,10 @@ def main() -> None:
             for kind in ("idcard", "camera", "signature"):
                 dlg.test(kind)
                 wait(app, lambda k=kind: dlg.results[k].property("answered") is True)
-            shot(app, dlg, out, "screen-13-device-settings")
+            shot(app, dlg, out, "screen-15-device-settings")
         dlg.test("idcard")  # the reader unplugged: its port is gone
         wait(app, lambda: dlg.results["idcard"].property("answered") is True)
-        shot(app, dlg, out, "screen-14-device-settings-unplugged")
+        shot(app, dlg, out, "screen-16-device-settings-unplugged")
         dlg.close()
         admin.close()
 
@@ -92,7 +92,7 @@ def main() -> None:
         w.show()
         w.devices.set_camera(FolderCamera())
         wait(app, lambda: w.sync_status.light.property("light") == "red", 40)
-        shot(app, w, out, "screen-15-sync-attachments-waiting")
+        shot(app, w, out, "screen-17-sync-attachments-waiting")
         print("status:", w.sync_status.queue.text(), "|", w.sync_status.toolTip().replace("\n", " / "))
         again = platform.start()  # the link is back
         if again != url:  # the preferred port was taken meanwhile
@@ -100,7 +100,7 @@ def main() -> None:
             ensure_registered(ctx, again, DEMO_ENROLMENT_CODE)
         w.sync.sync_now()
         wait(app, lambda: w.sync_status.queue.text() == "待上传 0" and w.sync_status.light.property("light") == "green", 60)
-        shot(app, w, out, "screen-16-sync-attachments-sent")
+        shot(app, w, out, "screen-18-sync-attachments-sent")
         print("status:", w.sync_status.queue.text(), "|", w.sync_status.toolTip().replace("\n", " / "))
         w.close()
         ctx.close()
