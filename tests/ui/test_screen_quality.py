@@ -196,8 +196,12 @@ def test_the_item_stays_in_sight_and_its_code_is_never_broken(qtbot, window, ctx
     assert f"white-space:nowrap'>{code}</span>" in guide_html(w.intake.guide)
 
 
-def test_the_window_makes_the_days_backup_when_it_opens(qtbot, window, ctx) -> None:
+def test_the_window_makes_the_days_backup_soon_after_it_opens(qtbot, window, ctx, monkeypatch) -> None:
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "BACKUP_AFTER_OPEN_MS", 500)  # a minute in the field
     w = window()
+    assert not list(ctx.paths.backups.glob("clerkdesk-daily-*.db"))  # not while the window is opening
     qtbot.waitUntil(lambda: len(list(ctx.paths.backups.glob("clerkdesk-daily-*.db"))) == 1, timeout=20_000)
     w.backup_daily()  # the sweep of the same day: no second one
     qtbot.wait(300)
