@@ -132,7 +132,8 @@ class UnitOfWork:
         return wire
 
     def put_setting(self, key: str, value: str) -> str:
-        """Store one setting, audited; the next unit of work sees it. Returns the old value."""
+        """Store one setting; the next unit of work sees it. Returns the old value, for the
+        caller's audit record (set_sync_setting audits every change of the platform settings)."""
         row = self.session.get(Setting, key)
         before = row.value if row else ""
         if row is None:
