@@ -155,6 +155,21 @@ def confirm_delivery(s: Session, case_number: str, signed_by: str = "") -> Progr
     return row
 
 
+def deliver_mailed(s: Session, courier_delay_seconds: float) -> int:
+    """The simulated courier (demo and training): every certificate mailed at least
+    `courier_delay_seconds` ago is confirmed delivered, signed for by the addressee."""
+    due = clock.stored(clock.now() - timedelta(seconds=courier_delay_seconds))
+    mailed = s.scalars(select(PlatformCase.case_number).where(PlatformCase.state == "mailed")).all()
+    delivered = 0
+    for number in mailed:
+        mail = s.scalars(select(AppliedEvent).where(AppliedEvent.case_number == number, AppliedEvent.kind == "case.mail")
+                         .order_by(AppliedEvent.seq.desc())).first()
+        if mail is not None and mail.applied_at <= due:
+            confirm_delivery(s, number, "本人签收")
+            delivered += 1
+    return delivered
+
+
 def bring_forward(s: Session, delay_seconds: float) -> int:
     """A shorter delay applies to steps already scheduled too (a trainer speeding things up)."""
     latest = clock.stored(clock.now() + timedelta(seconds=delay_seconds))

@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "production: none, and no standing enrolment code")
     p.add_argument("--back-office-delay", type=float, default=30.0, help="seconds per back-office step (0 = at once)")
     p.add_argument("--denial-share", type=float, default=0.1, help="share of accepted cases concluded 不予许可")
+    p.add_argument("--courier-delay", type=float, default=0.0,
+                   help="seconds until the simulated courier reports a mailed certificate delivered (0 = never by itself)")
     p.add_argument("--token-ttl", type=float, default=8 * 3600, help="seconds a bearer token is valid")
     p.add_argument("--catalog", type=Path, default=DEMO_CATALOG, help="catalog file (clerkdesk.catalog/v1) to publish")
     p.add_argument("--calendar-dir", type=Path, default=None, help="clerkdesk.calendar/v1 files overriding the defaults")
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
         data_dir=args.data_dir, catalog_file=args.catalog, calendar_dir=args.calendar_dir,
         enrolment_code="" if args.mode == "production" else args.enrolment_code, mode=args.mode,
         tunables=Tunables(token_ttl_seconds=args.token_ttl, back_office_delay_seconds=args.back_office_delay,
-                          denial_share=args.denial_share))
+                          denial_share=args.denial_share, courier_delay_seconds=args.courier_delay))
     faults = FaultState(Faults(latency_ms=args.latency_ms, error_share=args.error_share, drop_share=args.drop_share,
                                lose_response_share=args.lose_response_share, maintenance=args.maintenance))
     sock = bind(args.port)

@@ -30,6 +30,9 @@ class Tunables(BaseModel):
     token_ttl_seconds: float = Field(default=8 * 3600, gt=0)
     back_office_delay_seconds: float = Field(default=30.0, ge=0)  # per step: 办理中 → 办结 → 待领取
     denial_share: float = Field(default=0.1, ge=0, le=1)  # share of accepted cases concluded "not approved"
+    # The simulated courier: a mailed certificate is reported delivered (妥投) this many seconds
+    # after the desk mailed it. 0: never by itself, only through the control endpoint (tests).
+    courier_delay_seconds: float = Field(default=0.0, ge=0)
 
 
 @dataclass

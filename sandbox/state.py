@@ -10,7 +10,7 @@ from fastapi import Request
 
 from sandbox.attachments import AttachmentFiles
 from sandbox.auth import seed_clerks
-from sandbox.back_office import advance_due_cases
+from sandbox.back_office import advance_due_cases, deliver_mailed
 from sandbox.calendars import Calendars
 from sandbox.catalog import load_catalog, read_catalog_file
 from sandbox.config import SandboxConfig
@@ -47,7 +47,10 @@ class SandboxState:
     def run_back_office(self) -> int:
         t = self.config.tunables
         with self.store.transaction() as s:
-            return advance_due_cases(s, t.back_office_delay_seconds, t.denial_share)
+            taken = advance_due_cases(s, t.back_office_delay_seconds, t.denial_share)
+            if t.courier_delay_seconds > 0:
+                taken += deliver_mailed(s, t.courier_delay_seconds)
+            return taken
 
 
 def sandbox_state(request: Request) -> SandboxState:

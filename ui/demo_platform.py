@@ -93,7 +93,9 @@ class DemoPlatform:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         port = PREFERRED_PORT if _port_free(PREFERRED_PORT) else 0
         cmd = [*sandbox_command(), "--port", str(port), "--data-dir", str(self.data_dir), "--mode", self.mode,
-               "--back-office-delay", str(self.back_office_delay), "--denial-share", str(self.denial_share)]
+               "--back-office-delay", str(self.back_office_delay), "--denial-share", str(self.denial_share),
+               # the demo's courier: a mailed certificate is reported delivered like the other steps
+               "--courier-delay", str(max(self.back_office_delay, 1.0))]
         errors = open(self.data_dir / "sandbox.log", "a", encoding="utf-8")  # noqa: SIM115 — lives with the process
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True,
                                         env={**os.environ, "PYTHONUNBUFFERED": "1"},

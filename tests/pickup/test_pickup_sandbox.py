@@ -103,6 +103,19 @@ def test_delivery_confirmation_moves_the_case_to_delivered_after_pull(hall, sand
     assert sandbox.case(a)["state"] == "delivered"
 
 
+def test_the_demo_courier_reports_a_mailed_certificate_delivered_by_itself(hall, sandbox) -> None:
+    """A training room sees 已送达 without anyone calling the control endpoint: the simulated
+    courier signs for what was mailed once its delay has passed (0, the default, never)."""
+    window, clerk, desk, pickup, (a, _b) = hall
+    assert sync(desk).ok
+    mail_certificate(desk, pickup, a, EMS)
+    assert sync(desk).ok and sandbox.case(a)["state"] == "mailed"
+    sandbox.configure(courier_delay_seconds=0.2)
+    synced_until(desk, lambda: case_detail(desk, pickup, a).state == "delivered")
+    [m] = mailed_list(desk, pickup)
+    assert m.delivered and m.delivered_to == "本人签收"
+
+
 def _collect_event(number: str) -> dict:
     return {"event_id": str(uuid.uuid4()), "kind": "case.collect", "case_number": number,
             "occurred_at": "2026-11-30T10:00:00+08:00", "terminal_id": "whoever", "actor": "pickup01",
