@@ -141,6 +141,20 @@ def test_case_search_uses_indexes_not_a_scan(ctx, clerk) -> None:
     assert "SCAN cases" not in plan, plan
 
 
+def test_the_pick_up_desks_card_read_uses_indexes_not_a_scan(ctx, clerk) -> None:
+    """An ID card read at the pick-up desk lists that person's certificates by index probes —
+    the applicant index, not a walk through every waiting case (issue 14, at a million cases)."""
+    from sqlalchemy.dialects import sqlite
+
+    from app.usecases.pickup import _by_person
+
+    for text_ in ("620321198506122313", "张桂"):  # a card's number; the start of a name
+        sql = str(_by_person(text_).compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        with ctx.engine.connect() as conn:
+            plan = " | ".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all())
+        assert "SCAN cases" not in plan and "SCAN parties" not in plan, plan
+
+
 def test_reading_never_waits_for_a_save_in_progress(ctx, clerk) -> None:
     """The screens read while a case is being saved (WAL readers beside the writer)."""
     from sqlalchemy import func, select
