@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-from PySide6.QtWidgets import QApplication, QWidget
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -27,31 +24,12 @@ from app.usecases.sync_state import set_sync_setting  # noqa: E402
 from benchmarks.bench_devices import _intake_with_pages, scanned_page  # noqa: E402
 from devices.camera.folder import FolderCamera  # noqa: E402
 from devices.idcard.simulator import PtySamSimulator, sample_card  # noqa: E402
+from scripts.screen_tools import shot, wait  # noqa: E402
 from sync.connection import ensure_registered  # noqa: E402
 from ui.demo_platform import DEMO_ENROLMENT_CODE, DemoPlatform  # noqa: E402
 from ui.main import make_app  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.operations import Operations  # noqa: E402
-
-
-def spin(app: QApplication, seconds: float = 0.6) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def wait(app: QApplication, done, timeout: float = 30) -> None:  # noqa: ANN001
-    end = time.monotonic() + timeout
-    while not done() and time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def shot(app: QApplication, w: QWidget, out: Path, name: str) -> None:
-    spin(app)
-    w.grab().save(str(out / f"{name}.png"))
-    print("wrote", out / f"{name}.png")
 
 
 def main() -> None:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -22,23 +20,11 @@ from app.bootstrap import start_terminal  # noqa: E402
 from app.config import Paths  # noqa: E402
 from app.usecases.auth import login  # noqa: E402
 from app.usecases.setup import DEMO_PASSWORD  # noqa: E402
+from scripts.screen_tools import shot, spin  # noqa: E402
 from ui.login_dialog import LoginDialog  # noqa: E402
 from ui.main import demo_hint, make_app  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.operations import Operations  # noqa: E402
-
-
-def spin(app: QApplication, seconds: float = 0.6) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def shot(app: QApplication, w: QWidget, out: Path, name: str) -> None:
-    spin(app)
-    w.grab().save(str(out / f"{name}.png"))
-    print("wrote", out / f"{name}.png")
 
 
 def main() -> None:

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
-
-from PySide6.QtWidgets import QApplication, QWidget
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -29,6 +26,7 @@ from app.usecases.setup import DEMO_PASSWORD  # noqa: E402
 from app.usecases.sync_pull import CertificateInfo, DeliveryInfo, ProgressEntry, apply_progress  # noqa: E402
 from devices.camera.folder import PICKUP_SAMPLES_DIR, FolderCamera  # noqa: E402
 from devices.signature.simulator import SimulatedSigner  # noqa: E402
+from scripts.screen_tools import shot, spin  # noqa: E402
 from ui.main import make_app  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.operations import Operations  # noqa: E402
@@ -40,19 +38,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def spin(app: QApplication, seconds: float = 0.6) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def shot(app: QApplication, w: QWidget, out: Path, name: str) -> None:
-    spin(app)
-    w.grab().save(str(out / f"{name}.png"))
-    print("wrote", out / f"{name}.png")
 
 
 def ready(ctx, clerk, n: int) -> list[str]:  # noqa: ANN001
