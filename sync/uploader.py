@@ -15,7 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.context import AppContext
-from app.usecases.uploads import PageUpload, mark_upload_failed, mark_uploaded, pending_uploads, read_range
+from app.usecases.uploads import (
+    HANDOVER,
+    MATERIAL,
+    PageUpload,
+    mark_upload_failed,
+    mark_uploaded,
+    pending_uploads,
+    read_range,
+)
 from sync.api import PlatformApi
 from sync.contract import chunk_range
 from sync.http import PlatformProtocolError, PlatformRefused
@@ -37,11 +45,19 @@ def upload_pending(ctx: AppContext, api: PlatformApi, on_page: Callable[[UploadS
     """Upload every page waiting whose case the platform knows. A link error propagates
     (the page stays waiting; the next cycle resumes it)."""
     total = UploadSummary()
+    for source in (MATERIAL, HANDOVER):  # intake scans, then the pick-up desk's papers
+        _upload_source(ctx, api, source, total, on_page, on_chunk)
+    return total
+
+
+def _upload_source(ctx: AppContext, api: PlatformApi, source: str, total: UploadSummary,
+                   on_page: Callable[[UploadSummary], None] | None,
+                   on_chunk: Callable[[UploadSummary], None] | None) -> None:
     after = 0
     while True:
-        pages = pending_uploads(ctx, PAGE_BATCH, after)
+        pages = pending_uploads(ctx, PAGE_BATCH, after, source)
         if not pages:
-            return total
+            return
         for page in pages:
             after = page.page_id
             try:

@@ -48,6 +48,9 @@ class HandoverPage(Base):
     kind: Mapped[str] = mapped_column(String(24))  # authorisation | applicant_id_copy | unit_letter
     page_no: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"))
+    # As for intake scans (material_pages): the platform confirmed it holds the page; NULL = to upload.
+    uploaded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    upload_error: Mapped[str] = mapped_column(String(300), default="")
 
 
 class PlatformCertificate(Base):

@@ -30,6 +30,7 @@ from app.rules.problems import Problem, RuleError
 from app.settings import NUMERIC_KEYS, SYNC_KEYS
 from app.storage.attachment_models import MaterialPage
 from app.storage.models import OutboxEvent
+from app.storage.pickup_models import HandoverPage
 from app.storage.sync_models import AttentionItem, SyncCursor
 from app.unit_of_work import UnitOfWork
 
@@ -279,7 +280,7 @@ class SyncOverview:
     queued: int  # waiting to be sent, or sent and not yet answered
     attention: int  # rejected events no person has resolved yet
     last_answer_at: datetime | None  # the platform's last answer to a pushed event
-    attachments: int = 0  # scanned pages the platform has not confirmed yet
+    attachments: int = 0  # scanned pages (intake and the desk's papers) the platform has not confirmed yet
 
 
 def sync_overview(ctx: AppContext) -> SyncOverview:
@@ -287,7 +288,8 @@ def sync_overview(ctx: AppContext) -> SyncOverview:
         queued = s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status.in_(QUEUED))) or 0
         attention = s.scalar(select(func.count()).select_from(AttentionItem).where(AttentionItem.resolution == "")) or 0
         last = s.scalar(select(func.max(OutboxEvent.answered_at)))
-        pages = s.scalar(select(func.count()).select_from(MaterialPage).where(MaterialPage.uploaded_at.is_(None))) or 0
+        pages = (s.scalar(select(func.count()).select_from(MaterialPage).where(MaterialPage.uploaded_at.is_(None))) or 0) + (
+            s.scalar(select(func.count()).select_from(HandoverPage).where(HandoverPage.uploaded_at.is_(None))) or 0)
     return SyncOverview(ctx.settings.get("platform_url"), queued, attention, last, pages)
 
 

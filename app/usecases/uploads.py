@@ -2,7 +2,9 @@
 and marking what the platform confirmed. The sync thread (sync/uploader.py) moves the bytes.
 
 A page waits until its case's ``case.receive`` event has been answered by the platform (the
-platform must know the case before it takes pages for it). Nothing is marked uploaded until
+platform must know the case before it takes pages for it). The pick-up desk's captured papers
+(授权委托书, the applicant's ID copy, a unit's letter) go the same way once the collection or
+mailing they prove has been answered, under the material name "领取凭证：<paper>". Nothing is marked uploaded until
 the platform says it holds the page for the case; a kill at any point leaves the page
 waiting, and the next sync asks the platform what it already has instead of sending again.
 """
@@ -18,8 +20,13 @@ from app.case_states import Action
 from app.context import AppContext
 from app.storage.attachment_models import Attachment, MaterialPage
 from app.storage.models import Case, OutboxEvent
+from app.storage.pickup_models import HandoverPage
+from app.usecases.pickup import PAGE_KINDS
 
 RECEIVE_KIND = f"case.{Action.RECEIVE.value}"
+HANDOVER_KINDS = (f"case.{Action.COLLECT.value}", f"case.{Action.MAIL.value}")
+MATERIAL, HANDOVER = "material", "handover"  # the two kinds of page: intake scans, the desk's papers
+
 DONE = "done"  # app/usecases/sync_state.py: the platform answered applied or duplicate
 
 
@@ -32,22 +39,37 @@ class PageUpload:
     case_number: str
     material_name: str
     page_no: int
+    source: str = MATERIAL  # MATERIAL: page_id is a material_pages row; HANDOVER: a handover_pages row
 
 
-def _case_known_to_platform():  # noqa: ANN202 - a SQLAlchemy clause
-    return exists().where(and_(OutboxEvent.case_number == Case.number, OutboxEvent.kind == RECEIVE_KIND,
+def _answered(kinds: tuple[str, ...]):  # noqa: ANN202 - a SQLAlchemy clause
+    return exists().where(and_(OutboxEvent.case_number == Case.number, OutboxEvent.kind.in_(kinds),
                                OutboxEvent.status == DONE))
 
 
-def pending_uploads(ctx: AppContext, limit: int = 100, after_id: int = 0) -> list[PageUpload]:
-    """Pages not yet confirmed by the platform whose case it knows, oldest first."""
+def pending_uploads(ctx: AppContext, limit: int = 100, after_id: int = 0, source: str = MATERIAL) -> list[PageUpload]:
+    """Pages of one kind not yet confirmed by the platform whose case (or, for the desk's papers,
+    whose collection or mailing) it knows, oldest first."""
+    if source == HANDOVER:
+        q = (select(HandoverPage.id, HandoverPage.sha256, Attachment.size, Attachment.media_type, Case.number,
+                    HandoverPage.kind, HandoverPage.page_no)
+             .join(Case, Case.id == HandoverPage.case_id).join(Attachment, Attachment.sha256 == HandoverPage.sha256)
+             .where(HandoverPage.uploaded_at.is_(None), HandoverPage.id > after_id, _answered(HANDOVER_KINDS))
+             .order_by(HandoverPage.id).limit(max(1, limit)))
+        with ctx.read() as s:
+            return [PageUpload(*row[:5], f"领取凭证：{PAGE_KINDS.get(row[5], row[5])}", row[6], HANDOVER)
+                    for row in s.execute(q).all()]
     q = (select(MaterialPage.id, MaterialPage.sha256, Attachment.size, Attachment.media_type, Case.number,
                 MaterialPage.material_name, MaterialPage.page_no)
          .join(Case, Case.id == MaterialPage.case_id).join(Attachment, Attachment.sha256 == MaterialPage.sha256)
-         .where(MaterialPage.uploaded_at.is_(None), MaterialPage.id > after_id, _case_known_to_platform())
+         .where(MaterialPage.uploaded_at.is_(None), MaterialPage.id > after_id, _answered((RECEIVE_KIND,)))
          .order_by(MaterialPage.id).limit(max(1, limit)))
     with ctx.read() as s:
         return [PageUpload(*row) for row in s.execute(q).all()]
+
+
+def _page_table(page: PageUpload) -> type[MaterialPage] | type[HandoverPage]:
+    return HandoverPage if page.source == HANDOVER else MaterialPage
 
 
 def read_range(ctx: AppContext, sha256: str, offset: int, length: int) -> bytes:
@@ -64,7 +86,8 @@ def mark_uploaded(ctx: AppContext, page: PageUpload) -> None:
     """The platform holds this page for its case: never send it again."""
     with ctx.unit_of_work(SYSTEM) as uow:
         s, now = uow.session, uow.now
-        s.execute(update(MaterialPage).where(MaterialPage.id == page.page_id, MaterialPage.uploaded_at.is_(None))
+        table = _page_table(page)
+        s.execute(update(table).where(table.id == page.page_id, table.uploaded_at.is_(None))
                   .values(uploaded_at=now, upload_error=""))
         s.execute(update(Attachment).where(Attachment.sha256 == page.sha256, Attachment.uploaded_at.is_(None))
                   .values(uploaded_at=now))
@@ -75,5 +98,6 @@ def mark_uploaded(ctx: AppContext, page: PageUpload) -> None:
 def mark_upload_failed(ctx: AppContext, page: PageUpload, code: str, message: str) -> None:
     """Why the platform refused this page; it stays waiting (tried again next sync)."""
     with ctx.unit_of_work(SYSTEM) as uow:
-        uow.session.execute(update(MaterialPage).where(MaterialPage.id == page.page_id)
+        table = _page_table(page)
+        uow.session.execute(update(table).where(table.id == page.page_id)
                             .values(upload_error=f"{code}: {message}"[:300]))
