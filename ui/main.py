@@ -187,23 +187,22 @@ def _stop_demo(opened: Opened | None) -> None:
 
 def _after_open(app: QApplication, args: argparse.Namespace, opened: Opened, login: LoginDialog | None) -> int:
     from app.usecases.enrolment import needs_first_admin
-    from app.usecases.terminal import PRODUCTION, UNENROLLED, terminal_mode
+    from app.usecases.terminal import PRODUCTION, terminal_mode
 
     ctx = opened.ctx
+    screen = first_screen(ctx)
+    if login is not None and (screen != "login" or args.smoke_test or
+                              (args.demo_platform and terminal_mode(ctx) == PRODUCTION)):
+        login.hide()  # another first screen, or a message instead of one
     if args.demo_platform and terminal_mode(ctx) == PRODUCTION:
-        if login is not None:
-            login.hide()
         QMessageBox.critical(None, "无法启动演示", "这是已注册的正式终端，不能连接演示平台。演示请使用单独的数据目录（--data-dir）。")
         return 1
     if args.smoke_test:
-        if login is not None:
-            login.hide()
         return _smoke_test(app, ctx, args.platform or "", args.enrolment_code)
-    if terminal_mode(ctx) == UNENROLLED or needs_first_admin(ctx):
-        if login is not None:
-            login.hide()
-        if terminal_mode(ctx) == UNENROLLED and not _first_run(ctx, args.platform or "", code=args.enrolment_code):
+    if screen != "login":
+        if screen == "first-run" and not _first_run(ctx, args.platform or "", code=args.enrolment_code):
             return 0
+        # Enrolled unattended, or just now without an administrator: the screen asks for one.
         if needs_first_admin(ctx) and not _first_run(ctx, "", admin_only=True):
             return 0
         if args.platform and not opened.connected and not (args.demo_platform or args.training):
