@@ -160,13 +160,18 @@ def text_width(text: str, size: float) -> float:
 
 def text_out(t: PDFTextObject, x: float, y: float, text: str, size: float, current: list[object]) -> None:
     """Add one line to a page's text object; `current` remembers the font set last, so a page
-    of lines in one face sets it once."""
+    of lines in one face sets it once.
+
+    Each line is placed by its own origin, so the text cursor is never used: the operators go
+    straight onto the text object (textOut would measure every string again to move a cursor
+    nobody reads, about a third of the cost of a line)."""
     t.setTextOrigin(x, y)
+    code = t._code
     for f, part in runs(text):
         if current[0] != f or current[1] != size:
             t.setFont(f, size)
             current[0], current[1] = f, size
-        t.textOut(part)
+        code.append(t._formatText(part))
 
 
 def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left") -> float:  # noqa: ANN001
