@@ -127,13 +127,17 @@ def advances(text: str) -> list[float]:
         return list(map(_ADVANCE.__getitem__, text))
 
 
+_COVERED: set[str] = set()  # characters some shipped font draws, as found so far
+
+
 def missing_glyphs(text: str) -> tuple[str, ...]:
     """Characters no shipped font covers, in the order they first appear."""
-    seen: dict[str, None] = {}
-    for ch in text:
-        if font_for(ch) is None:
-            seen.setdefault(ch)
-    return tuple(seen)
+    new = set(text).difference(_COVERED)  # usually empty: a snapshot's characters were met before
+    if not new:
+        return ()
+    missing = {ch for ch in new if font_for(ch) is None}
+    _COVERED.update(new - missing)
+    return tuple(dict.fromkeys(ch for ch in text if ch in missing)) if missing else ()
 
 
 def runs(text: str) -> Iterator[tuple[str, str]]:

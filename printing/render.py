@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
 from functools import cache
+from operator import attrgetter
 
 from app.documents import DOCUMENT_TITLES, CopyMark, DocumentKind, DocumentSnapshot
 from printing.certificates import render_calibration_pdf, render_certificate_pdf
@@ -24,8 +27,14 @@ class RenderedDocument:
 
 
 @cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+def _field_values(cls: type) -> Callable[[object], tuple[object, ...]]:
+    """A dataclass's field values, last field first, in one call."""
+    names = [f.name for f in reversed(fields(cls))]
+    get = attrgetter(*names)
+    return get if len(names) > 1 else lambda v: (get(v),)
+
+
+_LEAVES = frozenset({type(None), bool, int, float, date, datetime})  # nothing to walk into
 
 
 def _strings(value: object) -> list[str]:
@@ -34,10 +43,17 @@ def _strings(value: object) -> list[str]:
     stack = [value]
     while stack:
         v = stack.pop()
-        if isinstance(v, str):
+        t = type(v)
+        if t is str:
+            out.append(v)
+        elif t in _LEAVES:
+            continue
+        elif t is tuple or t is list:
+            stack.extend(reversed(v))
+        elif isinstance(v, str):
             out.append(v)
         elif is_dataclass(v):
-            stack.extend(getattr(v, n) for n in reversed(_field_names(type(v))))
+            stack.extend(_field_values(t)(v))
         elif isinstance(v, dict):
             stack.extend(reversed(list(v.values())))
         elif isinstance(v, list | tuple):

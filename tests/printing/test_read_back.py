@@ -84,6 +84,15 @@ def test_a_character_in_no_font_is_named_before_printing() -> None:
     assert render_document(sample_snapshot(DocumentKind.ACCEPTANCE)).missing_glyphs == ()
 
 
+def test_characters_in_no_font_are_named_wherever_they_are_in_the_snapshot() -> None:
+    first, second = "\ue001", "\ue002"  # Private Use Area: in none of the shipped fonts
+    snap = sample_snapshot(DocumentKind.ACCEPTANCE)
+    last = replace(snap.materials[-1], clerk_note=f"见背面{second}{first}")
+    snap = replace(snap, item_name=f"{snap.item_name}{first}", materials=(*snap.materials[:-1], last))
+    assert render_document(snap).missing_glyphs == (first, second)  # in the order they first appear
+    assert render_document(snap).missing_glyphs == (first, second)  # and again, once the fonts were asked
+
+
 def test_a_reprint_says_so_and_is_otherwise_the_same_text(tmp_path) -> None:
     snap = sample_snapshot(DocumentKind.ACCEPTANCE)
     original = flat(text(render_document(snap).pdf, tmp_path))
