@@ -164,6 +164,13 @@ class Pen:
             x -= w / 2
         elif align == "right":
             x -= w
+        self.line(x, y, text, size, bold, colour)
+        return w
+
+    def line(self, x: float, y: float, text: str, size: float, bold: bool = False, colour: Color = black) -> None:
+        """`text` but left-aligned and not measured: for lines already placed (a paragraph, a cell)."""
+        if not text:  # an empty cell: no operators for nothing
+            return
         if bold:  # faux bold (fill + stroke): its own text object per size, the stroke width follows the size
             t = self._bold.get(size)
             if t is None:
@@ -171,12 +178,11 @@ class Pen:
                 t.setTextRenderMode(2)
                 self._bold_font[size] = [None, None]
             text_out(t, x, y, text, size, self._bold_font[size])
-            return w
+            return
         if colour is not self._colour:
             self.t.setFillColor(colour)
             self._colour = colour
         text_out(self.t, x, y, text, size, self._font)
-        return w
 
     def rule(self, x0: float, y0: float, x1: float, y1: float, width: float = RULE) -> None:
         self._rules.setdefault(width, []).append(f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l")
@@ -251,7 +257,7 @@ def draw_lines(p: Pen, x: float, top: float, text: str, lines: Sequence[tuple[in
             w = text_width(line, style.size)
             dx = (width - w) / 2 if style.align == "center" else width - w
         base = text_baseline(top - n * style.leading, style)
-        p.text(x + dx, base, line, style.size, bold=style.bold, colour=style.color)
+        p.line(x + dx, base, line, style.size, style.bold, style.color)
         if under:
             _underlines(p, x + dx, base, text, s, e, under, style.size)
 
