@@ -25,6 +25,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import accumulate
 
 from reportlab.lib.colors import Color, black
@@ -97,8 +98,12 @@ def _unbreakable(text: str) -> tuple[set[int], set[int]]:
     return hard, soft | hard
 
 
-def break_lines(text: str, width: float, size: float, indent: float = 0.0) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def break_lines(text: str, width: float, size: float, indent: float = 0.0) -> tuple[tuple[int, int], ...]:
     """(start, end) of each line of `text` set at `size` in `width` points, the first `indent` in.
+
+    Remembered per process: most of what a notice sets — its wording, table headers and labels,
+    an item's material names, the agency — comes back notice after notice in the same columns.
 
     Each line takes as much as fits (a binary search over the running width), then backs off to
     the nearest allowed break. A line with none (a cell narrower than a number and its bracket)
@@ -107,7 +112,7 @@ def break_lines(text: str, width: float, size: float, indent: float = 0.0) -> li
     if sum(adv) * size <= width - indent + 0.01:  # the usual cell: one line, nothing to break
         e = len(text.rstrip(" "))
         s = len(text) - len(text.lstrip(" "))
-        return [(s, e)] if e > s else []
+        return ((s, e),) if e > s else ()
     cum = list(accumulate(adv, initial=0.0))  # width of text[:i] at 1 pt
     hard, never = _unbreakable(text)
     n, lines, avail = len(text), [], width - indent
@@ -135,7 +140,7 @@ def break_lines(text: str, width: float, size: float, indent: float = 0.0) -> li
         start, avail = k, width
         while start < n and text[start] == " ":
             start += 1
-    return lines
+    return tuple(lines)
 
 
 # --- drawing --------------------------------------------------------------------------------------
@@ -326,7 +331,7 @@ class CellExtra:
 def ruled_row(cells: Sequence[str], widths: Sequence[float], styles: Sequence[Style], fills: Sequence[Color | None],
               extra: CellExtra | None = None) -> Item:
     """A table row: each cell's lines centred vertically, filled where asked, ruled all round."""
-    wrapped = [break_lines(text, w - 2 * PAD_X, st.size) or [(0, 0)] for text, w, st in zip(cells, widths, styles,
+    wrapped = [break_lines(text, w - 2 * PAD_X, st.size) or ((0, 0),) for text, w, st in zip(cells, widths, styles,
                                                                                             strict=True)]
     inner = [len(lines) * st.leading for lines, st in zip(wrapped, styles, strict=True)]
     if extra is not None:
