@@ -14,8 +14,7 @@ bold weight.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 
 from reportlab.pdfbase import pdfmetrics
@@ -140,26 +139,33 @@ def missing_glyphs(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ch for ch in text if ch in missing)) if missing else ()
 
 
-def runs(text: str) -> Iterator[tuple[str, str]]:
-    """(font, text) runs; an uncovered character stays with the main font (the clerk was warned)."""
+@lru_cache(maxsize=8192)
+def runs(text: str) -> tuple[tuple[str, str], ...]:
+    """(font, text) runs; an uncovered character stays with the main font (the clerk was warned).
+
+    Remembered per line, like its width: a notice's lines mostly come back notice after notice."""
     try:
         fonts = list(map(_FONT.__getitem__, text))
     except KeyError:
         _learn(text)
         fonts = list(map(_FONT.__getitem__, text))
     if fonts.count(MAIN) == len(fonts):  # the usual line: one run
-        if text:
-            yield MAIN, text
-        return
-    at = 0
+        return ((MAIN, text),) if text else ()
+    out, at = [], 0
     for font, group in groupby(fonts):
         n = len(list(group))
-        yield font, text[at:at + n]
+        out.append((font, text[at:at + n]))
         at += n
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _width(text: str) -> float:
+    return sum(advances(text))
 
 
 def text_width(text: str, size: float) -> float:
-    return sum(advances(text)) * size
+    return _width(text) * size
 
 
 def text_out(t: PDFTextObject, x: float, y: float, text: str, size: float, current: list[object]) -> None:
