@@ -155,7 +155,7 @@ class Pen:
         self.c = c
         self.t = c.beginText()
         self._bold: dict[float, PDFTextObject] = {}
-        self._font: list[object] = [None, None]
+        self._font: list[object] = [None, None, None]
         self._bold_font: dict[float, list[object]] = {}
         self._colour: Color = black
         self._fills: list[str] = []
@@ -181,7 +181,7 @@ class Pen:
             if t is None:
                 t = self._bold[size] = self.c.beginText()
                 t.setTextRenderMode(2)
-                self._bold_font[size] = [None, None]
+                self._bold_font[size] = [None, None, None]
             text_out(t, x, y, text, size, self._bold_font[size])
             return
         if colour is not self._colour:
