@@ -40,6 +40,8 @@ def _fill_ops(scale_x: float, scale_y: float, rects: list[tuple[int, int, int, i
 def code128_ops(value: str, width: float, height: float) -> str:
     modules = code128_modules(value)
     return _fill_ops(width / len(modules), height, [(start, 0, length, 1) for start, length in _runs(modules)])
+
+
 def draw_code128(canvas, x: float, y: float, value: str, width: float, height: float) -> None:  # noqa: ANN001
     """Bars of `value` filling `width` × `height` from (x, y) bottom-left."""
     _draw_ops(canvas, x, y, code128_ops(value, width, height))
