@@ -4,14 +4,14 @@ any printer, and no graphics renderer slipping its default Helvetica into the fi
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 import barcode
 import zxingcpp
 from reportlab.lib.units import mm
 
 
-@cache
+@lru_cache(maxsize=512)  # a day's cases; a terminal runs for weeks
 def code128_modules(value: str) -> str:
     """'1' for a dark module, '0' for a light one, quiet zones excluded."""
     return barcode.get("code128", value).build()[0]
@@ -36,7 +36,7 @@ def _fill_ops(scale_x: float, scale_y: float, rects: list[tuple[int, int, int, i
             + " f")
 
 
-@cache
+@lru_cache(maxsize=512)  # a day's cases; a terminal runs for weeks
 def code128_ops(value: str, width: float, height: float) -> str:
     modules = code128_modules(value)
     return _fill_ops(width / len(modules), height, [(start, 0, length, 1) for start, length in _runs(modules)])
@@ -47,7 +47,7 @@ def draw_code128(canvas, x: float, y: float, value: str, width: float, height: f
     _draw_ops(canvas, x, y, code128_ops(value, width, height))
 
 
-@cache
+@lru_cache(maxsize=512)  # a day's cases; a terminal runs for weeks
 def qr_modules(payload: str) -> tuple[str, ...]:
     """Rows of dark ('1') / light modules (error correction M: a smudge at the counter still scans).
 
@@ -78,7 +78,7 @@ def _merged(rows: tuple[str, ...]) -> list[tuple[int, int, int, int]]:
     return sorted(out, key=lambda t: (-t[1] - t[3], t[0]))
 
 
-@cache
+@lru_cache(maxsize=512)  # a day's cases; a terminal runs for weeks
 def qr_ops(payload: str, size: float) -> str:
     rows = qr_modules(payload)
     m = size / (len(rows) + 8)  # the 4-module quiet zone is inside `size`
