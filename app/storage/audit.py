@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from app.storage.models import AuditRecord
@@ -55,6 +55,42 @@ def append_audit(
     seal(rec, mac_key)
     session.add(rec)
     return rec
+
+
+@dataclass(frozen=True)
+class AuditDraft:
+    """A record a unit of work has stated but not yet chained: `detail` is already the
+    canonical JSON of what the caller passed (so a later change to the dict cannot alter it)."""
+
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_key: str
+    detail: str
+
+
+_HEAD = select(AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
+_INSERT = insert(AuditRecord.__table__)  # type: ignore[arg-type]
+
+
+def append_drafts(session: Session, drafts: list[AuditDraft], mac_key: bytes | None, state: str = "") -> None:
+    """Chain `drafts` after the last record, the last of them carrying `state`, in one INSERT.
+    The caller has flushed the session (records added through the ORM come first) and holds
+    the write lock (BEGIN IMMEDIATE), so the head read here is the head they extend."""
+    if not drafts:
+        return
+    conn = session.connection()  # Core on the transaction's connection: no autoflush, no ORM bookkeeping
+    prev = conn.execute(_HEAD).scalar() or GENESIS
+    rows = []
+    for i, d in enumerate(drafts):
+        st = state if i == len(drafts) - 1 else ""
+        h = record_hash(prev, d.at, d.actor, d.action, d.entity, d.entity_key, d.detail, st)
+        rows.append({"at": d.at, "actor": d.actor, "action": d.action, "entity": d.entity, "entity_key": d.entity_key,
+                     "detail": d.detail, "prev_hash": prev, "hash": h, "state": st,
+                     "mac": record_mac(mac_key, h) if mac_key else ""})
+        prev = h
+    conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
 
 
 def seal(rec: AuditRecord, mac_key: bytes | None) -> None:

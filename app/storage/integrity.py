@@ -113,7 +113,8 @@ def current_hashes(session: Session, name: str, ids: Iterable[int] | None = None
         if not ids:
             return {}
         q = q.where(table.c.id.in_(ids))
-    return {str(row.id): row_hash(row._mapping) for row in session.execute(q)}
+    # Core on the session's connection: the rows as stored, without the ORM's execution layer.
+    return {str(row.id): row_hash(row._mapping) for row in session.connection().execute(q)}
 
 
 @event.listens_for(Session, "before_flush")
@@ -126,6 +127,12 @@ def _collect_touched(session: Session, _ctx: object, _instances: object) -> None
             session.info.setdefault(TOUCHED, {}).setdefault(name, []).append(obj)
 
 
+def note_touched(session: Session, name: str, row_id: int) -> None:
+    """A case or party row written without the ORM (Core inserts on the save path): stated at
+    the end of the transaction like the rows a flush wrote."""
+    session.info.setdefault(TOUCHED, {}).setdefault(name, []).append(row_id)
+
+
 def touched_state(session: Session) -> str:
     """After the final flush: the state of every case/party row this transaction wrote, or ""."""
     touched: dict[str, list] = session.info.pop(TOUCHED, {})
@@ -133,7 +140,7 @@ def touched_state(session: Session) -> str:
         return ""
     state = {}
     for name, objs in touched.items():
-        ids = {o.id for o in objs if o.id is not None}
+        ids = {o if isinstance(o, int) else o.id for o in objs} - {None}
         hashes = current_hashes(session, name, ids)
         # A row gone from the table (deleted through the ORM) is stated as "" — nothing is
         # ever deleted by the app, but the record must say so if it happens.
