@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 
 from app.context import AppContext
 from app.rules.case_number import make_case_number, number_prefix
@@ -14,20 +14,26 @@ from app.unit_of_work import UnitOfWork
 DEMO_BLOCK = (9_000_001, 9_999_999)
 
 
+_BLOCKS = NumberBlock.__table__
+_OPEN_BLOCK = (select(_BLOCKS.c.id, _BLOCKS.c.next, _BLOCKS.c.last)
+               .where(_BLOCKS.c.prefix == bindparam("prefix"), _BLOCKS.c.exhausted.is_(False))
+               .order_by(_BLOCKS.c.id).limit(1))
+_ADVANCE = (update(_BLOCKS).where(_BLOCKS.c.id == bindparam("block_id"))
+            .values(next=bindparam("new_next"), exhausted=bindparam("now_exhausted")))
+
+
 def take_number(uow: UnitOfWork) -> str:
-    """The next number of the oldest open block for this year, inside the caller's transaction."""
+    """The next number of the oldest open block for this year, inside the caller's transaction
+    (which holds the write lock, so no other writer can take the same one)."""
     prefix = number_prefix(uow.settings.get("area_code"), uow.today.year)
-    block = uow.session.scalars(
-        select(NumberBlock).where(NumberBlock.prefix == prefix, NumberBlock.exhausted.is_(False)).order_by(NumberBlock.id)
-    ).first()
+    conn = uow.session.connection()  # Core: one SELECT and one UPDATE, no ORM flush for them
+    block = conn.execute(_OPEN_BLOCK, {"prefix": prefix}).first()
     if block is None:
         raise RuleError(
             Problem("NUMBERS_EXHAUSTED", "本机没有可用的办件编号（号段已用完）。请联网领取新号段后再收件，已录入的内容不会丢失。")
         )
     serial = block.next
-    block.next += 1
-    if block.next > block.last:
-        block.exhausted = True
+    conn.execute(_ADVANCE, {"block_id": block.id, "new_next": serial + 1, "now_exhausted": serial + 1 > block.last})
     return make_case_number(prefix, serial)
 
 
