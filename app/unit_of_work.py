@@ -24,7 +24,15 @@ from app.events import checked_data
 from app.rules.workdays import WorkCalendar, parse_calendar_file
 from app.settings import Settings
 from app.storage.audit import AuditDraft, append_drafts, canonical_json
-from app.storage.integrity import TerminalKeys, append_baseline, create_keys, note_touched, stored_keys, touched_state
+from app.storage.integrity import (
+    TerminalKeys,
+    append_baseline,
+    create_keys,
+    note_touched,
+    note_written,
+    stored_keys,
+    touched_state,
+)
 from app.storage.models import CalendarYear, Setting
 from app.storage.outbox import enqueue
 
@@ -122,6 +130,10 @@ class UnitOfWork:
     def touched(self, table: str, row_id: int) -> None:
         """A `cases`/`parties` row written with a Core statement: sealed like an ORM-flushed one."""
         note_touched(self.session, table, row_id)
+
+    def inserted(self, table: str, row: object) -> None:
+        """A `cases`/`parties` row as its INSERT … RETURNING gave it back: sealed as returned."""
+        note_written(self.session, table, row)
 
     def seal(self) -> None:
         """At the end of the transaction: state the hashes of the case and party rows it wrote

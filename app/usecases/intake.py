@@ -110,18 +110,22 @@ _FIND_PARTY = (select(_PARTIES.c.id, _PARTIES.c.phone, _PARTIES.c.address, _PART
 _UPDATE_PARTY = (update(_PARTIES).where(_PARTIES.c.id == bindparam("party_id"))
                  .values(phone=bindparam("new_phone"), address=bindparam("new_address"),
                          legal_rep=bindparam("new_legal_rep")))
-_INSERT_PARTY = insert(_PARTIES)
-_INSERT_CASE = insert(Case.__table__)
+# RETURNING the whole row: the audit seal hashes it as stored without reading it again.
+_INSERT_PARTY = insert(_PARTIES).returning(*_PARTIES.c)
+_INSERT_CASE = insert(Case.__table__).returning(*Case.__table__.c)
 _INSERT_SUBMISSION = insert(MaterialSubmission.__table__)
 _INSERT_CASE_EVENT = insert(CaseEvent.__table__)
 _ITEMS, _MATERIALS = ServiceItem.__table__, Material.__table__
-_LOAD_ITEM = select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.implementation_code, _ITEMS.c.revision, _ITEMS.c.status,
-                    _ITEMS.c.status_reason, _ITEMS.c.status_since, _ITEMS.c.legal_limit_days,
-                    _ITEMS.c.committed_limit_days).where(_ITEMS.c.id == bindparam("item_id"))
-_LOAD_MATERIALS = (select(_MATERIALS.c.id, _MATERIALS.c.name, _MATERIALS.c.required, _MATERIALS.c.tolerable,
-                          _MATERIALS.c.platform_verifiable)
-                   .where(_MATERIALS.c.item_id == bindparam("item_id"), _MATERIALS.c.retired.is_(False))
-                   .order_by(_MATERIALS.c.position))
+# The item and its current materials in one query (no materials: one row of NULLs).
+_LOAD_ITEM = (select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.implementation_code, _ITEMS.c.revision, _ITEMS.c.status,
+                     _ITEMS.c.status_reason, _ITEMS.c.status_since, _ITEMS.c.legal_limit_days,
+                     _ITEMS.c.committed_limit_days, _MATERIALS.c.id.label("material_id"),
+                     _MATERIALS.c.name.label("material_name"), _MATERIALS.c.required, _MATERIALS.c.tolerable,
+                     _MATERIALS.c.platform_verifiable)
+              .select_from(_ITEMS.outerjoin(_MATERIALS, (_MATERIALS.c.item_id == _ITEMS.c.id)
+                                            & _MATERIALS.c.retired.is_(False)))
+              .where(_ITEMS.c.id == bindparam("item_id"))
+              .order_by(_MATERIALS.c.position))
 
 
 def _find_or_add_party(uow: UnitOfWork, p: PartyInput) -> int:
@@ -136,11 +140,11 @@ def _find_or_add_party(uow: UnitOfWork, p: PartyInput) -> int:
                                              "new_legal_rep": new[2]})
                 uow.touched("parties", found.id)
             return int(found.id)
-    party_id = conn.execute(_INSERT_PARTY, {
+    party = conn.execute(_INSERT_PARTY, {
         "kind": p.kind, "name": p.name, "id_type": p.id_type, "id_number": p.id_number, "phone": p.phone,
-        "address": p.address, "legal_rep": p.legal_rep, "created_at": uow.now}).inserted_primary_key[0]
-    uow.touched("parties", party_id)
-    return int(party_id)
+        "address": p.address, "legal_rep": p.legal_rep, "created_at": uow.now}).one()
+    uow.inserted("parties", party)
+    return int(party.id)
 
 
 def add_submissions(s: Session, case_id: int, round_: int, ticks: list[Tick]) -> None:
@@ -158,12 +162,12 @@ def add_submissions(s: Session, case_id: int, round_: int, ticks: list[Tick]) ->
 
 
 def load_item(s: Session, item_id: int) -> IntakeItem:
-    conn = s.connection()
-    row = conn.execute(_LOAD_ITEM, {"item_id": item_id}).first()
-    if row is None:
+    rows = s.connection().execute(_LOAD_ITEM, {"item_id": item_id}).all()
+    if not rows:
         raise RuleError(Problem("ITEM_NOT_FOUND", "找不到该事项，目录可能已更新，请重新查找。"))
-    materials = tuple(Requirement(m.id, m.name, m.required, m.tolerable, m.platform_verifiable)
-                      for m in conn.execute(_LOAD_MATERIALS, {"item_id": item_id}))
+    row = rows[0]
+    materials = tuple(Requirement(m.material_id, m.material_name, m.required, m.tolerable, m.platform_verifiable)
+                      for m in rows if m.material_id is not None)
     return IntakeItem(row.id, row.name, row.implementation_code, row.revision, row.status, row.status_reason,
                       row.status_since, row.legal_limit_days, row.committed_limit_days, materials)
 
@@ -184,13 +188,14 @@ def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[i
     state = State(row.to.value)
     # Deadlines before the INSERT: a new case has no suspensions, so no query, no UPDATE.
     deadlines = deadline_columns(uow, state, now.date(), None, item.committed_limit_days, item.legal_limit_days, [])
-    case_id = int(conn.execute(_INSERT_CASE, {
+    case = conn.execute(_INSERT_CASE, {
         "number": number, "item_id": item.id, "applicant_id": applicant_id, "agent_id": agent_id,
         "authorisation": data.authorisation.strip(), "channel": data.channel, "clerk_id": actor.clerk_id,
         "window_no": actor.window_no, "terminal_id": uow.terminal_id, "received_at": now, "received_on": now.date(),
         "round": 1, "round_received_on": now.date(), "state": state.value, "updated_at": now, **deadlines,
-    }).inserted_primary_key[0])
-    uow.touched("cases", case_id)
+    }).one()
+    uow.inserted("cases", case)
+    case_id = int(case.id)
     add_submissions(uow.session, case_id, 1, data.materials)
     conn.execute(_INSERT_CASE_EVENT, {"case_id": case_id, "at": now, "actor": actor.username,
                                       "action": row.action.value, "from_state": "", "to_state": state.value,

@@ -15,25 +15,23 @@ DEMO_BLOCK = (9_000_001, 9_999_999)
 
 
 _BLOCKS = NumberBlock.__table__
-_OPEN_BLOCK = (select(_BLOCKS.c.id, _BLOCKS.c.next, _BLOCKS.c.last)
-               .where(_BLOCKS.c.prefix == bindparam("prefix"), _BLOCKS.c.exhausted.is_(False))
-               .order_by(_BLOCKS.c.id).limit(1))
-_ADVANCE = (update(_BLOCKS).where(_BLOCKS.c.id == bindparam("block_id"))
-            .values(next=bindparam("new_next"), exhausted=bindparam("now_exhausted")))
+_OPEN = (select(_BLOCKS.c.id).where(_BLOCKS.c.prefix == bindparam("open_prefix"), _BLOCKS.c.exhausted.is_(False))
+         .order_by(_BLOCKS.c.id).limit(1).scalar_subquery())
+# One statement: advance the oldest open block of the prefix and say which serial was taken.
+_TAKE = (update(_BLOCKS).where(_BLOCKS.c.id == _OPEN)
+         .values(next=_BLOCKS.c.next + 1, exhausted=_BLOCKS.c.next + 1 > _BLOCKS.c.last)
+         .returning(_BLOCKS.c.next - 1))
 
 
 def take_number(uow: UnitOfWork) -> str:
     """The next number of the oldest open block for this year, inside the caller's transaction
     (which holds the write lock, so no other writer can take the same one)."""
     prefix = number_prefix(uow.settings.get("area_code"), uow.today.year)
-    conn = uow.session.connection()  # Core: one SELECT and one UPDATE, no ORM flush for them
-    block = conn.execute(_OPEN_BLOCK, {"prefix": prefix}).first()
-    if block is None:
+    serial = uow.session.connection().execute(_TAKE, {"open_prefix": prefix}).scalar()  # Core: no ORM flush
+    if serial is None:
         raise RuleError(
             Problem("NUMBERS_EXHAUSTED", "本机没有可用的办件编号（号段已用完）。请联网领取新号段后再收件，已录入的内容不会丢失。")
         )
-    serial = block.next
-    conn.execute(_ADVANCE, {"block_id": block.id, "new_next": serial + 1, "now_exhausted": serial + 1 > block.last})
     return make_case_number(prefix, serial)
 
 
