@@ -70,6 +70,7 @@ class UnitOfWork:
         # work, no flush forced in the middle of the use case, and the last record is written
         # once, with its row state, instead of written and then updated.
         self._drafts: list[AuditDraft] = []
+        self.audit_head = ""  # the head this unit of work wrote, for the context once committed
         self.now: datetime = ctx.now()  # read once: every row of this transaction has the same time
         self.settings: Settings = ctx.settings
         self.terminal_id = self.settings.get("terminal_id")
@@ -124,7 +125,8 @@ class UnitOfWork:
     def _write_drafts(self, state: str = "") -> None:
         if self._drafts:
             self.session.flush()  # records added through the ORM (key, baseline) keep their place
-            append_drafts(self.session, self._drafts, self.keys().mac_key, state)
+            self.audit_head = append_drafts(self.session, self._drafts, self.keys().mac_key, state,
+                                            head_guess=self.audit_head or self._ctx.audit_head)
             self._drafts = []
 
     def touched(self, table: str, row_id: int) -> None:
@@ -186,6 +188,8 @@ def unit_of_work(ctx: AppContext, actor: Actor) -> Iterator[UnitOfWork]:
             session.flush()
     except OperationalError as exc:
         raise storage_error(exc, ctx) from exc
+    if uow.audit_head:
+        ctx.audit_head = uow.audit_head  # committed: the next unit of work's guess (checked when used)
     if uow.changes.settings or uow.changes.calendar:
         ctx.invalidate()  # settings and calendar changes reach the next unit of work by themselves
 
