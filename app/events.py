@@ -251,6 +251,8 @@ def _wire_fields(cls: type) -> tuple[tuple[str, str], ...]:
 
 def to_wire(value: Any) -> Any:
     """The event data as the contract's JSON: `from_` as "from", dates ISO, tuples as lists."""
+    if value is None or isinstance(value, str | int | float):  # most values: as they are (bool is an int)
+        return value
     if is_dataclass(value):
         return {wire: to_wire(getattr(value, name)) for name, wire in _wire_fields(type(value))}
     if isinstance(value, tuple | list):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -71,12 +71,21 @@ class UnitOfWork:
         # once, with its row state, instead of written and then updated.
         self._drafts: list[AuditDraft] = []
         self.audit_head = ""  # the head this unit of work wrote, for the context once committed
+        self._connection: Connection | None = None
         self.now: datetime = ctx.now()  # read once: every row of this transaction has the same time
         self.settings: Settings = ctx.settings
         self.terminal_id = self.settings.get("terminal_id")
         self._calendar = ctx.calendar
         self._calendar_stale = False
         self.changes = ChangeCollector()
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for Core statements (the save path): asked of the
+        session once, not at every statement."""
+        if self._connection is None:
+            self._connection = self.session.connection()
+        return self._connection
 
     @property
     def today(self) -> date:
@@ -151,7 +160,7 @@ class UnitOfWork:
         kind = type(data).kind  # type: ignore[attr-defined]
         wire = checked_data(kind, data)
         self.audit(kind, "case", case_number, wire)
-        enqueue(self.session, kind, case_number, self.now, self.terminal_id, self.actor.username, wire)
+        enqueue(self.connection, kind, case_number, self.now, self.terminal_id, self.actor.username, wire)
         self.changes.outbox = True
         return wire
 

@@ -5,21 +5,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
 from app.storage.models import OutboxEvent
 
 _INSERT = insert(OutboxEvent.__table__)  # type: ignore[arg-type]
 
 
-def enqueue(session: Session, kind: str, case_number: str, occurred_at: datetime, terminal_id: str, actor: str,
+def enqueue(conn: Connection, kind: str, case_number: str, occurred_at: datetime, terminal_id: str, actor: str,
             data: dict) -> str:
     """`data` comes checked against its kind's type (app/events.py, UnitOfWork.send). Written
     at once with a Core INSERT in the caller's transaction (nothing refers to an outbox row, so
     it need not wait for the ORM's flush); returns the event id."""
     event_id = str(uuid.uuid4())
-    session.connection().execute(_INSERT, dict(
+    conn.execute(_INSERT, dict(
         event_id=event_id,
         kind=kind,
         case_number=case_number,

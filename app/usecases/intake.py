@@ -130,7 +130,7 @@ _LOAD_ITEM = (select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.implementation_code, _
 
 def _find_or_add_party(uow: UnitOfWork, p: PartyInput) -> int:
     """Same ID number and name: the same person; details are refreshed, not duplicated."""
-    conn = uow.session.connection()
+    conn = uow.connection
     if p.id_number:
         found = conn.execute(_FIND_PARTY, {"id_number": p.id_number, "name": p.name, "kind": p.kind}).first()
         if found is not None:
@@ -181,7 +181,7 @@ def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[i
     applicant, agent, problems, warnings = check_intake(uow.today, item, data)
     if problems:
         raise RuleError(problems)
-    conn, now, actor = uow.session.connection(), uow.now, uow.actor
+    conn, now, actor = uow.connection, uow.now, uow.actor
     applicant_id = _find_or_add_party(uow, applicant)
     agent_id = _find_or_add_party(uow, agent) if agent else None
     number = take_number(uow)

@@ -27,7 +27,7 @@ def take_number(uow: UnitOfWork) -> str:
     """The next number of the oldest open block for this year, inside the caller's transaction
     (which holds the write lock, so no other writer can take the same one)."""
     prefix = number_prefix(uow.settings.get("area_code"), uow.today.year)
-    serial = uow.session.connection().execute(_TAKE, {"open_prefix": prefix}).scalar()  # Core: no ORM flush
+    serial = uow.connection.execute(_TAKE, {"open_prefix": prefix}).scalar()  # Core: no ORM flush
     if serial is None:
         raise RuleError(
             Problem("NUMBERS_EXHAUSTED", "本机没有可用的办件编号（号段已用完）。请联网领取新号段后再收件，已录入的内容不会丢失。")
