@@ -50,6 +50,9 @@ class AppContext:
     _settings: Settings | None = None
     _calendar: WorkCalendar | None = None
     terminal_keys: object = None  # app.storage.integrity.TerminalKeys once read from the database
+    # The audit chain's head as this process last wrote it: a guess that spares the next save a
+    # query, checked inside its INSERT (app/storage/audit.py append_drafts), never trusted.
+    audit_head: str = ""
 
     def now(self) -> datetime:
         # Stored naive in China time: the hall's legal dates are China dates.

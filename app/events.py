@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from functools import cache
@@ -177,37 +178,53 @@ def _wire_name(name: str) -> str:
     return "from" if name == "from_" else name
 
 
-def _check(value: Any, hint: Any, where: str) -> None:
+@cache
+def _checker(hint: Any) -> Callable[[Any, str], None]:
+    """A check for values of `hint`, worked out once per type (an event's materials are a
+    dozen nested dataclasses: taking the hint apart for each field of each was most of the
+    cost of queueing an event)."""
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
         options = typing.get_args(hint)
-        if value is None and type(None) in options:
-            return
-        for opt in options:
-            if opt is type(None):
-                continue
-            try:
-                _check(value, opt, where)
+        nullable = type(None) in options
+        subs = tuple(_checker(opt) for opt in options if opt is not type(None))
+
+        def check_union(value: Any, where: str) -> None:
+            if value is None and nullable:
                 return
-            except TypeError:
-                continue
-        raise TypeError(where)
-    if origin is tuple:
-        if not isinstance(value, tuple):
+            for sub in subs:
+                try:
+                    sub(value, where)
+                    return
+                except TypeError:
+                    continue
             raise TypeError(where)
-        inner = typing.get_args(hint)[0]
-        for i, v in enumerate(value):
-            _check(v, inner, f"{where}[{i}]")
-        return
+        return check_union
+    if origin is tuple:
+        inner = _checker(typing.get_args(hint)[0])
+
+        def check_tuple(value: Any, where: str) -> None:
+            if not isinstance(value, tuple):
+                raise TypeError(where)
+            for i, v in enumerate(value):
+                inner(v, f"{where}[{i}]")
+        return check_tuple
     if is_dataclass(hint):
+        def check_dataclass(value: Any, where: str) -> None:
+            if not isinstance(value, hint):
+                raise TypeError(where)
+            _check_fields(value, where)
+        return check_dataclass
+    if hint is int:
+        def check_int(value: Any, where: str) -> None:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(where)
+        return check_int
+
+    def check_plain(value: Any, where: str) -> None:
         if not isinstance(value, hint):
             raise TypeError(where)
-        _check_fields(value, where)
-        return
-    if hint is int and isinstance(value, bool):
-        raise TypeError(where)
-    if not isinstance(value, hint):
-        raise TypeError(where)
+    return check_plain
 
 
 @cache
@@ -217,15 +234,27 @@ def _hints(cls: type) -> tuple[tuple[str, Any], ...]:
     return tuple((f.name, hints[f.name]) for f in fields(cls))
 
 
+@cache
+def _field_checkers(cls: type) -> tuple[tuple[str, Callable[[Any, str], None]], ...]:
+    return tuple((name, _checker(hint)) for name, hint in _hints(cls))
+
+
 def _check_fields(obj: Any, where: str) -> None:
-    for name, hint in _hints(type(obj)):
-        _check(getattr(obj, name), hint, f"{where}.{name}")
+    for name, check in _field_checkers(type(obj)):
+        check(getattr(obj, name), f"{where}.{name}")
+
+
+@cache
+def _wire_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    return tuple((f.name, _wire_name(f.name)) for f in fields(cls))
 
 
 def to_wire(value: Any) -> Any:
     """The event data as the contract's JSON: `from_` as "from", dates ISO, tuples as lists."""
+    if value is None or isinstance(value, str | int | float):  # most values: as they are (bool is an int)
+        return value
     if is_dataclass(value):
-        return {_wire_name(f.name): to_wire(getattr(value, f.name)) for f in fields(value)}
+        return {wire: to_wire(getattr(value, name)) for name, wire in _wire_fields(type(value))}
     if isinstance(value, tuple | list):
         return [to_wire(v) for v in value]
     if isinstance(value, date):

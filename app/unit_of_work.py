@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -23,9 +23,17 @@ from app.errors import StorageError
 from app.events import checked_data
 from app.rules.workdays import WorkCalendar, parse_calendar_file
 from app.settings import Settings
-from app.storage.audit import append_audit, seal
-from app.storage.integrity import TerminalKeys, append_baseline, create_keys, stored_keys, touched_state
-from app.storage.models import AuditRecord, CalendarYear, Setting
+from app.storage.audit import AuditDraft, append_drafts, canonical_json
+from app.storage.integrity import (
+    TerminalKeys,
+    append_baseline,
+    create_keys,
+    note_touched,
+    note_written,
+    stored_keys,
+    touched_state,
+)
+from app.storage.models import CalendarYear, Setting
 from app.storage.outbox import enqueue
 
 if TYPE_CHECKING:
@@ -57,13 +65,27 @@ class UnitOfWork:
         self.session, self.actor = session, actor
         self._ctx = ctx
         self._keys: TerminalKeys | None = None
-        self._last_audit: AuditRecord | None = None
+        # Audit records stated so far, chained and written when the transaction is sealed (or
+        # before anything else appends to the chain): one head read and one INSERT per unit of
+        # work, no flush forced in the middle of the use case, and the last record is written
+        # once, with its row state, instead of written and then updated.
+        self._drafts: list[AuditDraft] = []
+        self.audit_head = ""  # the head this unit of work wrote, for the context once committed
+        self._connection: Connection | None = None
         self.now: datetime = ctx.now()  # read once: every row of this transaction has the same time
         self.settings: Settings = ctx.settings
         self.terminal_id = self.settings.get("terminal_id")
         self._calendar = ctx.calendar
         self._calendar_stale = False
         self.changes = ChangeCollector()
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for Core statements (the save path): asked of the
+        session once, not at every statement."""
+        if self._connection is None:
+            self._connection = self.session.connection()
+        return self._connection
 
     @property
     def today(self) -> date:
@@ -88,9 +110,9 @@ class UnitOfWork:
     def audit(self, action: str, entity: str, key: str, detail: dict, by: str = "") -> None:
         """`by` names who tried when the actor is the terminal acting for someone not yet
         authenticated (a login attempt); otherwise the actor's own name."""
-        mac_key = self.keys().mac_key
-        self._last_audit = append_audit(self.session, self.now, by or self.actor.username, action, entity, key, detail,
-                                        mac_key=mac_key)
+        self.keys()  # a terminal's first audited unit of work makes its key (and baseline) first
+        self._drafts.append(AuditDraft(self.now.isoformat(), by or self.actor.username, action, entity, key,
+                                       canonical_json(detail)))
 
     def keys(self) -> TerminalKeys:
         """The terminal's signing keys; the first unit of work that audits anything makes them
@@ -106,28 +128,39 @@ class UnitOfWork:
 
     def rebind_rows(self) -> None:
         """State every case and party row as it is now (a restore put older rows in place)."""
+        self._write_drafts()
         append_baseline(self.session, self.now, self.actor.username, self.keys().mac_key)
+
+    def _write_drafts(self, state: str = "") -> None:
+        if self._drafts:
+            self.session.flush()  # records added through the ORM (key, baseline) keep their place
+            self.audit_head = append_drafts(self.session, self._drafts, self.keys().mac_key, state,
+                                            head_guess=self.audit_head or self._ctx.audit_head)
+            self._drafts = []
+
+    def touched(self, table: str, row_id: int) -> None:
+        """A `cases`/`parties` row written with a Core statement: sealed like an ORM-flushed one."""
+        note_touched(self.session, table, row_id)
+
+    def inserted(self, table: str, row: object) -> None:
+        """A `cases`/`parties` row as its INSERT … RETURNING gave it back: sealed as returned."""
+        note_written(self.session, table, row)
 
     def seal(self) -> None:
         """At the end of the transaction: state the hashes of the case and party rows it wrote
         in its last audit record (or in a "rows.state" record when it audited nothing)."""
         self.session.flush()
         state = touched_state(self.session)
-        if not state:
-            return
-        if self._last_audit is None:
+        if state and not self._drafts:
             self.audit("rows.state", "rows", "", {})
-        rec = self._last_audit
-        assert rec is not None
-        rec.state = state
-        seal(rec, self.keys().mac_key)
+        self._write_drafts(state)
 
     def send(self, case_number: str, data: object) -> dict:
         """Queue a platform event (typed, checked first) and audit it; returns what was sent."""
         kind = type(data).kind  # type: ignore[attr-defined]
         wire = checked_data(kind, data)
         self.audit(kind, "case", case_number, wire)
-        enqueue(self.session, kind, case_number, self.now, self.terminal_id, self.actor.username, wire)
+        enqueue(self.connection, kind, case_number, self.now, self.terminal_id, self.actor.username, wire)
         self.changes.outbox = True
         return wire
 
@@ -164,6 +197,8 @@ def unit_of_work(ctx: AppContext, actor: Actor) -> Iterator[UnitOfWork]:
             session.flush()
     except OperationalError as exc:
         raise storage_error(exc, ctx) from exc
+    if uow.audit_head:
+        ctx.audit_head = uow.audit_head  # committed: the next unit of work's guess (checked when used)
     if uow.changes.settings or uow.changes.calendar:
         ctx.invalidate()  # settings and calendar changes reach the next unit of work by themselves
 

@@ -90,8 +90,10 @@ MAX_PAGES = 9999  # pages of one material: a number the clerk types, kept within
 
 def trimmed(tick: Tick) -> Tick:
     """The tick as it is stored: its free text without surrounding spaces (what the limits count)."""
-    return replace(tick, name=tick.name.strip(), reused_from_case=tick.reused_from_case.strip(),
-                   clerk_note=tick.clerk_note.strip(), problem_note=tick.problem_note.strip())
+    texts = (tick.name.strip(), tick.reused_from_case.strip(), tick.clerk_note.strip(), tick.problem_note.strip())
+    if texts == (tick.name, tick.reused_from_case, tick.clerk_note, tick.problem_note):
+        return tick  # frozen, and nothing to trim (the usual case): no copy
+    return replace(tick, name=texts[0], reused_from_case=texts[1], clerk_note=texts[2], problem_note=texts[3])
 
 
 def _label(tick: Tick) -> str:

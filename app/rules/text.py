@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum import damm
 
@@ -144,6 +145,13 @@ def bad_character(text: str, multiline: bool = False) -> str | None:
     """The first character `text` may not hold, or None."""
     if text.isascii() and text.isprintable():  # the usual case, decided in C
         return None
+    return _first_bad(text, multiline)
+
+
+@lru_cache(maxsize=4096)
+def _first_bad(text: str, multiline: bool) -> str | None:
+    # Cached: the same Chinese texts (the catalog's material names, the hall's address) come
+    # with every intake, and are checked a character at a time.
     for c in text:
         if _kind(c, multiline) is not None:
             return c

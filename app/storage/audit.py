@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import String, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.storage.models import AuditRecord
@@ -55,6 +55,72 @@ def append_audit(
     seal(rec, mac_key)
     session.add(rec)
     return rec
+
+
+@dataclass(frozen=True)
+class AuditDraft:
+    """A record a unit of work has stated but not yet chained: `detail` is already the
+    canonical JSON of what the caller passed (so a later change to the dict cannot alter it)."""
+
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_key: str
+    detail: str
+
+
+_HEAD = select(AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
+_INSERT = insert(AuditRecord.__table__)  # type: ignore[arg-type]
+_COLUMNS = ("at", "actor", "action", "entity", "entity_key", "detail", "prev_hash", "hash", "state", "mac")
+_PREV = bindparam("r_prev_hash", type_=String())
+# The same row, inserted only if the chain's head (GENESIS when empty) is still the record it
+# links to: the check and the append are one statement under the write lock.
+_INSERT_IF_HEAD = insert(AuditRecord.__table__).from_select(  # type: ignore[arg-type]
+    list(_COLUMNS),
+    select(*(_PREV if c == "prev_hash" else bindparam(f"r_{c}", type_=AuditRecord.__table__.c[c].type)
+             for c in _COLUMNS))
+    .where(func.coalesce(_HEAD.scalar_subquery(), GENESIS) == _PREV),
+)
+
+
+def _chained(drafts: list[AuditDraft], prev: str, mac_key: bytes | None, state: str) -> list[dict]:
+    rows = []
+    for i, d in enumerate(drafts):
+        st = state if i == len(drafts) - 1 else ""
+        h = record_hash(prev, d.at, d.actor, d.action, d.entity, d.entity_key, d.detail, st)
+        rows.append({"at": d.at, "actor": d.actor, "action": d.action, "entity": d.entity, "entity_key": d.entity_key,
+                     "detail": d.detail, "prev_hash": prev, "hash": h, "state": st,
+                     "mac": record_mac(mac_key, h) if mac_key else ""})
+        prev = h
+    return rows
+
+
+def append_drafts(session: Session, drafts: list[AuditDraft], mac_key: bytes | None, state: str = "",
+                  head_guess: str | None = None) -> str:
+    """Chain `drafts` after the last record, the last of them carrying `state`, in one INSERT;
+    returns the new head's hash. The caller has flushed the session (records added through the
+    ORM come first) and holds the write lock (BEGIN IMMEDIATE).
+
+    `head_guess` is the head this process wrote last. Each row is then inserted only if the
+    real head is the record it links to, checked inside the INSERT; if another program, a
+    restore or a rolled-back transaction made the guess wrong, nothing is inserted and the
+    head is read. Either way each record links to the real head: the guess saves a query,
+    it is never trusted."""
+    if not drafts:
+        return ""
+    conn = session.connection()  # Core on the transaction's connection: no autoflush, no ORM bookkeeping
+    if head_guess:
+        rows = _chained(drafts, head_guess, mac_key, state)
+        params = [{f"r_{k}": v for k, v in r.items()} for r in rows]
+        inserted = conn.execute(_INSERT_IF_HEAD, params[0] if len(params) == 1 else params).rowcount
+        if inserted == len(rows):
+            return rows[-1]["hash"]
+        if inserted:  # the first row links to the head, so all of them do: never half a batch
+            raise RuntimeError(f"audit chain: {inserted} of {len(rows)} records appended")
+    rows = _chained(drafts, conn.execute(_HEAD).scalar() or GENESIS, mac_key, state)
+    conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
+    return rows[-1]["hash"]
 
 
 def seal(rec: AuditRecord, mac_key: bytes | None) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
-from sqlalchemy import Table, event, select
+from sqlalchemy import Table, bindparam, event, select
 from sqlalchemy.orm import Session
 
 from app.storage.audit import append_audit, canonical_json, mac_key_from
@@ -104,16 +104,21 @@ def row_hash(mapping: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+# Built once: every unit of work that writes a case reads it back by id at its seal.
+_ROWS_BY_ID = {name: select(t).where(t.c.id.in_(bindparam("ids", expanding=True))) for name, t in ROW_TABLES.items()}
+
+
 def current_hashes(session: Session, name: str, ids: Iterable[int] | None = None) -> dict[str, str]:
     """{row id: hash} of the rows as the database holds them now (all rows when ids is None)."""
-    table = ROW_TABLES[name]
-    q = select(table)
-    if ids is not None:
+    if ids is None:
+        q, params = select(ROW_TABLES[name]), {}
+    else:
         ids = list(ids)
         if not ids:
             return {}
-        q = q.where(table.c.id.in_(ids))
-    return {str(row.id): row_hash(row._mapping) for row in session.execute(q)}
+        q, params = _ROWS_BY_ID[name], {"ids": ids}
+    # Core on the session's connection: the rows as stored, without the ORM's execution layer.
+    return {str(row.id): row_hash(row._mapping) for row in session.connection().execute(q, params)}
 
 
 @event.listens_for(Session, "before_flush")
@@ -126,18 +131,41 @@ def _collect_touched(session: Session, _ctx: object, _instances: object) -> None
             session.info.setdefault(TOUCHED, {}).setdefault(name, []).append(obj)
 
 
+def note_touched(session: Session, name: str, row_id: int) -> None:
+    """A case or party row written without the ORM (a Core statement): read back and stated at
+    the end of the transaction like the rows a flush wrote."""
+    session.info.setdefault(TOUCHED, {}).setdefault(name, []).append(row_id)
+
+
+def note_written(session: Session, name: str, row: Any) -> None:
+    """A case or party row as an INSERT … RETURNING gave it back (the stored values, the same
+    as reading it): its hash now, so the seal need not read it again. If anything in the same
+    transaction writes the row again (an ORM flush, `note_touched`), the row is read back
+    at the seal instead."""
+    session.info.setdefault(TOUCHED, {}).setdefault(name, []).append((int(row.id), row_hash(row._mapping)))
+
+
 def touched_state(session: Session) -> str:
     """After the final flush: the state of every case/party row this transaction wrote, or ""."""
     touched: dict[str, list] = session.info.pop(TOUCHED, {})
     if not touched:
         return ""
     state = {}
-    for name, objs in touched.items():
-        ids = {o.id for o in objs if o.id is not None}
+    for name, entries in touched.items():
+        known: dict[int, str] = {}
+        ids: set[int] = set()
+        for e in entries:
+            if isinstance(e, tuple):
+                known[e[0]] = e[1]
+            elif isinstance(e, int):
+                ids.add(e)
+            elif e.id is not None:
+                ids.add(e.id)
         hashes = current_hashes(session, name, ids)
+        hashes.update({str(i): h for i, h in known.items() if i not in ids})  # written once, as returned
         # A row gone from the table (deleted through the ORM) is stated as "" — nothing is
         # ever deleted by the app, but the record must say so if it happens.
-        state[name] = {str(i): hashes.get(str(i), "") for i in sorted(ids)}
+        state[name] = {str(i): hashes.get(str(i), "") for i in sorted(ids | known.keys())}
     return canonical_json(state)
 
 

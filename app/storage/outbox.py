@@ -5,16 +5,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
 from app.storage.models import OutboxEvent
 
+_INSERT = insert(OutboxEvent.__table__)  # type: ignore[arg-type]
 
-def enqueue(session: Session, kind: str, case_number: str, occurred_at: datetime, terminal_id: str, actor: str,
-            data: dict) -> OutboxEvent:
-    """`data` comes checked against its kind's type (app/events.py, UnitOfWork.send)."""
+
+def enqueue(conn: Connection, kind: str, case_number: str, occurred_at: datetime, terminal_id: str, actor: str,
+            data: dict) -> str:
+    """`data` comes checked against its kind's type (app/events.py, UnitOfWork.send). Written
+    at once with a Core INSERT in the caller's transaction (nothing refers to an outbox row, so
+    it need not wait for the ORM's flush); returns the event id."""
     event_id = str(uuid.uuid4())
-    ev = OutboxEvent(
+    conn.execute(_INSERT, dict(
         event_id=event_id,
         kind=kind,
         case_number=case_number,
@@ -28,6 +32,5 @@ def enqueue(session: Session, kind: str, case_number: str, occurred_at: datetime
             "data": data,
         },
         created_at=occurred_at,
-    )
-    session.add(ev)
-    return ev
+    ))
+    return event_id

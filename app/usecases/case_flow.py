@@ -4,6 +4,8 @@ the audit record and the platform event (the row's) are written in the same tran
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,27 +35,38 @@ def suspensions_of(s: Session, case_id: int) -> list[Suspension]:
 def refresh_deadlines(uow: UnitOfWork, case: Case, item: ServiceItem | None = None,
                       suspensions: list[Suspension] | None = None) -> None:
     """`suspensions` may be given when known (a new case has none) to save a query."""
-    s, cal = uow.session, uow.calendar
+    s = uow.session
     item = item or s.get(ServiceItem, case.item_id)
     if suspensions is None:
         suspensions = suspensions_of(s, case.id)
-    d = compute_deadlines(cal, case.round_received_on, case.accepted_on, item.committed_limit_days,
-                          item.legal_limit_days, suspensions, uow.today)
-    case.acceptance_due = d.acceptance_due.date
-    case.committed_due = d.committed_due.date if d.committed_due else None
-    case.legal_due = d.legal_due.date if d.legal_due else None
-    case.due_confirmed = all(x.confirmed for x in (d.acceptance_due, d.committed_due, d.legal_due) if x)
-    state = State(case.state)
+    for name, value in deadline_columns(uow, State(case.state), case.round_received_on, case.accepted_on,
+                                        item.committed_limit_days, item.legal_limit_days, suspensions).items():
+        setattr(case, name, value)
+
+
+def deadline_columns(uow: UnitOfWork, state: State, round_received_on: date, accepted_on: date | None,
+                     committed_limit_days: int, legal_limit_days: int, suspensions: list[Suspension]) -> dict[str, object]:
+    """The case's deadline columns for its state (also for a case not yet written: intake)."""
+    cal = uow.calendar
+    d = compute_deadlines(cal, round_received_on, accepted_on, committed_limit_days, legal_limit_days, suspensions,
+                          uow.today)
+    cols: dict[str, object] = {
+        "acceptance_due": d.acceptance_due.date,
+        "committed_due": d.committed_due.date if d.committed_due else None,
+        "legal_due": d.legal_due.date if d.legal_due else None,
+        "due_confirmed": all(x.confirmed for x in (d.acceptance_due, d.committed_due, d.legal_due) if x),
+    }
     if state in PENDING_DECISION:
-        case.watch_due = case.acceptance_due
-        case.watch_yellow_on = yellow_date(cal, case.round_received_on, ACCEPTANCE_LIMIT_DAYS)
-    elif state in CLOCK_RUNNING and case.accepted_on and d.committed_due:
-        case.watch_due = case.committed_due
-        case.watch_yellow_on = yellow_date(cal, case.accepted_on, item.committed_limit_days, d.suspended_days)
+        cols["watch_due"] = cols["acceptance_due"]
+        cols["watch_yellow_on"] = yellow_date(cal, round_received_on, ACCEPTANCE_LIMIT_DAYS)
+    elif state in CLOCK_RUNNING and accepted_on and d.committed_due:
+        cols["watch_due"] = cols["committed_due"]
+        cols["watch_yellow_on"] = yellow_date(cal, accepted_on, committed_limit_days, d.suspended_days)
     else:
         # Awaiting the applicant, suspended, or done: no running deadline to warn about.
-        case.watch_due = None
-        case.watch_yellow_on = None
+        cols["watch_due"] = None
+        cols["watch_yellow_on"] = None
+    return cols
 
 
 def check_step(uow: UnitOfWork, case: Case | None, action: Action) -> Step[State, Action]:

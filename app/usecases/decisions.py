@@ -198,7 +198,7 @@ def resubmit_materials(ctx: AppContext, actor: Actor, number: str, ticks: list[T
             raise RuleError(Problem("MATERIAL_UNKNOWN", "有材料不属于该办件的事项，请重新打开办件后再登记。", "materials"))
         case.round += 1
         case.round_received_on = uow.today
-        add_submissions(uow.session, case, ticks)
+        add_submissions(uow.session, case.id, case.round, ticks)
         apply_transition(uow, case, Action.RESUBMIT, materials=materials_of(ticks, case.round))
     return OpResult(case.number, uow.changes.freeze())
 

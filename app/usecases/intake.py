@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
 
 from app.actor import Actor
-from app.case_states import Action
+from app.case_states import Action, State
 from app.changes import OpResult
 from app.context import AppContext
 from app.documents import PartySnapshot
@@ -22,7 +22,7 @@ from app.rules.problems import Problem, RuleError
 from app.rules.text import MAX_MATERIALS, check_text
 from app.storage.models import Case, CaseEvent, Material, MaterialSubmission, Party, ServiceItem
 from app.unit_of_work import UnitOfWork
-from app.usecases.case_flow import check_step, refresh_deadlines
+from app.usecases.case_flow import check_step, deadline_columns
 from app.usecases.numbers import take_number
 from app.usecases.scans import link_pages
 
@@ -45,12 +45,28 @@ class IntakeResult:
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
 
 
-def requirements_of(item: ServiceItem) -> list[Requirement]:
-    return [Requirement(m.id, m.name, m.required, m.tolerable, m.platform_verifiable)
-            for m in item.materials if not m.retired]
+@dataclass(frozen=True)
+class IntakeItem:
+    """What taking a case in needs of a service item: its state, limits and current materials
+    (not the guide's long texts, which the save never reads)."""
+
+    id: int
+    name: str
+    implementation_code: str
+    revision: int
+    status: str
+    status_reason: str
+    status_since: date | None
+    legal_limit_days: int
+    committed_limit_days: int
+    materials: tuple[Requirement, ...]
 
 
-def check_intake(today: date, item: ServiceItem, data: IntakeInput) -> tuple[PartyInput, PartyInput | None, list[Problem], list[Problem]]:
+def requirements_of(item: IntakeItem) -> list[Requirement]:
+    return list(item.materials)
+
+
+def check_intake(today: date, item: IntakeItem, data: IntakeInput) -> tuple[PartyInput, PartyInput | None, list[Problem], list[Problem]]:
     """Every problem with the form at once, so the clerk fixes them in one pass."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -84,79 +100,128 @@ def check_intake(today: date, item: ServiceItem, data: IntakeInput) -> tuple[Par
     return applicant.party, agent_party, problems, warnings
 
 
-def _find_or_add_party(s: Session, p: PartyInput, now: datetime) -> Party:
+# The save path's statements, built once: SQLAlchemy reuses their compiled form, and Core
+# writes each row in one statement on the transaction's connection, without the ORM's
+# flushes (a flush per generated id, and the bookkeeping of every attribute set).
+_PARTIES = Party.__table__
+_FIND_PARTY = (select(_PARTIES.c.id, _PARTIES.c.phone, _PARTIES.c.address, _PARTIES.c.legal_rep)
+               .where(_PARTIES.c.id_number == bindparam("id_number"), _PARTIES.c.name == bindparam("name"),
+                      _PARTIES.c.kind == bindparam("kind")).limit(1))
+_UPDATE_PARTY = (update(_PARTIES).where(_PARTIES.c.id == bindparam("party_id"))
+                 .values(phone=bindparam("new_phone"), address=bindparam("new_address"),
+                         legal_rep=bindparam("new_legal_rep")))
+# RETURNING the whole row: the audit seal hashes it as stored without reading it again.
+_INSERT_PARTY = insert(_PARTIES).returning(*_PARTIES.c)
+_INSERT_CASE = insert(Case.__table__).returning(*Case.__table__.c)
+_INSERT_SUBMISSION = insert(MaterialSubmission.__table__)
+_INSERT_CASE_EVENT = insert(CaseEvent.__table__)
+_ITEMS, _MATERIALS = ServiceItem.__table__, Material.__table__
+# The item and its current materials in one query (no materials: one row of NULLs).
+_LOAD_ITEM = (select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.implementation_code, _ITEMS.c.revision, _ITEMS.c.status,
+                     _ITEMS.c.status_reason, _ITEMS.c.status_since, _ITEMS.c.legal_limit_days,
+                     _ITEMS.c.committed_limit_days, _MATERIALS.c.id.label("material_id"),
+                     _MATERIALS.c.name.label("material_name"), _MATERIALS.c.required, _MATERIALS.c.tolerable,
+                     _MATERIALS.c.platform_verifiable)
+              .select_from(_ITEMS.outerjoin(_MATERIALS, (_MATERIALS.c.item_id == _ITEMS.c.id)
+                                            & _MATERIALS.c.retired.is_(False)))
+              .where(_ITEMS.c.id == bindparam("item_id"))
+              .order_by(_MATERIALS.c.position))
+
+
+def _find_or_add_party(uow: UnitOfWork, p: PartyInput) -> int:
     """Same ID number and name: the same person; details are refreshed, not duplicated."""
-    existing = s.scalars(
-        select(Party).where(Party.id_number == p.id_number, Party.name == p.name, Party.kind == p.kind)
-    ).first() if p.id_number else None
-    if existing:
-        existing.phone, existing.address, existing.legal_rep = p.phone or existing.phone, p.address or existing.address, p.legal_rep
-        return existing
-    row = Party(kind=p.kind, name=p.name, id_type=p.id_type, id_number=p.id_number, phone=p.phone,
-                address=p.address, legal_rep=p.legal_rep, created_at=now)
-    s.add(row)
-    s.flush()
-    return row
+    conn = uow.connection
+    if p.id_number:
+        found = conn.execute(_FIND_PARTY, {"id_number": p.id_number, "name": p.name, "kind": p.kind}).first()
+        if found is not None:
+            new = (p.phone or found.phone, p.address or found.address, p.legal_rep)
+            if new != (found.phone, found.address, found.legal_rep):
+                conn.execute(_UPDATE_PARTY, {"party_id": found.id, "new_phone": new[0], "new_address": new[1],
+                                             "new_legal_rep": new[2]})
+                uow.touched("parties", found.id)
+            return int(found.id)
+    party = conn.execute(_INSERT_PARTY, {
+        "kind": p.kind, "name": p.name, "id_type": p.id_type, "id_number": p.id_number, "phone": p.phone,
+        "address": p.address, "legal_rep": p.legal_rep, "created_at": uow.now}).one()
+    uow.inserted("parties", party)
+    return int(party.id)
 
 
-def add_submissions(s: Session, case: Case, ticks: list[Tick]) -> None:
-    s.add_all([MaterialSubmission(
-        case_id=case.id, round=case.round, material_id=t.material_id, name=t.name, provided=Provided(t.provided).value,
-        pages=t.pages, reused_from_case=t.reused_from_case, platform_verified=t.platform_verified,
-        tolerated=t.tolerated, promise_date=t.promise_date, clerk_note=t.clerk_note, problem=t.problem,
-        problem_note=t.problem_note,
-    ) for t in ticks])
+def add_submissions(s: Session, case_id: int, round_: int, ticks: list[Tick]) -> None:
+    """The materials of one round, in one INSERT, and the scanned pages they name."""
+    if ticks:
+        s.connection().execute(_INSERT_SUBMISSION, [{
+            "case_id": case_id, "round": round_, "material_id": t.material_id, "name": t.name,
+            "provided": Provided(t.provided).value, "pages": t.pages, "reused_from_case": t.reused_from_case,
+            "platform_verified": t.platform_verified, "tolerated": t.tolerated, "promise_date": t.promise_date,
+            "clerk_note": t.clerk_note, "problem": t.problem, "problem_note": t.problem_note,
+        } for t in ticks])
     for t in ticks:
         if t.scans:
-            link_pages(s, case.id, case.round, t.name, t.scans)
+            link_pages(s, case_id, round_, t.name, t.scans)
 
 
-def load_item(s: Session, item_id: int) -> ServiceItem:
-    item = s.get(ServiceItem, item_id, options=[selectinload(ServiceItem.materials)])
-    if item is None:
+def load_item(s: Session, item_id: int) -> IntakeItem:
+    rows = s.connection().execute(_LOAD_ITEM, {"item_id": item_id}).all()
+    if not rows:
         raise RuleError(Problem("ITEM_NOT_FOUND", "找不到该事项，目录可能已更新，请重新查找。"))
-    return item
+    row = rows[0]
+    materials = tuple(Requirement(m.material_id, m.material_name, m.required, m.tolerable, m.platform_verifiable)
+                      for m in rows if m.material_id is not None)
+    return IntakeItem(row.id, row.name, row.implementation_code, row.revision, row.status, row.status_reason,
+                      row.status_since, row.legal_limit_days, row.committed_limit_days, materials)
 
 
-def receive(uow: UnitOfWork, item: ServiceItem, data: IntakeInput) -> tuple[Case, tuple[Problem, ...]]:
+def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[int, str, tuple[Problem, ...]]:
     """Inside the caller's unit of work: the case in state 收件 under an official number (the
-    workflow's creation row), or RuleError with every problem of the form."""
+    workflow's creation row) — (case id, number, warnings) — or RuleError with every problem
+    of the form. The rows go in with Core statements; the unit of work seals them."""
     row = check_step(uow, None, Action.RECEIVE)
     data = replace(data, materials=[trimmed(t) for t in data.materials])  # stored as the limits counted them
     applicant, agent, problems, warnings = check_intake(uow.today, item, data)
     if problems:
         raise RuleError(problems)
-    s, now = uow.session, uow.now
-    applicant_row = _find_or_add_party(s, applicant, now)
-    agent_row = _find_or_add_party(s, agent, now) if agent else None
+    conn, now, actor = uow.connection, uow.now, uow.actor
+    applicant_id = _find_or_add_party(uow, applicant)
+    agent_id = _find_or_add_party(uow, agent) if agent else None
     number = take_number(uow)
-    actor = uow.actor
-    case = Case(
-        number=number, item_id=item.id, applicant_id=applicant_row.id, agent_id=agent_row.id if agent_row else None,
-        authorisation=data.authorisation.strip(), channel=data.channel, clerk_id=actor.clerk_id,
-        window_no=actor.window_no, terminal_id=uow.terminal_id, received_at=now, received_on=now.date(),
-        round=1, round_received_on=now.date(), state=row.to.value, acceptance_due=now.date(), updated_at=now,
-    )
+    state = State(row.to.value)
     # Deadlines before the INSERT: a new case has no suspensions, so no query, no UPDATE.
-    refresh_deadlines(uow, case, item, suspensions=[])
-    s.add(case)
-    s.flush()
-    add_submissions(s, case, data.materials)
-    s.add(CaseEvent(case_id=case.id, at=now, actor=actor.username, action=row.action.value, from_state="",
-                    to_state=row.to.value, note="", detail={"channel": data.channel}))
+    deadlines = deadline_columns(uow, state, now.date(), None, item.committed_limit_days, item.legal_limit_days, [])
+    case = conn.execute(_INSERT_CASE, {
+        "number": number, "item_id": item.id, "applicant_id": applicant_id, "agent_id": agent_id,
+        "authorisation": data.authorisation.strip(), "channel": data.channel, "clerk_id": actor.clerk_id,
+        "window_no": actor.window_no, "terminal_id": uow.terminal_id, "received_at": now, "received_on": now.date(),
+        "round": 1, "round_received_on": now.date(), "state": state.value, "updated_at": now, **deadlines,
+    }).one()
+    uow.inserted("cases", case)
+    case_id = int(case.id)
+    add_submissions(uow.session, case_id, 1, data.materials)
+    conn.execute(_INSERT_CASE_EVENT, {"case_id": case_id, "at": now, "actor": actor.username,
+                                      "action": row.action.value, "from_state": "", "to_state": state.value,
+                                      "note": "", "detail": {"channel": data.channel}})
     uow.send(number, CaseReceived(
         item_code=item.implementation_code, item_revision=item.revision, channel=data.channel,
         applicant=PartySnapshot.of(applicant), agent=PartySnapshot.of(agent) if agent else None,
         authorisation=data.authorisation.strip(), window_no=actor.window_no, materials=materials_of(data.materials)))
     uow.changes.case(number)
-    return case, tuple(warnings)
+    return case_id, number, tuple(warnings)
+
+
+def receive(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[Case, tuple[Problem, ...]]:
+    """`save_intake`, with the saved case loaded for a step taken in the same unit of work
+    (receive-and-decide)."""
+    case_id, _number, warnings = save_intake(uow, item, data)
+    case = uow.session.get(Case, case_id)
+    assert case is not None  # just inserted in this transaction
+    return case, warnings
 
 
 def receive_case(ctx: AppContext, actor: Actor, data: IntakeInput) -> OpResult[IntakeResult]:
     """Save a new case in state 收件 with an official number, or refuse with every problem."""
     with ctx.unit_of_work(actor) as uow:
-        case, warnings = receive(uow, load_item(uow.session, data.item_id), data)
-    return OpResult(IntakeResult(case.number, warnings), uow.changes.freeze())
+        _case_id, number, warnings = save_intake(uow, load_item(uow.session, data.item_id), data)
+    return OpResult(IntakeResult(number, warnings), uow.changes.freeze())
 
 
 @dataclass(frozen=True)

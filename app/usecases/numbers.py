@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 
 from app.context import AppContext
 from app.rules.case_number import make_case_number, number_prefix
@@ -14,20 +14,24 @@ from app.unit_of_work import UnitOfWork
 DEMO_BLOCK = (9_000_001, 9_999_999)
 
 
+_BLOCKS = NumberBlock.__table__
+_OPEN = (select(_BLOCKS.c.id).where(_BLOCKS.c.prefix == bindparam("open_prefix"), _BLOCKS.c.exhausted.is_(False))
+         .order_by(_BLOCKS.c.id).limit(1).scalar_subquery())
+# One statement: advance the oldest open block of the prefix and say which serial was taken.
+_TAKE = (update(_BLOCKS).where(_BLOCKS.c.id == _OPEN)
+         .values(next=_BLOCKS.c.next + 1, exhausted=_BLOCKS.c.next + 1 > _BLOCKS.c.last)
+         .returning(_BLOCKS.c.next - 1))
+
+
 def take_number(uow: UnitOfWork) -> str:
-    """The next number of the oldest open block for this year, inside the caller's transaction."""
+    """The next number of the oldest open block for this year, inside the caller's transaction
+    (which holds the write lock, so no other writer can take the same one)."""
     prefix = number_prefix(uow.settings.get("area_code"), uow.today.year)
-    block = uow.session.scalars(
-        select(NumberBlock).where(NumberBlock.prefix == prefix, NumberBlock.exhausted.is_(False)).order_by(NumberBlock.id)
-    ).first()
-    if block is None:
+    serial = uow.connection.execute(_TAKE, {"open_prefix": prefix}).scalar()  # Core: no ORM flush
+    if serial is None:
         raise RuleError(
             Problem("NUMBERS_EXHAUSTED", "本机没有可用的办件编号（号段已用完）。请联网领取新号段后再收件，已录入的内容不会丢失。")
         )
-    serial = block.next
-    block.next += 1
-    if block.next > block.last:
-        block.exhausted = True
     return make_case_number(prefix, serial)
 
 
