@@ -22,7 +22,7 @@ from datetime import datetime
 from app.changes import Changes
 from app.context import AppContext
 from app.rules.problems import Problem
-from app.usecases.sync_state import PushSummary, sync_overview
+from app.usecases.sync_state import PushSummary, queue_counts, sync_overview
 from sync.connection import NotConfigured, open_api
 from sync.cycle import SyncReport, run_once
 from sync.http import SyncCancelled
@@ -160,8 +160,8 @@ class SyncScheduler:
                           attachments=ov.attachments)
 
     def _counts(self) -> dict:
-        ov = sync_overview(self.ctx)
-        return {"queued": ov.queued, "attention": ov.attention, "attachments": ov.attachments}
+        c = queue_counts(self.ctx)  # after every batch: not sync_overview, whose max reads the whole outbox
+        return {"queued": c.queued, "attention": c.attention, "attachments": c.attachments}
 
     def _update(self, **fields: object) -> None:
         with self._lock:
