@@ -85,7 +85,8 @@ def run(quick: bool = False) -> list[Row]:
             appearing.start()
             window.show()
             on_screen = time.monotonic() + ON_SCREEN_S
-            _run_loop_until(app, lambda: time.monotonic() > on_screen, ON_SCREEN_S + 10)
+            _run_loop_until(app, lambda: time.monotonic() > on_screen and window.sync.scheduler.cycles >= 1,
+                            ON_SCREEN_S + 10)
             appearing.stop()
             # The sync thread has run its first cycle without a platform and waits half a minute.
             set_sync_setting(ctx, SYSTEM, "platform_url", url)

@@ -73,6 +73,7 @@ class SyncScheduler:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._status = self._initial_status()
+        self.cycles = 0  # cycles run so far: lets a caller know the thread has looked at its settings once
 
     # --- public API ---------------------------------------------------------------------
 
@@ -110,6 +111,7 @@ class SyncScheduler:
     def _run(self) -> None:
         while not self._cancel.is_set():
             self._cycle()
+            self.cycles += 1
             self._wake.wait(self._interval_seconds())
             self._wake.clear()
 
