@@ -5,6 +5,12 @@
   request handling, measured inside the server) — the goal is ≥ 1,000 events/s and ≤ 2×;
 * the largest UI stall while it runs, from an event-loop heartbeat, against the same
   heartbeat on the idle window for the same length of time (goal ≤ 50 ms).
+
+The push starts on a window that has been on screen for a moment, as it has before a clerk
+presses 同步 (or the half-minute timer fires). The window's first appearance (show → first
+paint, under the same load) is not a stall of a window in use and is reported in a note: it
+was counted until issue 15 part 2 found it was the whole 120–170 ms "push stall" of the slow
+profile (the push itself then stalled the window for 8–19 ms).
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from benchmarks.common import Row, log, temp_data_dir
 from benchmarks.slow_pc import untimed
 
 EVENTS = 10_000
+# The window shown and idle before the push: its first paint and first reads are done, and its
+# sync thread (started MainWindow.SYNC_AFTER_SHOW_MS after the window shows) has found no platform.
+ON_SCREEN_S = 1.5
 GOAL_RATE = 1_000  # events/s
 GOAL_RATIO = 2.0
 
@@ -71,8 +80,15 @@ def run(quick: bool = False) -> list[Row]:
             actor = login(ctx, "clerk01", "demo1234")
             with untimed():
                 queued = fill_outbox(ctx, actor, n)
-            window = MainWindow(ctx, Operations(), actor)  # no platform yet: its sync thread idles
+            window = MainWindow(ctx, Operations(), actor)
+            appearing = Heartbeat()
+            appearing.start()
             window.show()
+            on_screen = time.monotonic() + ON_SCREEN_S
+            _run_loop_until(app, lambda: time.monotonic() > on_screen and window.sync.scheduler.cycles >= 1,
+                            ON_SCREEN_S + 10)
+            appearing.stop()
+            # The sync thread has run its first cycle without a platform and waits half a minute.
             set_sync_setting(ctx, SYSTEM, "platform_url", url)
             ensure_registered(ctx, url, DEMO_ENROLMENT_CODE)
             log(f"sync: pushing {queued} events from the window to the sandbox…")
@@ -109,7 +125,9 @@ def run(quick: bool = False) -> list[Row]:
     stall = Row(
         key="push_stall", name=f"largest UI stall during the push ({queued:,} events)", measured=beat.longest_stall_ms,
         baseline=max(idle, 0.1), baseline_name="same heartbeat, idle window",
-        notes=[f"{beat.ticks} heartbeats of 10 ms; idle window's largest stall {idle:.1f} ms"])
+        notes=[f"{beat.ticks} heartbeats of 10 ms; idle window's largest stall {idle:.1f} ms",
+               f"not counted: the window's first appearance before the push (show → first paint, same load) "
+               f"{appearing.longest_stall_ms:.1f} ms"])
     return [push, stall]
 
 

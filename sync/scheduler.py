@@ -22,7 +22,7 @@ from datetime import datetime
 from app.changes import Changes
 from app.context import AppContext
 from app.rules.problems import Problem
-from app.usecases.sync_state import PushSummary, sync_overview
+from app.usecases.sync_state import PushSummary, queue_counts, sync_overview
 from sync.connection import NotConfigured, open_api
 from sync.cycle import SyncReport, run_once
 from sync.http import SyncCancelled
@@ -73,6 +73,7 @@ class SyncScheduler:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._status = self._initial_status()
+        self.cycles = 0  # cycles run so far: lets a caller know the thread has looked at its settings once
 
     # --- public API ---------------------------------------------------------------------
 
@@ -110,6 +111,7 @@ class SyncScheduler:
     def _run(self) -> None:
         while not self._cancel.is_set():
             self._cycle()
+            self.cycles += 1
             self._wake.wait(self._interval_seconds())
             self._wake.clear()
 
@@ -160,8 +162,8 @@ class SyncScheduler:
                           attachments=ov.attachments)
 
     def _counts(self) -> dict:
-        ov = sync_overview(self.ctx)
-        return {"queued": ov.queued, "attention": ov.attention, "attachments": ov.attachments}
+        c = queue_counts(self.ctx)  # after every batch: not sync_overview, whose max reads the whole outbox
+        return {"queued": c.queued, "attention": c.attention, "attachments": c.attachments}
 
     def _update(self, **fields: object) -> None:
         with self._lock:

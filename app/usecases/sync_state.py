@@ -283,14 +283,31 @@ class SyncOverview:
     attachments: int = 0  # scanned pages (intake and the desk's papers) the platform has not confirmed yet
 
 
-def sync_overview(ctx: AppContext) -> SyncOverview:
+@dataclass(frozen=True)
+class QueueCounts:
+    queued: int
+    attention: int
+    attachments: int
+
+
+def queue_counts(ctx: AppContext) -> QueueCounts:
+    """The counts the status bar shows going down while a push runs: small lookups by index, so
+    the sync thread can ask after every batch. Not the time of the last answer (sync_overview):
+    that max reads the whole outbox, 80–100 ms at 10,000 events, and asked after every batch it
+    was about a third of a 10,000-event push (issue 15)."""
     with ctx.read() as s:
         queued = s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status.in_(QUEUED))) or 0
         attention = s.scalar(select(func.count()).select_from(AttentionItem).where(AttentionItem.resolution == "")) or 0
-        last = s.scalar(select(func.max(OutboxEvent.answered_at)))
         pages = (s.scalar(select(func.count()).select_from(MaterialPage).where(MaterialPage.uploaded_at.is_(None))) or 0) + (
             s.scalar(select(func.count()).select_from(HandoverPage).where(HandoverPage.uploaded_at.is_(None))) or 0)
-    return SyncOverview(ctx.settings.get("platform_url"), queued, attention, last, pages)
+    return QueueCounts(queued, attention, pages)
+
+
+def sync_overview(ctx: AppContext) -> SyncOverview:
+    counts = queue_counts(ctx)
+    with ctx.read() as s:
+        last = s.scalar(select(func.max(OutboxEvent.answered_at)))
+    return SyncOverview(ctx.settings.get("platform_url"), counts.queued, counts.attention, last, counts.attachments)
 
 
 def event_statuses(ctx: AppContext, case_number: str) -> list[tuple[str, str, str]]:

@@ -4,7 +4,9 @@ then acts as the clerk logged in now."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 
 from app.actor import SYSTEM
 from app.usecases.queries import CaseFilter, case_detail, list_cases
@@ -70,6 +72,31 @@ def test_the_window_locks_itself_after_the_idle_time(qtbot, window, ctx) -> None
     now[0] += 2
     w.idle.check()
     assert w.locked and "2 分钟" in w.lock_screen.message.text()
+
+
+def test_a_key_in_the_window_or_a_click_in_a_dialog_keeps_the_idle_lock_away(qtbot, window, ctx) -> None:
+    w = window()
+    now = [1000.0]
+    w.idle._clock = lambda: now[0]
+    w.idle.touch()
+    with ctx.unit_of_work(SYSTEM) as uow:
+        uow.put_setting("idle_lock_minutes", "2")
+    now[0] += 100
+    QTest.keyClick(w.windowHandle(), Qt.Key.Key_Shift)  # through the platform's window, as a real key arrives
+    now[0] += 100
+    w.idle.check()
+    assert not w.locked  # 200 s since the start, 100 s since the key
+    w.open_attention()  # a window of its own, opened after the main one
+    dlg = w.attention_dialog.windowHandle()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is dlg)
+    now[0] += 100
+    QTest.mouseClick(dlg, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(3, 3))
+    now[0] += 100
+    w.idle.check()
+    assert not w.locked
+    now[0] += 21  # two minutes without a key or a click
+    w.idle.check()
+    assert w.locked
 
 
 def test_a_supervisor_unlocks_a_locked_out_clerk_from_the_window(qtbot, window, ctx) -> None:

@@ -23,10 +23,17 @@ def _queue_shown(w) -> int:  # noqa: ANN001
     return int(w.sync_status.queue.text().removeprefix("待上传 "))
 
 
+def _first_cycle_done(qtbot, w) -> None:  # noqa: ANN001
+    """The window starts its sync thread a moment after it shows; a platform connected before
+    that first cycle would be half set up when the cycle reads it."""
+    qtbot.waitUntil(lambda: w.sync.scheduler.cycles >= 1, timeout=10_000)
+
+
 def test_window_answers_while_10000_events_sync(qtbot, window, ctx, clerk, sandbox) -> None:
     queued = fill_outbox(ctx, clerk, 10_000)
     assert queued >= 10_000
-    w = window()  # no platform yet: the sync thread idles
+    w = window()
+    _first_cycle_done(qtbot, w)  # without a platform: the thread now idles until sync_now
     connect(ctx, sandbox)
     shown: set[int] = set()
     beat = Heartbeat()
@@ -54,6 +61,7 @@ def big_platform(tmp_path):
 def test_window_answers_while_a_20000_item_catalog_is_pulled(qtbot, window, ctx, big_platform) -> None:
     sandbox = big_platform
     w = window()
+    _first_cycle_done(qtbot, w)
     connect(ctx, sandbox)
     beat = Heartbeat()
     beat.start()
