@@ -188,7 +188,7 @@ class OutboxEvent(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)  # last answer: max() by index
     # Sync bookkeeping (app/usecases/sync_state.py): status pending → sending → done | attention.
     # "sending" is written durably before the HTTP call, so a crash mid-batch resends it.
     batch_id: Mapped[str] = mapped_column(String(36), default="")

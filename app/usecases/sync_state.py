@@ -303,10 +303,15 @@ def queue_counts(ctx: AppContext) -> QueueCounts:
     return QueueCounts(queued, attention, pages)
 
 
+# The time of the platform's last answer: one probe of the answered_at index (migration 0014),
+# not a read of the whole outbox, since the main window asks for it as it opens.
+LAST_ANSWER = select(func.max(OutboxEvent.answered_at))
+
+
 def sync_overview(ctx: AppContext) -> SyncOverview:
     counts = queue_counts(ctx)
     with ctx.read() as s:
-        last = s.scalar(select(func.max(OutboxEvent.answered_at)))
+        last = s.scalar(LAST_ANSWER)
     return SyncOverview(ctx.settings.get("platform_url"), counts.queued, counts.attention, last, counts.attachments)
 
 
