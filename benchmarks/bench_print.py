@@ -62,7 +62,7 @@ def for_applicant(snap, i: int):  # noqa: ANN001, ANN201 — DocumentSnapshot �
     the case is theirs; the item, its materials and the agency are the sample's."""
     # Like the sample's 𠮷䶮明, every name has a character only the fallback font has: the
     # third font subset is in every timed notice, as it was when one sample was timed.
-    name = SURNAMES[i % len(SURNAMES)] + "𠮷䶮"[i % 2] + GIVEN[(7 * i) % len(GIVEN)]
+    name = SURNAMES[i % len(SURNAMES)] + ("𠮷", "䲜", "𪚥")[i % 3] + GIVEN[(7 * i) % len(GIVEN)]
     case = f"620321202690{i + 100:05d}"
     applicant = replace(snap.applicant, name=name, id_number=f"6203211{970 + i % 30}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}1",
                         phone=f"1389351{i % 10000:04d}", address=f"永昌县{STREETS[i % len(STREETS)]}{i % 200 + 1}号")
