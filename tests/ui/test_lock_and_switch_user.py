@@ -59,13 +59,19 @@ def test_another_clerk_takes_the_window_and_the_views_act_as_her(qtbot, window, 
     assert case_detail(ctx, as_user(ctx, "super01"), row.number).clerk_name == "赵志刚"
 
 
-def test_the_window_locks_itself_after_the_idle_time(qtbot, window, ctx) -> None:
+def _locking_after_two_minutes(window, ctx):  # noqa: ANN001, ANN202
+    """A window whose idle lock reads a clock the test moves (`now[0]`), set to 2 minutes."""
     w = window()
     now = [1000.0]
     w.idle._clock = lambda: now[0]
     w.idle.touch()
     with ctx.unit_of_work(SYSTEM) as uow:
         uow.put_setting("idle_lock_minutes", "2")
+    return w, now
+
+
+def test_the_window_locks_itself_after_the_idle_time(qtbot, window, ctx) -> None:
+    w, now = _locking_after_two_minutes(window, ctx)
     now[0] += 119
     w.idle.check()
     assert not w.locked
@@ -75,12 +81,7 @@ def test_the_window_locks_itself_after_the_idle_time(qtbot, window, ctx) -> None
 
 
 def test_a_key_in_the_window_or_a_click_in_a_dialog_keeps_the_idle_lock_away(qtbot, window, ctx) -> None:
-    w = window()
-    now = [1000.0]
-    w.idle._clock = lambda: now[0]
-    w.idle.touch()
-    with ctx.unit_of_work(SYSTEM) as uow:
-        uow.put_setting("idle_lock_minutes", "2")
+    w, now = _locking_after_two_minutes(window, ctx)
     now[0] += 100
     QTest.keyClick(w.windowHandle(), Qt.Key.Key_Shift)  # through the platform's window, as a real key arrives
     now[0] += 100
