@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT))
 from app.bootstrap import start_terminal  # noqa: E402
 from app.config import Paths  # noqa: E402
 from app.context import CHINA_TZ  # noqa: E402
+from app.rules.handover import Mailing  # noqa: E402
 from app.usecases.auth import login  # noqa: E402
-from app.usecases.pickup import Mailing, mail_certificate  # noqa: E402
+from app.usecases.mailing import mail_certificate  # noqa: E402
 from app.usecases.setup import DEMO_PASSWORD  # noqa: E402
 from app.usecases.sync_pull import CertificateInfo, DeliveryInfo, ProgressEntry, apply_progress  # noqa: E402
 from devices.camera.folder import PICKUP_SAMPLES_DIR, FolderCamera  # noqa: E402

@@ -1,6 +1,6 @@
-"""发证窗口: find the certificate waiting, check who collects it, hand it over (signed) or mail it,
-record a spoiled blank, and list the day's parcels for the courier (第二十二条; 行政许可法 第四十四条:
-issued or served within 10 days of the decision).
+"""发证窗口: find the certificate waiting, check who collects it, hand it over (signed), record a
+spoiled blank (第二十二条; 行政许可法 第四十四条: issued or served within 10 days of the decision).
+Mailing it is usecases/mailing.py; who may collect with which papers is rules/handover.py.
 
 Everything works offline from the last pulled progress; the hand-over goes to the platform as
 the COLLECT / MAIL event of the workflow table, with the signature's hash, the hashes of the pages
@@ -12,33 +12,29 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from app.actor import Actor
 from app.case_states import STATE_LABELS, Action, State
 from app.changes import OpResult
 from app.context import AppContext
-from app.documents import DocumentKind, HandoverSnapshot, MailingLine
+from app.documents import DocumentKind, HandoverSnapshot
 from app.permissions import Perm
 from app.rules.case_number import normalise_case_number
-from app.rules.identity import check_resident_id
+from app.rules.handover import ISSUE_WITHIN_DAYS, MODES, PAGE_KINDS, Collector, identity_problems
 from app.rules.problems import Problem, RuleError
-from app.rules.text import mask_id_number, mask_phone
-from app.rules.tracking import COURIERS, normalise_tracking, tracking_problems
+from app.rules.text import mask_id_number
 from app.rules.workdays import WorkCalendar
 from app.storage.attachment_models import Attachment
 from app.storage.document_models import IssuedDocument
-from app.storage.models import Case, CaseEvent, Party, ServiceItem
+from app.storage.models import Case, Party, ServiceItem
 from app.storage.pickup_models import Handover, HandoverPage, PlatformCertificate, SpoiledBlank
 from app.usecases.case_flow import apply_transition, check_step, load_case
-from app.usecases.documents import IssuedDoc, build_snapshot, issue_documents, next_document_number, store_document
+from app.usecases.documents import IssuedDoc, issue_documents
 from app.usecases.scans import keep_page
-
-ISSUE_WITHIN_DAYS = 10  # 行政许可法 第四十四条; working days (第八十二条: the law's limits exclude holidays)
-MODES = {"self": "本人领取", "agent": "代理人领取", "organisation": "单位经办人领取"}
 
 
 @dataclass(frozen=True)
@@ -123,7 +119,6 @@ def case_for_pickup(ctx: AppContext, actor: Actor, text: str) -> str:
 # --- who collects --------------------------------------------------------------------------
 
 
-PAGE_KINDS = {"authorisation": "授权委托书", "applicant_id_copy": "申请人身份证复印件", "unit_letter": "单位介绍信"}
 
 
 def store_handover_page(ctx: AppContext, actor: Actor, data: bytes, media_type: str = "image/jpeg") -> OpResult[str]:
@@ -133,63 +128,6 @@ def store_handover_page(ctx: AppContext, actor: Actor, data: bytes, media_type: 
     with ctx.unit_of_work(actor) as uow:
         sha = keep_page(uow, data, media_type)
     return OpResult(sha, uow.changes.freeze())
-
-
-@dataclass(frozen=True)
-class Collector:
-    mode: str  # self | agent | organisation
-    name: str
-    id_number: str
-    card_read: bool  # the ID card's chip was read at the desk (F4), not just looked at
-    card_expired: bool = False
-    # Hashes of pages captured with the document camera (store_handover_page): the 授权委托书
-    # (an agent) or the unit's letter (an organisation's 经办人), and the applicant's ID copy.
-    authorisation_pages: tuple[str, ...] = ()
-    id_copy_pages: tuple[str, ...] = ()
-
-    @property
-    def page_kinds(self) -> list[tuple[str, tuple[str, ...]]]:
-        first = "unit_letter" if self.mode == "organisation" else "authorisation"
-        return [(first, self.authorisation_pages), ("applicant_id_copy", self.id_copy_pages)]
-
-
-# What identity_problems may find, all of which a supervisor may let go ahead with a reason
-# (hand_over below); anything else is bad input to be corrected. The desk offers the override on these.
-OVERRIDABLE = frozenset({"HANDOVER_IDENTITY_MISMATCH", "COLLECTOR_CARD_EXPIRED", "HANDOVER_MODE",
-                         "AGENT_NO_AUTHORISATION", "AGENT_NO_APPLICANT_ID", "ORG_NO_LETTER"})
-
-
-def identity_problems(applicant: Party, c: Collector, today: date) -> list[Problem]:
-    """Whether this person may take this certificate (pure; the supervisor may override)."""
-    out: list[Problem] = []
-    if c.mode not in MODES:
-        return [Problem("HANDOVER_MODE", "请选择本人领取、代理人领取或单位经办人领取。", "mode")]
-    checked = check_resident_id(c.id_number, today)
-    if not checked.ok:
-        out += [Problem(p.code, f"领取人：{p.message}", "collector_id") for p in checked.problems]
-    if c.card_expired:
-        out.append(Problem("COLLECTOR_CARD_EXPIRED", "领取人的身份证已过有效期，请核对其他有效证件。", "collector_id"))
-    if c.mode == "self":
-        if applicant.kind != "person":
-            out.append(Problem("HANDOVER_MODE", "申请人是单位，应由单位经办人领取。", "mode"))
-        elif checked.value != applicant.id_number or c.name.strip() != applicant.name:
-            out.append(Problem("HANDOVER_IDENTITY_MISMATCH",
-                               f"领取人（{c.name} {mask_id_number(checked.value)}）与申请人（{applicant.name} "
-                               f"{mask_id_number(applicant.id_number)}）不一致，不能以本人身份领取。", "collector_id"))
-    elif c.mode == "agent":
-        if not c.authorisation_pages:
-            out.append(Problem("AGENT_NO_AUTHORISATION", "代理人领取须有申请人签署的授权委托书：请放在高拍仪下按 F6 拍照留存。",
-                               "authorisation"))
-        if not c.id_copy_pages:
-            out.append(Problem("AGENT_NO_APPLICANT_ID", "代理人领取须有申请人身份证复印件：请按 F6 拍照留存。",
-                               "applicant_id_copy"))
-    elif c.mode == "organisation":
-        if applicant.kind != "organisation":
-            out.append(Problem("HANDOVER_MODE", "申请人是个人，不能由单位经办人领取。", "mode"))
-        if not c.authorisation_pages:
-            out.append(Problem("ORG_NO_LETTER", "单位经办人领取须有单位介绍信或授权委托书：请按 F6 拍照留存。",
-                               "authorisation"))
-    return out
 
 
 @dataclass(frozen=True)
@@ -247,9 +185,7 @@ def hand_over(ctx: AppContext, actor: Actor, number: str, c: Collector, signatur
                                collector_id_masked=masked, identity_method=method, signature_sha256=sha,
                                blank_serial=blank_serial.strip(), override_by=ov_by, override_reason=ov_reason,
                                authorisation_pages=c.authorisation_pages, id_copy_pages=c.id_copy_pages)
-        item = s.get(ServiceItem, case.item_id)
-        issued_no, issued_name = _platform_certificate(s, case.number)
-        certificate_no, certificate_name = certificate_no.strip() or issued_no, issued_name or item.name
+        certificate_no, certificate_name = certificate_named(s, case, certificate_no)
         snap = HandoverSnapshot(c.mode, c.name.strip(), masked, method + _papers(c), certificate_name, certificate_no,
                                 blank_serial.strip(), base64.b64encode(signature_png).decode(), sha, ov_by, ov_reason)
         (receipt,) = issue_documents(uow, case, row, handover=snap)
@@ -262,11 +198,13 @@ def _papers(c: Collector) -> str:
     return f"；{'、'.join(kept)}已拍照留存" if kept else ""
 
 
-def _platform_certificate(s, number: str) -> tuple[str, str]:  # noqa: ANN001 — a Session
-    """The certificate's number and name as the platform sent them ("" until it has): the
-    receipt names the certificate, not the item, when it can."""
-    row = s.get(PlatformCertificate, number)
-    return (row.certificate_no, row.name) if row is not None else ("", "")
+def certificate_named(s, case: Case, typed_no: str = "") -> tuple[str, str]:  # noqa: ANN001 — a Session
+    """The certificate's number and name for a receipt: the number the clerk typed, else the
+    platform's; the platform's name, else the item's (the receipt names the certificate, not
+    the item, when it can)."""
+    row = s.get(PlatformCertificate, case.number)
+    issued_no, issued_name = (row.certificate_no, row.name) if row is not None else ("", "")
+    return typed_no.strip() or issued_no, issued_name or s.get(ServiceItem, case.item_id).name
 
 
 def _link_pages(s, handover: Handover, c: Collector) -> None:  # noqa: ANN001 — a Session
@@ -281,55 +219,6 @@ def _link_pages(s, handover: Handover, c: Collector) -> None:  # noqa: ANN001 �
     for kind, pages in c.page_kinds:
         s.add_all([HandoverPage(handover_id=handover.id, case_id=handover.case_id, kind=kind, page_no=i, sha256=h)
                    for i, h in enumerate(pages, 1)])
-
-
-@dataclass(frozen=True)
-class Mailing:
-    courier: str
-    tracking_no: str
-    address: str
-    phone: str
-    addressee: str = ""
-
-
-def mailing_problems(m: Mailing) -> list[Problem]:
-    """Courier, tracking number (format and check digit), address and phone — before anything is saved."""
-    problems = tracking_problems(m.courier, m.tracking_no)
-    if not m.address.strip():
-        problems.append(Problem("MAIL_NO_ADDRESS", "请填写邮寄地址。", "address"))
-    if len("".join(c for c in m.phone if c.isdigit())) < 7:
-        problems.append(Problem("MAIL_NO_PHONE", "请填写收件人电话。", "phone"))
-    return problems
-
-
-def mail_certificate(ctx: AppContext, actor: Actor, number: str, m: Mailing, blank_serial: str = "",
-                     certificate_no: str = "") -> OpResult[IssuedDoc]:
-    """邮寄送达: courier and a checked tracking number; the case moves to 已寄出."""
-    problems = mailing_problems(m)
-    if problems:
-        raise RuleError(problems)
-    tracking = normalise_tracking(m.tracking_no)
-    with ctx.unit_of_work(actor) as uow:
-        s = uow.session
-        case = load_case(s, number)
-        check_step(uow, case, Action.MAIL)
-        if s.scalar(select(Handover.id).where(Handover.tracking_no == tracking)):
-            raise RuleError(Problem("TRACKING_USED", f"快递单号 {tracking} 已用于另一件证照，请核对。", "tracking_no"))
-        applicant = s.get(Party, case.applicant_id)
-        addressee = m.addressee.strip() or applicant.name
-        s.add(Handover(case_id=case.id, kind="mail", mode="mail", collector_name=addressee, courier=m.courier,
-                       tracking_no=tracking, address=m.address.strip(), phone=m.phone.strip(),
-                       blank_serial=blank_serial.strip(), at=uow.now, by=actor.username))
-        row = apply_transition(uow, case, Action.MAIL, note=f"{COURIERS[m.courier]} {tracking}", courier=m.courier,
-                               tracking_no=tracking, blank_serial=blank_serial.strip())
-        item = s.get(ServiceItem, case.item_id)
-        issued_no, issued_name = _platform_certificate(s, case.number)
-        certificate_no, certificate_name = certificate_no.strip() or issued_no, issued_name or item.name
-        snap = HandoverSnapshot("mail", addressee, certificate_name=certificate_name, certificate_no=certificate_no,
-                                blank_serial=blank_serial.strip(), courier=COURIERS[m.courier], tracking_no=tracking,
-                                address=m.address.strip(), phone_masked=mask_phone(m.phone.strip()))
-        (receipt,) = issue_documents(uow, case, row, handover=snap)
-    return OpResult(receipt, uow.changes.freeze())
 
 
 def spoil_blank(ctx: AppContext, actor: Actor, number: str, serial: str, reason: str) -> OpResult[str]:
@@ -350,78 +239,6 @@ def spoil_blank(ctx: AppContext, actor: Actor, number: str, serial: str, reason:
         uow.audit("blank.spoiled", "case", case.number, {"serial": serial.strip(), "reason": reason.strip()})
         uow.changes.case(case.number)
     return OpResult(serial.strip(), uow.changes.freeze())
-
-
-def issue_mailing_list(ctx: AppContext, actor: Actor, day: date | None = None) -> OpResult[IssuedDoc]:
-    """邮件交寄清单: every certificate mailed on `day` (default today), for the courier's pick-up."""
-    actor.require(Perm.CASE_HANDOVER)
-    with ctx.unit_of_work(actor) as uow:
-        s = uow.session
-        day = day or uow.today
-        start = datetime(day.year, day.month, day.day)
-        rows = s.execute(
-            select(Handover, Case, ServiceItem.name).join(Case, Case.id == Handover.case_id)
-            .join(ServiceItem, ServiceItem.id == Case.item_id)
-            .where(Handover.kind == "mail", Handover.at >= start, Handover.at < start + timedelta(days=1))
-            .order_by(Handover.at)).all()
-        if not rows:
-            raise RuleError(Problem("MAILING_LIST_EMPTY", f"{day:%Y年%m月%d日}没有邮寄的证照。"))
-        lines = tuple(MailingLine(c.number, h.collector_name, h.address, mask_phone(h.phone), COURIERS.get(h.courier, h.courier),
-                                  h.tracking_no, item) for h, c, item in rows)
-        first = rows[0][1]
-        doc_number = next_document_number(uow, s.get(ServiceItem, first.item_id).department, DocumentKind.MAILING_LIST)
-        snap = build_snapshot(uow, first, DocumentKind.MAILING_LIST, doc_number)
-        snap = replace(snap, mailing=lines, case_number="", item_name="", item_code="")
-        issued = store_document(uow, snap)
-    return OpResult(issued, uow.changes.freeze())
-
-
-# --- 已寄出: served when delivered (第四十四条) ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mailed:
-    number: str
-    item_name: str
-    addressee: str
-    courier: str
-    tracking_no: str
-    mailed_at: datetime
-    decided_on: date  # the decision the 10 days of 第四十四条 run from
-    serve_by: date
-    delivered_at: datetime | None
-    delivered_to: str
-    overdue: bool  # not delivered and past serve_by
-
-    @property
-    def delivered(self) -> bool:
-        return self.delivered_at is not None
-
-
-def mailed_list(ctx: AppContext, actor: Actor, limit: int = 300) -> list[Mailed]:
-    """Certificates mailed from this desk: those still out first (oldest first, overdue ones —
-    not served within 10 days of the decision — marked), then the delivered, latest first."""
-    actor.require(Perm.CASE_HANDOVER)
-    decided = (select(CaseEvent.case_id, func.max(CaseEvent.at).label("at"))
-               .where(CaseEvent.action == Action.CONCLUDE_APPROVED.value).group_by(CaseEvent.case_id).subquery())
-    q = (select(Handover, Case.number, ServiceItem.name, PlatformCertificate.decided_on, decided.c.at)
-         .join(Case, Case.id == Handover.case_id).join(ServiceItem, ServiceItem.id == Case.item_id)
-         .outerjoin(PlatformCertificate, PlatformCertificate.case_number == Case.number)
-         .outerjoin(decided, decided.c.case_id == Case.id)
-         .where(Handover.kind == "mail"))
-    today, cal = ctx.today(), ctx.calendar
-    with ctx.read() as s:
-        out_ = s.execute(q.where(Handover.delivered_at.is_(None)).order_by(Handover.at.asc()).limit(limit)).all()
-        done = s.execute(q.where(Handover.delivered_at.is_not(None)).order_by(Handover.delivered_at.desc())
-                         .limit(limit)).all()
-    rows = []
-    for h, number, item, platform_decided, local_decided in [*out_, *done]:
-        decided_on = platform_decided or (local_decided.date() if local_decided else h.at.date())
-        serve_by = cal.add_working_days(decided_on, ISSUE_WITHIN_DAYS).date
-        rows.append(Mailed(number, item, h.collector_name, COURIERS.get(h.courier, h.courier), h.tracking_no, h.at,
-                           decided_on, serve_by, h.delivered_at, h.delivered_to,
-                           h.delivered_at is None and today > serve_by))
-    return rows
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from sqlalchemy import and_, exists, func, select, update
 from app.actor import SYSTEM
 from app.case_states import Action
 from app.context import AppContext
+from app.rules.handover import PAGE_KINDS
 from app.storage.attachment_models import Attachment, MaterialPage
 from app.storage.models import Case, OutboxEvent
 from app.storage.pickup_models import HandoverPage
-from app.usecases.pickup import PAGE_KINDS
 
 RECEIVE_KIND = f"case.{Action.RECEIVE.value}"
 HANDOVER_KINDS = (f"case.{Action.COLLECT.value}", f"case.{Action.MAIL.value}")

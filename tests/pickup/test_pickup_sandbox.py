@@ -12,15 +12,9 @@ import pytest
 import requests
 from stdnum.cn import uscc
 
-from app.usecases.pickup import (
-    Collector,
-    Mailing,
-    hand_over,
-    mail_certificate,
-    mailed_list,
-    platform_certificate,
-    waiting_list,
-)
+from app.rules.handover import Collector, Mailing
+from app.usecases.mailing import mail_certificate, mailed_list
+from app.usecases.pickup import hand_over, platform_certificate, waiting_list
 from app.usecases.queries import case_detail
 from sync.contract import PATH_EVENTS_BATCH
 from sync.login import login

@@ -14,20 +14,17 @@ from sqlalchemy import select
 
 from app.documents import DocumentKind
 from app.rules.case_number import make_case_number, number_prefix
+from app.rules.handover import Collector, Mailing
 from app.rules.problems import RuleError
 from app.storage.models import OutboxEvent
 from app.usecases.documents import certificate_defaults, stored_snapshot
+from app.usecases.mailing import issue_mailing_list, mail_certificate, mailed_list
 from app.usecases.pickup import (
-    Collector,
-    Mailing,
     Override,
     case_for_pickup,
     find_waiting,
     hand_over,
     handover_pages,
-    issue_mailing_list,
-    mail_certificate,
-    mailed_list,
     platform_certificate,
     spoil_blank,
     store_handover_page,

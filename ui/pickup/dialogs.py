@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
+from app.rules.handover import Mailing, mailing_problems
 from app.rules.tracking import COURIERS
-from app.usecases.pickup import Mailing, mailing_problems
 from app.usecases.queries import CaseDetail
 from ui.intake.decision_dialogs import assemble, dialog_buttons
 from ui.widgets import named, show_message

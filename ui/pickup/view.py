@@ -31,21 +31,16 @@ from app.actor import Actor
 from app.changes import Changes
 from app.context import AppContext
 from app.rules.case_number import display_case_number
+from app.rules.handover import MODES, OVERRIDABLE, Collector
 from app.rules.problems import RuleError
+from app.usecases.mailing import Mailed, issue_mailing_list, mail_certificate, mailed_list
 from app.usecases.pickup import (
-    MODES,
-    OVERRIDABLE,
     CertificateView,
-    Collector,
-    Mailed,
     Override,
     Waiting,
     check_collector,
     find_waiting,
     hand_over,
-    issue_mailing_list,
-    mail_certificate,
-    mailed_list,
     platform_certificate,
     spoil_blank,
     store_handover_page,
