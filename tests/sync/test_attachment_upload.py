@@ -33,6 +33,16 @@ def attachment_stats(sandbox) -> dict:  # noqa: ANN001
     return sandbox.stats()["attachments"]
 
 
+
+def assert_platform_holds(ctx, pages: list[bytes], hashes: list[str]) -> None:  # noqa: ANN001
+    """The platform gives back every page byte for byte, fetched as this terminal."""
+    api = api_for(ctx)
+    try:
+        for data, sha in zip(pages, hashes, strict=True):
+            assert api.attachment_content(sha) == data
+    finally:
+        api.close()
+
 def test_a_scan_taken_at_intake_reaches_the_platform_and_comes_back_byte_identical(ctx, clerk, sandbox) -> None:
     connect(ctx, sandbox)
     pages = [sample_page(0), large_page(1)]
@@ -45,12 +55,7 @@ def test_a_scan_taken_at_intake_reaches_the_platform_and_comes_back_byte_identic
     assert report.pushed.applied == 2 and report.uploaded.pages == 2  # events first, then the pages
     assert sync_overview(ctx).attachments == 0
 
-    api = api_for(ctx)
-    try:
-        for data, sha in zip(pages, hashes, strict=True):
-            assert api.attachment_content(sha) == data
-    finally:
-        api.close()
+    assert_platform_holds(ctx, pages, hashes)
     for data, sha in zip(pages, hashes, strict=True):  # kept inside the platform's own data folder
         assert (sandbox.data_dir / "attachments" / sha[:2] / sha).read_bytes() == data
     stats = attachment_stats(sandbox)
@@ -224,12 +229,7 @@ def test_client_killed_mid_upload_resumes_sending_nothing_twice(ctx, clerk, sand
         stats = attachment_stats(sandbox)
         assert stats["chunk_bytes_received"] == sum(len(p) for p in pages)  # every byte exactly once
         assert stats["duplicate_chunks"] == 0 and stats["chunks_received"] == total_chunks
-        api = api_for(again)
-        try:
-            for data, sha in zip(pages, hashes, strict=True):
-                assert api.attachment_content(sha) == data
-        finally:
-            api.close()
+        assert_platform_holds(again, pages, hashes)
         assert sync(again).uploaded.bytes == 0
         assert sync_overview(again).attachments == 0
     finally:
@@ -273,10 +273,5 @@ def test_platform_killed_mid_upload_keeps_what_it_had_and_is_sent_only_the_rest(
     assert report.uploaded.chunks == total - held  # only what the platform did not have
     stats = attachment_stats(sandbox)
     assert stats["chunks_received"] == total - held and stats["duplicate_chunks"] == 0
-    api = api_for(ctx)
-    try:
-        for data, sha in zip(pages, hashes, strict=True):
-            assert api.attachment_content(sha) == data
-    finally:
-        api.close()
+    assert_platform_holds(ctx, pages, hashes)
     assert not [f for f in (store / "partial").glob("*/*") if f.name.isdigit()]  # finished chunks cleared
