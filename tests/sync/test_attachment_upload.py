@@ -33,7 +33,6 @@ def attachment_stats(sandbox) -> dict:  # noqa: ANN001
     return sandbox.stats()["attachments"]
 
 
-
 def assert_platform_holds(ctx, pages: list[bytes], hashes: list[str]) -> None:  # noqa: ANN001
     """The platform gives back every page byte for byte, fetched as this terminal."""
     api = api_for(ctx)
@@ -42,6 +41,7 @@ def assert_platform_holds(ctx, pages: list[bytes], hashes: list[str]) -> None:  
             assert api.attachment_content(sha) == data
     finally:
         api.close()
+
 
 def test_a_scan_taken_at_intake_reaches_the_platform_and_comes_back_byte_identical(ctx, clerk, sandbox) -> None:
     connect(ctx, sandbox)
