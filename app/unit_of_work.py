@@ -7,11 +7,11 @@ commits together or not at all.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import OperationalError
@@ -142,7 +142,7 @@ class UnitOfWork:
         """A `cases`/`parties` row written with a Core statement: sealed like an ORM-flushed one."""
         note_touched(self.session, table, row_id)
 
-    def inserted(self, table: str, row: object) -> None:
+    def inserted(self, table: str, row: Mapping[str, Any]) -> None:
         """A `cases`/`parties` row as its INSERT … RETURNING gave it back: sealed as returned."""
         note_written(self.session, table, row)
 

@@ -24,6 +24,7 @@ from sqlalchemy import String, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.storage.models import AuditRecord
+from app.storage.prepared import Prepared
 
 GENESIS = "0" * 64
 
@@ -76,12 +77,12 @@ _COLUMNS = ("at", "actor", "action", "entity", "entity_key", "detail", "prev_has
 _PREV = bindparam("r_prev_hash", type_=String())
 # The same row, inserted only if the chain's head (GENESIS when empty) is still the record it
 # links to: the check and the append are one statement under the write lock.
-_INSERT_IF_HEAD = insert(AuditRecord.__table__).from_select(  # type: ignore[arg-type]
+_INSERT_IF_HEAD = Prepared(insert(AuditRecord.__table__).from_select(  # type: ignore[arg-type]
     list(_COLUMNS),
     select(*(_PREV if c == "prev_hash" else bindparam(f"r_{c}", type_=AuditRecord.__table__.c[c].type)
              for c in _COLUMNS))
     .where(func.coalesce(_HEAD.scalar_subquery(), GENESIS) == _PREV),
-)
+))
 
 
 def _chained(drafts: list[AuditDraft], prev: str, mac_key: bytes | None, state: str) -> list[dict]:
@@ -113,7 +114,7 @@ def append_drafts(session: Session, drafts: list[AuditDraft], mac_key: bytes | N
     if head_guess:
         rows = _chained(drafts, head_guess, mac_key, state)
         params = [{f"r_{k}": v for k, v in r.items()} for r in rows]
-        inserted = conn.execute(_INSERT_IF_HEAD, params[0] if len(params) == 1 else params).rowcount
+        inserted = _INSERT_IF_HEAD.run(conn, params[0]) if len(params) == 1 else _INSERT_IF_HEAD.run_many(conn, params)
         if inserted == len(rows):
             return rows[-1]["hash"]
         if inserted:  # the first row links to the head, so all of them do: never half a batch

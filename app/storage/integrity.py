@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -137,12 +137,12 @@ def note_touched(session: Session, name: str, row_id: int) -> None:
     session.info.setdefault(TOUCHED, {}).setdefault(name, []).append(row_id)
 
 
-def note_written(session: Session, name: str, row: Any) -> None:
+def note_written(session: Session, name: str, row: Mapping[str, Any]) -> None:
     """A case or party row as an INSERT … RETURNING gave it back (the stored values, the same
     as reading it): its hash now, so the seal need not read it again. If anything in the same
     transaction writes the row again (an ORM flush, `note_touched`), the row is read back
     at the seal instead."""
-    session.info.setdefault(TOUCHED, {}).setdefault(name, []).append((int(row.id), row_hash(row._mapping)))
+    session.info.setdefault(TOUCHED, {}).setdefault(name, []).append((int(row["id"]), row_hash(row)))
 
 
 def touched_state(session: Session) -> str:

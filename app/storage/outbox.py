@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import Connection, insert
 
 from app.storage.models import OutboxEvent
+from app.storage.prepared import Prepared
 
-_INSERT = insert(OutboxEvent.__table__)  # type: ignore[arg-type]
+_INSERT = Prepared(insert(OutboxEvent.__table__))  # type: ignore[arg-type]
 
 
 def enqueue(conn: Connection, kind: str, case_number: str, occurred_at: datetime, terminal_id: str, actor: str,
@@ -18,7 +19,7 @@ def enqueue(conn: Connection, kind: str, case_number: str, occurred_at: datetime
     at once with a Core INSERT in the caller's transaction (nothing refers to an outbox row, so
     it need not wait for the ORM's flush); returns the event id."""
     event_id = str(uuid.uuid4())
-    conn.execute(_INSERT, dict(
+    _INSERT.run(conn, dict(
         event_id=event_id,
         kind=kind,
         case_number=case_number,

@@ -21,6 +21,7 @@ from app.rules.party import RESIDENT_ID, PartyInput, check_party
 from app.rules.problems import Problem, RuleError
 from app.rules.text import MAX_MATERIALS, check_text
 from app.storage.models import Case, CaseEvent, Material, MaterialSubmission, Party, ServiceItem
+from app.storage.prepared import Prepared
 from app.unit_of_work import UnitOfWork
 from app.usecases.case_flow import check_step, deadline_columns
 from app.usecases.numbers import take_number
@@ -104,20 +105,20 @@ def check_intake(today: date, item: IntakeItem, data: IntakeInput) -> tuple[Part
 # writes each row in one statement on the transaction's connection, without the ORM's
 # flushes (a flush per generated id, and the bookkeeping of every attribute set).
 _PARTIES = Party.__table__
-_FIND_PARTY = (select(_PARTIES.c.id, _PARTIES.c.phone, _PARTIES.c.address, _PARTIES.c.legal_rep)
+_FIND_PARTY = Prepared(select(_PARTIES.c.id, _PARTIES.c.phone, _PARTIES.c.address, _PARTIES.c.legal_rep)
                .where(_PARTIES.c.id_number == bindparam("id_number"), _PARTIES.c.name == bindparam("name"),
                       _PARTIES.c.kind == bindparam("kind")).limit(1))
-_UPDATE_PARTY = (update(_PARTIES).where(_PARTIES.c.id == bindparam("party_id"))
+_UPDATE_PARTY = Prepared(update(_PARTIES).where(_PARTIES.c.id == bindparam("party_id"))
                  .values(phone=bindparam("new_phone"), address=bindparam("new_address"),
                          legal_rep=bindparam("new_legal_rep")))
 # RETURNING the whole row: the audit seal hashes it as stored without reading it again.
-_INSERT_PARTY = insert(_PARTIES).returning(*_PARTIES.c)
-_INSERT_CASE = insert(Case.__table__).returning(*Case.__table__.c)
-_INSERT_SUBMISSION = insert(MaterialSubmission.__table__)
-_INSERT_CASE_EVENT = insert(CaseEvent.__table__)
+_INSERT_PARTY = Prepared(insert(_PARTIES).returning(*_PARTIES.c))
+_INSERT_CASE = Prepared(insert(Case.__table__).returning(*Case.__table__.c))
+_INSERT_SUBMISSION = Prepared(insert(MaterialSubmission.__table__))
+_INSERT_CASE_EVENT = Prepared(insert(CaseEvent.__table__))
 _ITEMS, _MATERIALS = ServiceItem.__table__, Material.__table__
 # The item and its current materials in one query (no materials: one row of NULLs).
-_LOAD_ITEM = (select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.implementation_code, _ITEMS.c.revision, _ITEMS.c.status,
+_LOAD_ITEM = Prepared(select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.implementation_code, _ITEMS.c.revision, _ITEMS.c.status,
                      _ITEMS.c.status_reason, _ITEMS.c.status_since, _ITEMS.c.legal_limit_days,
                      _ITEMS.c.committed_limit_days, _MATERIALS.c.id.label("material_id"),
                      _MATERIALS.c.name.label("material_name"), _MATERIALS.c.required, _MATERIALS.c.tolerable,
@@ -132,25 +133,26 @@ def _find_or_add_party(uow: UnitOfWork, p: PartyInput) -> int:
     """Same ID number and name: the same person; details are refreshed, not duplicated."""
     conn = uow.connection
     if p.id_number:
-        found = conn.execute(_FIND_PARTY, {"id_number": p.id_number, "name": p.name, "kind": p.kind}).first()
-        if found is not None:
-            new = (p.phone or found.phone, p.address or found.address, p.legal_rep)
-            if new != (found.phone, found.address, found.legal_rep):
-                conn.execute(_UPDATE_PARTY, {"party_id": found.id, "new_phone": new[0], "new_address": new[1],
-                                             "new_legal_rep": new[2]})
-                uow.touched("parties", found.id)
-            return int(found.id)
-    party = conn.execute(_INSERT_PARTY, {
+        found = _FIND_PARTY.rows(conn, {"id_number": p.id_number, "name": p.name, "kind": p.kind})
+        if found:
+            party_id, phone, address, legal_rep = found[0]
+            new = (p.phone or phone, p.address or address, p.legal_rep)
+            if new != (phone, address, legal_rep):
+                _UPDATE_PARTY.run(conn, {"party_id": party_id, "new_phone": new[0], "new_address": new[1],
+                                         "new_legal_rep": new[2]})
+                uow.touched("parties", party_id)
+            return int(party_id)
+    party = _INSERT_PARTY.mapping(conn, {
         "kind": p.kind, "name": p.name, "id_type": p.id_type, "id_number": p.id_number, "phone": p.phone,
-        "address": p.address, "legal_rep": p.legal_rep, "created_at": uow.now}).one()
+        "address": p.address, "legal_rep": p.legal_rep, "created_at": uow.now})
     uow.inserted("parties", party)
-    return int(party.id)
+    return int(party["id"])
 
 
 def add_submissions(s: Session, case_id: int, round_: int, ticks: list[Tick]) -> None:
     """The materials of one round, in one INSERT, and the scanned pages they name."""
     if ticks:
-        s.connection().execute(_INSERT_SUBMISSION, [{
+        _INSERT_SUBMISSION.run_many(s.connection(), [{
             "case_id": case_id, "round": round_, "material_id": t.material_id, "name": t.name,
             "provided": Provided(t.provided).value, "pages": t.pages, "reused_from_case": t.reused_from_case,
             "platform_verified": t.platform_verified, "tolerated": t.tolerated, "promise_date": t.promise_date,
@@ -162,14 +164,11 @@ def add_submissions(s: Session, case_id: int, round_: int, ticks: list[Tick]) ->
 
 
 def load_item(s: Session, item_id: int) -> IntakeItem:
-    rows = s.connection().execute(_LOAD_ITEM, {"item_id": item_id}).all()
+    rows = _LOAD_ITEM.rows(s.connection(), {"item_id": item_id})
     if not rows:
         raise RuleError(Problem("ITEM_NOT_FOUND", "找不到该事项，目录可能已更新，请重新查找。"))
-    row = rows[0]
-    materials = tuple(Requirement(m.material_id, m.material_name, m.required, m.tolerable, m.platform_verifiable)
-                      for m in rows if m.material_id is not None)
-    return IntakeItem(row.id, row.name, row.implementation_code, row.revision, row.status, row.status_reason,
-                      row.status_since, row.legal_limit_days, row.committed_limit_days, materials)
+    materials = tuple(Requirement(*m[9:]) for m in rows if m[9] is not None)  # (id, name, required, …) as selected
+    return IntakeItem(*rows[0][:9], materials=materials)
 
 
 def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[int, str, tuple[Problem, ...]]:
@@ -188,18 +187,18 @@ def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[i
     state = State(row.to.value)
     # Deadlines before the INSERT: a new case has no suspensions, so no query, no UPDATE.
     deadlines = deadline_columns(uow, state, now.date(), None, item.committed_limit_days, item.legal_limit_days, [])
-    case = conn.execute(_INSERT_CASE, {
+    case = _INSERT_CASE.mapping(conn, {
         "number": number, "item_id": item.id, "applicant_id": applicant_id, "agent_id": agent_id,
         "authorisation": data.authorisation.strip(), "channel": data.channel, "clerk_id": actor.clerk_id,
         "window_no": actor.window_no, "terminal_id": uow.terminal_id, "received_at": now, "received_on": now.date(),
         "round": 1, "round_received_on": now.date(), "state": state.value, "updated_at": now, **deadlines,
-    }).one()
+    })
     uow.inserted("cases", case)
-    case_id = int(case.id)
+    case_id = int(case["id"])
     add_submissions(uow.session, case_id, 1, data.materials)
-    conn.execute(_INSERT_CASE_EVENT, {"case_id": case_id, "at": now, "actor": actor.username,
-                                      "action": row.action.value, "from_state": "", "to_state": state.value,
-                                      "note": "", "detail": {"channel": data.channel}})
+    _INSERT_CASE_EVENT.run(conn, {"case_id": case_id, "at": now, "actor": actor.username,
+                                  "action": row.action.value, "from_state": "", "to_state": state.value,
+                                  "note": "", "detail": {"channel": data.channel}})
     uow.send(number, CaseReceived(
         item_code=item.implementation_code, item_revision=item.revision, channel=data.channel,
         applicant=PartySnapshot.of(applicant), agent=PartySnapshot.of(agent) if agent else None,

@@ -8,6 +8,7 @@ from app.context import AppContext
 from app.rules.case_number import make_case_number, number_prefix
 from app.rules.problems import Problem, RuleError
 from app.storage.models import NumberBlock
+from app.storage.prepared import Prepared
 from app.unit_of_work import UnitOfWork
 
 # The demo terminal's block sits at the top of the serial range, far from real ones.
@@ -18,7 +19,7 @@ _BLOCKS = NumberBlock.__table__
 _OPEN = (select(_BLOCKS.c.id).where(_BLOCKS.c.prefix == bindparam("open_prefix"), _BLOCKS.c.exhausted.is_(False))
          .order_by(_BLOCKS.c.id).limit(1).scalar_subquery())
 # One statement: advance the oldest open block of the prefix and say which serial was taken.
-_TAKE = (update(_BLOCKS).where(_BLOCKS.c.id == _OPEN)
+_TAKE = Prepared(update(_BLOCKS).where(_BLOCKS.c.id == _OPEN)
          .values(next=_BLOCKS.c.next + 1, exhausted=_BLOCKS.c.next + 1 > _BLOCKS.c.last)
          .returning(_BLOCKS.c.next - 1))
 
@@ -27,7 +28,8 @@ def take_number(uow: UnitOfWork) -> str:
     """The next number of the oldest open block for this year, inside the caller's transaction
     (which holds the write lock, so no other writer can take the same one)."""
     prefix = number_prefix(uow.settings.get("area_code"), uow.today.year)
-    serial = uow.connection.execute(_TAKE, {"open_prefix": prefix}).scalar()  # Core: no ORM flush
+    taken = _TAKE.rows(uow.connection, {"open_prefix": prefix})  # no ORM flush
+    serial = taken[0][0] if taken else None
     if serial is None:
         raise RuleError(
             Problem("NUMBERS_EXHAUSTED", "本机没有可用的办件编号（号段已用完）。请联网领取新号段后再收件，已录入的内容不会丢失。")
