@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import bindparam, create_engine, insert, select, text, update
+from sqlalchemy import bindparam, create_engine, event, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from app.storage.models import Base, NumberBlock, ServiceItem
 from app.storage.prepared import Prepared
@@ -86,3 +87,15 @@ def test_a_column_given_differently_gets_its_own_statement(conn) -> None:  # noq
     prepared.run(conn, _item(6, status="suspended", status_reason="机构改革"))
     got = conn.execute(text("SELECT name, status, status_reason FROM service_items ORDER BY id")).all()
     assert [tuple(r) for r in got] == [("事项5", "active", ""), ("事项6", "suspended", "机构改革")]
+
+
+def test_errors_arrive_as_sqlalchemys_and_listeners_see_each_statement(conn) -> None:  # noqa: ANN001
+    seen: list[str] = []
+    event.listen(conn, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    prepared = Prepared(insert(ITEMS))
+    prepared.run(conn, _item(7))
+    # The unit of work turns SQLAlchemy's errors into the clerk's message (disk full, busy, …):
+    # a raw sqlite3 error would escape it.
+    with pytest.raises(IntegrityError):
+        prepared.run(conn, _item(7))  # the same implementation code twice
+    assert len(seen) == 2 and seen[0].startswith("INSERT INTO service_items")

@@ -6,8 +6,11 @@ A Core `conn.execute(stmt, params)` costs 25–40 µs of Python per statement on
 to write the row. A `Prepared` statement is compiled once per dialect and set of given
 columns, and keeps the SQL, the order of its `?` parameters, each parameter's bind processor
 (the functions Core itself applies, so a datetime or a JSON value is stored exactly as through
-Core) and the columns' Python-side defaults. A run is one `exec_driver_sql`: still
-SQLAlchemy's connection, transaction and events, without the per-statement machinery.
+Core) and the columns' Python-side defaults. A run is one call on the DBAPI cursor of
+SQLAlchemy's connection, inside its transaction: `before_cursor_execute` listeners still see
+every statement (the intake benchmark records the writes that way), and a DBAPI error is
+raised as SQLAlchemy's, so the unit of work tells the clerk "disk full" or "busy" as it does
+for any statement.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
 _MISSING = object()
@@ -76,23 +80,38 @@ class Prepared:
             c = self._compiled_for[key] = _Compiled(self._stmt, conn.dialect, key[1])
         return c
 
+    @staticmethod
+    def _execute(conn: Connection, sql: str, values: Any, many: bool = False) -> Any:
+        dbapi = conn.dialect.loaded_dbapi
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        if conn.dispatch.before_cursor_execute:
+            conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, many)
+        try:
+            if many:
+                cursor.executemany(sql, values)
+            else:
+                cursor.execute(sql, values)
+        except dbapi.Error as exc:
+            raise DBAPIError.instance(sql, values, exc, dbapi.Error) from exc
+        return cursor
+
     def run(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """Execute once; the number of rows it changed."""
         c = self._compiled(conn, params)
-        return conn.exec_driver_sql(c.sql, c.values(params)).rowcount
+        return self._execute(conn, c.sql, c.values(params)).rowcount
 
     def run_many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> int:
         """The same statement for each of `params` (all with the same keys)."""
         c = self._compiled(conn, params[0])
-        return conn.exec_driver_sql(c.sql, [c.values(p) for p in params]).rowcount
+        return self._execute(conn, c.sql, [c.values(p) for p in params], many=True).rowcount
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
         """Execute and fetch every row (a SELECT, or RETURNING), values as Core would give them."""
         c = self._compiled(conn, params)
-        raw = conn.exec_driver_sql(c.sql, c.values(params)).fetchall()
+        raw = self._execute(conn, c.sql, c.values(params)).fetchall()
         procs = c.results
         if not any(procs):
-            return [tuple(r) for r in raw]
+            return raw
         return [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, row, strict=True)) for row in raw]
 
     def mapping(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any]:
