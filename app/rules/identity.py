@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from stdnum import numdb
 from stdnum.cn import ric, uscc
@@ -105,6 +106,7 @@ def _id_problem(code: str, message: str) -> Problem:
     return Problem(code, message, _ID_FIELD)
 
 
+@lru_cache(maxsize=8192)  # ~3,500 county codes; stdnum walks its table text on each lookup
 def _region_known(region: str) -> bool:
     """Is the 6-digit address code in stdnum's table (any period)?
 
