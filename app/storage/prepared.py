@@ -23,9 +23,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
-_MISSING = object()
-
-
 class _Compiled:
     __slots__ = ("sql", "binds", "results", "names")
 

@@ -101,16 +101,16 @@ def check_intake(today: date, item: IntakeItem, data: IntakeInput) -> tuple[Part
     return applicant.party, agent_party, problems, warnings
 
 
-# The save path's statements, built once: SQLAlchemy reuses their compiled form, and Core
-# writes each row in one statement on the transaction's connection, without the ORM's
-# flushes (a flush per generated id, and the bookkeeping of every attribute set).
+# The save path's statements, compiled once (app/storage/prepared.py): each row is written in
+# one statement on the transaction's connection, without the ORM's flushes (a flush per
+# generated id, the bookkeeping of every attribute set) or Core's per-statement machinery.
 _PARTIES = Party.__table__
 _FIND_PARTY = Prepared(select(_PARTIES.c.id, _PARTIES.c.phone, _PARTIES.c.address, _PARTIES.c.legal_rep)
-               .where(_PARTIES.c.id_number == bindparam("id_number"), _PARTIES.c.name == bindparam("name"),
-                      _PARTIES.c.kind == bindparam("kind")).limit(1))
+                       .where(_PARTIES.c.id_number == bindparam("id_number"), _PARTIES.c.name == bindparam("name"),
+                              _PARTIES.c.kind == bindparam("kind")).limit(1))
 _UPDATE_PARTY = Prepared(update(_PARTIES).where(_PARTIES.c.id == bindparam("party_id"))
-                 .values(phone=bindparam("new_phone"), address=bindparam("new_address"),
-                         legal_rep=bindparam("new_legal_rep")))
+                         .values(phone=bindparam("new_phone"), address=bindparam("new_address"),
+                                 legal_rep=bindparam("new_legal_rep")))
 # RETURNING the whole row: the audit seal hashes it as stored without reading it again.
 _INSERT_PARTY = Prepared(insert(_PARTIES).returning(*_PARTIES.c))
 _INSERT_CASE = Prepared(insert(Case.__table__).returning(*Case.__table__.c))
@@ -119,14 +119,14 @@ _INSERT_CASE_EVENT = Prepared(insert(CaseEvent.__table__))
 _ITEMS, _MATERIALS = ServiceItem.__table__, Material.__table__
 # The item and its current materials in one query (no materials: one row of NULLs).
 _LOAD_ITEM = Prepared(select(_ITEMS.c.id, _ITEMS.c.name, _ITEMS.c.implementation_code, _ITEMS.c.revision, _ITEMS.c.status,
-                     _ITEMS.c.status_reason, _ITEMS.c.status_since, _ITEMS.c.legal_limit_days,
-                     _ITEMS.c.committed_limit_days, _MATERIALS.c.id.label("material_id"),
-                     _MATERIALS.c.name.label("material_name"), _MATERIALS.c.required, _MATERIALS.c.tolerable,
-                     _MATERIALS.c.platform_verifiable)
-              .select_from(_ITEMS.outerjoin(_MATERIALS, (_MATERIALS.c.item_id == _ITEMS.c.id)
-                                            & _MATERIALS.c.retired.is_(False)))
-              .where(_ITEMS.c.id == bindparam("item_id"))
-              .order_by(_MATERIALS.c.position))
+                             _ITEMS.c.status_reason, _ITEMS.c.status_since, _ITEMS.c.legal_limit_days,
+                             _ITEMS.c.committed_limit_days, _MATERIALS.c.id.label("material_id"),
+                             _MATERIALS.c.name.label("material_name"), _MATERIALS.c.required, _MATERIALS.c.tolerable,
+                             _MATERIALS.c.platform_verifiable)
+                      .select_from(_ITEMS.outerjoin(_MATERIALS, (_MATERIALS.c.item_id == _ITEMS.c.id)
+                                                    & _MATERIALS.c.retired.is_(False)))
+                      .where(_ITEMS.c.id == bindparam("item_id"))
+                      .order_by(_MATERIALS.c.position))
 
 
 def _find_or_add_party(uow: UnitOfWork, p: PartyInput) -> int:
