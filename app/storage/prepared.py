@@ -23,6 +23,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
+
 class _Compiled:
     __slots__ = ("sql", "binds", "results", "names")
 
