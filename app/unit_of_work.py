@@ -81,7 +81,7 @@ class UnitOfWork:
 
     @property
     def connection(self) -> Connection:
-        """The transaction's connection, for Core statements (the save path): asked of the
+        """The transaction's connection, for Core and prepared statements (the save path): asked of the
         session once, not at every statement."""
         if self._connection is None:
             self._connection = self.session.connection()
@@ -139,7 +139,7 @@ class UnitOfWork:
             self._drafts = []
 
     def touched(self, table: str, row_id: int) -> None:
-        """A `cases`/`parties` row written with a Core statement: sealed like an ORM-flushed one."""
+        """A `cases`/`parties` row written without the ORM: sealed like an ORM-flushed one."""
         note_touched(self.session, table, row_id)
 
     def inserted(self, table: str, row: Mapping[str, Any]) -> None:

@@ -110,7 +110,7 @@ def append_drafts(session: Session, drafts: list[AuditDraft], mac_key: bytes | N
     it is never trusted."""
     if not drafts:
         return ""
-    conn = session.connection()  # Core on the transaction's connection: no autoflush, no ORM bookkeeping
+    conn = session.connection()  # the transaction's connection: no autoflush, no ORM bookkeeping
     if head_guess:
         rows = _chained(drafts, head_guess, mac_key, state)
         params = [{f"r_{k}": v for k, v in r.items()} for r in rows]

@@ -132,7 +132,7 @@ def _collect_touched(session: Session, _ctx: object, _instances: object) -> None
 
 
 def note_touched(session: Session, name: str, row_id: int) -> None:
-    """A case or party row written without the ORM (a Core statement): read back and stated at
+    """A case or party row written without the ORM (a Core or prepared statement): read back and stated at
     the end of the transaction like the rows a flush wrote."""
     session.info.setdefault(TOUCHED, {}).setdefault(name, []).append(row_id)
 

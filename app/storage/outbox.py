@@ -16,7 +16,7 @@ _INSERT = Prepared(insert(OutboxEvent.__table__))  # type: ignore[arg-type]
 def enqueue(conn: Connection, kind: str, case_number: str, occurred_at: datetime, terminal_id: str, actor: str,
             data: dict) -> str:
     """`data` comes checked against its kind's type (app/events.py, UnitOfWork.send). Written
-    at once with a Core INSERT in the caller's transaction (nothing refers to an outbox row, so
+    at once with a prepared INSERT in the caller's transaction (nothing refers to an outbox row, so
     it need not wait for the ORM's flush); returns the event id."""
     event_id = str(uuid.uuid4())
     _INSERT.run(conn, dict(

@@ -174,7 +174,7 @@ def load_item(s: Session, item_id: int) -> IntakeItem:
 def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[int, str, tuple[Problem, ...]]:
     """Inside the caller's unit of work: the case in state 收件 under an official number (the
     workflow's creation row) — (case id, number, warnings) — or RuleError with every problem
-    of the form. The rows go in with Core statements; the unit of work seals them."""
+    of the form. The rows go in with prepared statements; the unit of work seals them."""
     row = check_step(uow, None, Action.RECEIVE)
     data = replace(data, materials=[trimmed(t) for t in data.materials])  # stored as the limits counted them
     applicant, agent, problems, warnings = check_intake(uow.today, item, data)
