@@ -281,5 +281,5 @@ def reusable_materials(ctx: AppContext, actor: Actor, id_number: str) -> dict[st
 
 
 def item_requirements(s: Session, item_id: int) -> list[Requirement]:
-    mats = s.scalars(select(Material).where(Material.item_id == item_id, Material.retired.is_(False)).order_by(Material.position))
-    return [Requirement(m.id, m.name, m.required, m.tolerable, m.platform_verifiable) for m in mats]
+    """The item's current materials, as the save reads them (one query for both)."""
+    return list(load_item(s, item_id).materials)

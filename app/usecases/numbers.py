@@ -20,8 +20,8 @@ _OPEN = (select(_BLOCKS.c.id).where(_BLOCKS.c.prefix == bindparam("open_prefix")
          .order_by(_BLOCKS.c.id).limit(1).scalar_subquery())
 # One statement: advance the oldest open block of the prefix and say which serial was taken.
 _TAKE = Prepared(update(_BLOCKS).where(_BLOCKS.c.id == _OPEN)
-         .values(next=_BLOCKS.c.next + 1, exhausted=_BLOCKS.c.next + 1 > _BLOCKS.c.last)
-         .returning(_BLOCKS.c.next - 1))
+                 .values(next=_BLOCKS.c.next + 1, exhausted=_BLOCKS.c.next + 1 > _BLOCKS.c.last)
+                 .returning(_BLOCKS.c.next - 1))
 
 
 def take_number(uow: UnitOfWork) -> str:
@@ -29,12 +29,11 @@ def take_number(uow: UnitOfWork) -> str:
     (which holds the write lock, so no other writer can take the same one)."""
     prefix = number_prefix(uow.settings.get("area_code"), uow.today.year)
     taken = _TAKE.rows(uow.connection, {"open_prefix": prefix})  # no ORM flush
-    serial = taken[0][0] if taken else None
-    if serial is None:
+    if not taken:  # no open block: nothing was updated
         raise RuleError(
             Problem("NUMBERS_EXHAUSTED", "本机没有可用的办件编号（号段已用完）。请联网领取新号段后再收件，已录入的内容不会丢失。")
         )
-    return make_case_number(prefix, serial)
+    return make_case_number(prefix, taken[0][0])
 
 
 def remaining_numbers(ctx: AppContext) -> int:
