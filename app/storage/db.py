@@ -17,6 +17,15 @@ from app.storage.keys import pragma_key
 # is told "另一个程序正在使用数据库" — long enough for any batch of ours, short enough to say so.
 BUSY_SECONDS = 5.0
 
+# Prepared statements kept per connection. The driver's cache (sqlcipher3, pysqlite's older
+# code) holds 100 and is ordered by use count: once full, a statement seen for the first time
+# is put last and thrown out by the next new one, so it is compiled again at every run. A
+# terminal's connection meets a hundred different statements early in its day (the schema
+# upgrade alone runs over a hundred), after which the save's statements were compiled on
+# every save: 1.75 instead of 1.36 ms of CPU per save, measured. The app has a few hundred
+# statements in all; a cached one takes 4–11 KB.
+STATEMENT_CACHE = 512
+
 
 def make_engine(db_path: Path, key: bytes, for_writing: bool = True) -> Engine:
     """The writer's engine takes the write lock at BEGIN; the readers' engine starts
@@ -24,7 +33,8 @@ def make_engine(db_path: Path, key: bytes, for_writing: bool = True) -> Engine:
     case is being saved. SQLCipher through SQLAlchemy's own SQLite dialect: the database, its
     WAL and every backup are encrypted pages on disk."""
     engine = create_engine(f"sqlite:///{db_path}", module=sqlcipher,
-                           connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS})
+                           connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS,
+                                         "cached_statements": STATEMENT_CACHE})
     _configure_sqlite(engine, key, for_writing)
     return engine
 

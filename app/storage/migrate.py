@@ -148,4 +148,7 @@ def upgrade_with_backup(engine: Engine, db_path: Path, backup_dir: Path, key: by
         raise StorageError("STORAGE_MIGRATION_FAILED",
                            f"本机数据库升级未完成，程序不能启动。{where}请联系县政务服务中心信息科，不要删除数据目录。",
                            repr(exc)) from exc
+    # The day's work starts on a new connection: the one that ran the migrations has their
+    # hundreds of one-off statements in its statement cache (see app.storage.db.STATEMENT_CACHE).
+    engine.dispose()
     return backup
