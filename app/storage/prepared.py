@@ -64,6 +64,23 @@ class _Compiled:
         return tuple(out)
 
 
+def execute_driver(conn: Connection, sql: str, values: Any = (), many: bool = False) -> Any:
+    """`sql` on the DBAPI cursor of SQLAlchemy's connection, inside its transaction, as Core
+    would run it for listeners and errors; the cursor."""
+    dbapi = conn.dialect.loaded_dbapi
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if conn.dispatch.before_cursor_execute:
+        conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, many)
+    try:
+        if many:
+            cursor.executemany(sql, values)
+        else:
+            cursor.execute(sql, values)
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, values, exc, dbapi.Error) from exc
+    return cursor
+
+
 class Prepared:
     """One statement, run on the transaction's connection with `run`, `run_many` or `rows`."""
 
@@ -78,35 +95,20 @@ class Prepared:
             c = self._compiled_for[key] = _Compiled(self._stmt, conn.dialect, key[1])
         return c
 
-    @staticmethod
-    def _execute(conn: Connection, sql: str, values: Any, many: bool = False) -> Any:
-        dbapi = conn.dialect.loaded_dbapi
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        if conn.dispatch.before_cursor_execute:
-            conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, many)
-        try:
-            if many:
-                cursor.executemany(sql, values)
-            else:
-                cursor.execute(sql, values)
-        except dbapi.Error as exc:
-            raise DBAPIError.instance(sql, values, exc, dbapi.Error) from exc
-        return cursor
-
     def run(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """Execute once; the number of rows it changed."""
         c = self._compiled(conn, params)
-        return self._execute(conn, c.sql, c.values(params)).rowcount
+        return execute_driver(conn, c.sql, c.values(params)).rowcount
 
     def run_many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> int:
         """The same statement for each of `params` (all with the same keys)."""
         c = self._compiled(conn, params[0])
-        return self._execute(conn, c.sql, [c.values(p) for p in params], many=True).rowcount
+        return execute_driver(conn, c.sql, [c.values(p) for p in params], many=True).rowcount
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
         """Execute and fetch every row (a SELECT, or RETURNING), values as Core would give them."""
         c = self._compiled(conn, params)
-        raw = self._execute(conn, c.sql, c.values(params)).fetchall()
+        raw = execute_driver(conn, c.sql, c.values(params)).fetchall()
         procs = c.results
         if not any(procs):
             return raw
