@@ -19,12 +19,12 @@ from app.storage.prepared import execute_driver
 BUSY_SECONDS = 5.0
 
 # Prepared statements kept per connection. The driver's cache (sqlcipher3, pysqlite's older
-# code) holds 100 and is ordered by use count: once full, a statement seen for the first time
-# is put last and thrown out by the next new one, so it is compiled again at every run. A
-# terminal's connection meets a hundred different statements early in its day (the schema
-# upgrade alone runs over a hundred), after which the save's statements were compiled on
-# every save: 1.75 instead of 1.36 ms of CPU per save, measured. The app has a few hundred
-# statements in all; a cached one takes 4–11 KB.
+# code, src/cache.c) holds 100 and is ordered by use count: once full, a statement seen for
+# the first time is put last and thrown out by the next new one, so it is compiled again at
+# every run. A terminal's connection meets a hundred different statements early in its day
+# (the schema upgrade alone runs over a hundred), after which the save's statements were
+# compiled on every save: 1.75 instead of 1.36 ms of CPU per save, measured. The app has a few
+# hundred statements in all; a cached one takes 4–11 KB.
 STATEMENT_CACHE = 512
 
 
