@@ -25,6 +25,7 @@ def _watch_compiles(ctx, one_offs: int) -> list[tuple[int, str | None]]:  # noqa
     """Record what SQLite compiles on the writer's connection, after `one_offs` statements
     run once each on it (a day's variety: lookups, reports, screens)."""
     compiled: list[tuple[int, str | None]] = []
+    assert ctx.engine.pool.checkedin() == 1, "the watch needs the pool's only connection"
     raw = ctx.engine.raw_connection()  # the pool's one connection: the saves below get it back
     try:
         conn = raw.driver_connection
