@@ -35,6 +35,10 @@ def run(quick: bool = False) -> list[Row]:
             prepare_data_dir(fresh)
         log(f"memory: the window on {total:,} cases, every case-list filter…")
         big = spawn(APP_CHILD, "memory", str(db.data_dir), timeout_s=CHILD_TIMEOUT_S)
+        # The first start on the generated cases also deems accepted the ones it left in 收件 past
+        # their five working days (thousands; a real terminal sweeps them day by day): the start
+        # a clerk has every morning is the next one.
+        again = spawn(APP_CHILD, "window", str(db.data_dir), timeout_s=CHILD_TIMEOUT_S)
         small = spawn(APP_CHILD, "memory", str(fresh), timeout_s=CHILD_TIMEOUT_S)
     bare = spawn(BARE_CHILD).rss()
     mb, worst, filters = _largest(big)
@@ -48,7 +52,13 @@ def run(quick: bool = False) -> list[Row]:
                f"anon {worst.get('RssAnon', 0) / 1024:.0f} MB, file-backed {worst.get('RssFile', 0) / 1024:.0f} MB, "
                f"shared {worst.get('RssShmem', 0) / 1024:.0f} MB",
                f"peak (VmHWM) {peak:.0f} MB; fresh terminal {base_mb:.0f} MB; "
-               f"bare PySide6 window {bare['VmRSS'] / 1024:.0f} MB"],
+               f"bare PySide6 window {bare['VmRSS'] / 1024:.0f} MB",
+               # What years of cases do to a morning's start (no goal; one start each, the login typed at once):
+               f"start on {size_label(total)} cases: login window {again.at('LOGIN'):.2f} s, terminal open behind it "
+               f"{again.at('READY'):.2f} s, usable main window {again.at('USABLE'):.2f} s after launch; fresh "
+               f"terminal {small.at('LOGIN'):.2f}, {small.at('READY'):.2f} and {small.at('USABLE'):.2f} s; the first "
+               f"start on the generated cases, which sweeps their backlog of overdue 收件, was usable at "
+               f"{big.at('USABLE'):.2f} s"],
     )]
 
 
