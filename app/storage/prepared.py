@@ -25,7 +25,7 @@ from sqlalchemy.sql.expression import Executable
 
 
 class _Compiled:
-    __slots__ = ("sql", "binds", "results", "names")
+    __slots__ = ("sql", "binds", "results", "converts", "names")
 
     def __init__(self, stmt: Executable, dialect: Dialect, given: tuple[str, ...]):
         compiled = stmt.compile(dialect=dialect, column_keys=list(given))  # type: ignore[attr-defined]
@@ -54,6 +54,7 @@ class _Compiled:
         columns = getattr(stmt, "selected_columns", None) or getattr(stmt, "_returning", ()) or ()
         self.results: tuple[Callable[[Any], Any] | None, ...] = tuple(
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+        self.converts = any(self.results)  # else the driver's rows are already what Core gives
         self.names: tuple[str, ...] = tuple(c.key for c in columns)
 
     def values(self, params: Mapping[str, Any]) -> tuple:
@@ -107,14 +108,18 @@ class Prepared:
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
         """Execute and fetch every row (a SELECT, or RETURNING), values as Core would give them."""
-        c = self._compiled(conn, params)
-        raw = execute_driver(conn, c.sql, c.values(params)).fetchall()
-        procs = c.results
-        if not any(procs):
-            return raw
-        return [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, row, strict=True)) for row in raw]
+        return self._fetch(self._compiled(conn, params), conn, params)
 
     def mapping(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any]:
         """Execute and give the one row back by column name (an INSERT … RETURNING)."""
-        (row,) = self.rows(conn, params)
-        return dict(zip(self._compiled(conn, params).names, row, strict=True))
+        c = self._compiled(conn, params)
+        (row,) = self._fetch(c, conn, params)
+        return dict(zip(c.names, row, strict=True))
+
+    @staticmethod
+    def _fetch(c: _Compiled, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
+        raw = execute_driver(conn, c.sql, c.values(params)).fetchall()
+        if not c.converts:
+            return raw
+        procs = c.results
+        return [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, row, strict=True)) for row in raw]

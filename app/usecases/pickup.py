@@ -119,8 +119,6 @@ def case_for_pickup(ctx: AppContext, actor: Actor, text: str) -> str:
 # --- who collects --------------------------------------------------------------------------
 
 
-
-
 def store_handover_page(ctx: AppContext, actor: Actor, data: bytes, media_type: str = "image/jpeg") -> OpResult[str]:
     """A page the document camera captured at the desk (F6), kept at once inside the encrypted
     store like an intake scan; the hand-over links it. Returns its SHA-256."""
