@@ -4,6 +4,7 @@ any printer, and no graphics renderer slipping its default Helvetica into the fi
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import barcode
@@ -17,16 +18,12 @@ def code128_modules(value: str) -> str:
     return barcode.get("code128", value).build()[0]
 
 
+_DARK_RUN = re.compile("1+")
+
+
 def _runs(bits: str) -> list[tuple[int, int]]:
     """(start, length) of each run of dark modules."""
-    out, start = [], None
-    for i, bit in enumerate(bits + "0"):
-        if bit == "1" and start is None:
-            start = i
-        elif bit == "0" and start is not None:
-            out.append((start, i - start))
-            start = None
-    return out
+    return [(m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(bits)]
 
 
 def _fill_ops(scale_x: float, scale_y: float, rects: list[tuple[int, int, int, int]]) -> str:
@@ -47,6 +44,9 @@ def draw_code128(canvas, x: float, y: float, value: str, width: float, height: f
     _draw_ops(canvas, x, y, code128_ops(value, width, height))
 
 
+_MODULE = bytes(b"1"[0] if v < 128 else b"0"[0] for v in range(256))  # pixel byte → module digit
+
+
 @lru_cache(maxsize=512)  # a day's cases; a terminal runs for weeks
 def qr_modules(payload: str) -> tuple[str, ...]:
     """Rows of dark ('1') / light modules (error correction M: a smudge at the counter still scans).
@@ -57,8 +57,8 @@ def qr_modules(payload: str) -> tuple[str, ...]:
     code = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = code.to_image(scale=1, add_quiet_zones=False)  # one byte a module, 0 = dark
     n = image.shape[0]
-    pixels = memoryview(image).tobytes()
-    return tuple("".join("1" if pixels[r * n + c] < 128 else "0" for c in range(n)) for r in range(n))
+    bits = memoryview(image).tobytes().translate(_MODULE).decode("ascii")
+    return tuple(bits[r * n:(r + 1) * n] for r in range(n))
 
 
 def _merged(rows: tuple[str, ...]) -> list[tuple[int, int, int, int]]:
