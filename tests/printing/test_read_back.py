@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import replace
 from datetime import datetime
 
@@ -65,6 +66,19 @@ def test_every_font_is_embedded_and_subset(kind, tmp_path) -> None:
     # The Ming face for everything, HanaMin (the same style) for 𠮷 and 䶮: no sans-serif on official paper.
     assert any("UMing" in f["name"] for f in table) and any("HanaMin" in f["name"] for f in table)
     assert not any("WenQuanYi" in f["name"] for f in table), table
+
+
+def test_font_programs_are_deflated_quickly_and_whole() -> None:
+    """The glyph outlines are most of a notice's bytes: they are deflated at zlib's fastest level
+    (the 0x78 0x01 header), and each inflates to the TrueType program of the length declared."""
+    pdf = render_document(sample_snapshot(DocumentKind.ACCEPTANCE)).pdf
+    programs = list(re.finditer(rb"/Filter \[ /FlateDecode \] /Length (\d+) /Length1 (\d+)\s*>>\s*stream\n", pdf))
+    assert len(programs) == 3  # two subsets of UMing, one of HanaMin (𠮷)
+    for m in programs:
+        packed = pdf[m.end():m.end() + int(m.group(1))]
+        assert packed[:2] == b"\x78\x01"
+        program = zlib.decompress(packed)
+        assert len(program) == int(m.group(2)) and program[:4] == b"\x00\x01\x00\x00"
 
 
 @pytest.mark.parametrize("kind", NOTICES)
