@@ -76,6 +76,8 @@ def decode_pages(pdf: bytes, folder: Path, dpi: int = 200) -> list[list[tuple[st
 
 
 def images(pdf: bytes, folder: Path) -> list[dict[str, str]]:
-    """The images the PDF embeds (pdfimages -list): page, type (image | smask), width, height."""
+    """The pictures the PDF embeds (pdfimages -list): page, type (image | smask), width, height.
+    The QR code's one-bit stencil (one module a sample) is left out: it is a code, not a picture."""
     lines = _run("pdfimages", "-list", str(_save(pdf, folder))).splitlines()[2:]
-    return [dict(zip(("page", "num", "type", "width", "height"), line.split()[:5], strict=True)) for line in lines]
+    listed = [dict(zip(("page", "num", "type", "width", "height"), line.split()[:5], strict=True)) for line in lines]
+    return [i for i in listed if i["type"] != "stencil"]
