@@ -4,6 +4,8 @@ printing, sync and devices import no ui."""
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,35 @@ def test_sandbox_checker_sees_a_client_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from sync import contract\nfrom sync.http import PlatformHttp\n", encoding="utf-8")
     assert imported_modules(bad) == {"sync.contract", "sync.http"}
+
+
+# The UI shows what the rules decided and calls none of them: from app.rules it takes types,
+# labels and constants, and these formatters of what it displays.
+UI_DISPLAY_HELPERS = {"display_case_number", "mask_id_number", "mask_personal_data"}
+
+
+def rule_names(path: Path) -> set[tuple[str, str]]:
+    """(module, name) of every `from app.rules.… import name` in the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {(node.module, alias.name) for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("app.rules")
+            for alias in node.names}
+
+
+def rule_functions(path: Path) -> list[str]:
+    return sorted(f"{module}.{name}" for module, name in rule_names(path)
+                  if inspect.isfunction(getattr(importlib.import_module(module), name)) and name not in UI_DISPLAY_HELPERS)
+
+
+def test_ui_calls_no_rule_function() -> None:
+    files = list((ROOT / "ui").rglob("*.py"))
+    assert any(rule_names(f) for f in files)  # the UI does take rule types and labels
+    offenders = {str(f.relative_to(ROOT)): bad for f in files if (bad := rule_functions(f))}
+    assert offenders == {}
+
+
+def test_rule_checker_sees_a_rule_called_from_the_ui(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from app.rules.handover import Mailing, mailing_problems\n"
+                   "from app.rules.case_number import display_case_number\n", encoding="utf-8")
+    assert rule_functions(bad) == ["app.rules.handover.mailing_problems"]

@@ -222,6 +222,10 @@ def test_earlier_materials_are_offered_for_reuse(ctx, clerk) -> None:
     found = reusable_materials(ctx, clerk, person().id_number)
     name = first_required_non_verifiable(g)
     assert found[name].case_number == first.number
+    # As a clerk types it: full-width digits, spaces and a dash from a pasted number.
+    typed = person().id_number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    typed = f" {typed[:6]} {typed[6:14]}-{typed[14:]} "
+    assert reusable_materials(ctx, clerk, typed)[name].case_number == first.number
 
 
 def test_pickup_desk_cannot_take_in_and_admin_cannot_decide(ctx) -> None:

@@ -16,7 +16,7 @@ from app.documents import PartySnapshot
 from app.events import CaseReceived, materials_of
 from app.permissions import Perm
 from app.rules.decisions import Provided, Requirement, Tick, tick_problems, trimmed
-from app.rules.identity import check_credit_code, check_resident_id
+from app.rules.identity import check_credit_code, check_resident_id, normalise_code_text
 from app.rules.party import RESIDENT_ID, PartyInput, check_party
 from app.rules.problems import Problem, RuleError
 from app.rules.text import MAX_MATERIALS, check_text
@@ -260,8 +260,10 @@ class ReusableMaterial:
 
 
 def reusable_materials(ctx: AppContext, actor: Actor, id_number: str) -> dict[str, ReusableMaterial]:
-    """第十七条: materials this applicant already gave on earlier cases, newest first, by name."""
+    """第十七条: materials this applicant already gave on earlier cases, newest first, by name.
+    `id_number` as typed or scanned (full-width digits, spaces, a lower-case x are fixed here)."""
     actor.require(Perm.CASE_VIEW)
+    id_number = normalise_code_text(id_number)
     if not id_number:
         return {}
     with ctx.read() as s:

@@ -27,6 +27,12 @@ from app.usecases.documents import IssuedDoc, build_snapshot, issue_documents, n
 from app.usecases.pickup import certificate_named
 
 
+def check_mailing(m: Mailing) -> tuple[Problem, ...]:
+    """What mail_certificate would refuse in the mailing form, without the database: the dialog
+    asks before it closes, so a misread tracking number is fixed where it was typed."""
+    return tuple(mailing_problems(m))
+
+
 def mail_certificate(ctx: AppContext, actor: Actor, number: str, m: Mailing, blank_serial: str = "",
                      certificate_no: str = "") -> OpResult[IssuedDoc]:
     """邮寄送达: courier and a checked tracking number; the case moves to 已寄出."""

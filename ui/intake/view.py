@@ -24,7 +24,6 @@ from app.case_states import Action
 from app.changes import OpResult
 from app.context import AppContext
 from app.rules.case_number import display_case_number
-from app.rules.identity import normalise_code_text
 from app.rules.problems import ClerkDeskError, RuleError
 from app.usecases.catalog import ItemGuide, build_index, item_guide
 from app.usecases.decisions import Decision, intake_and_decide, intake_problems, preview_supplement, remedy_preview
@@ -208,7 +207,7 @@ class IntakeView(QWidget):
             n = self.materials.offer_reuse(found)
             if n:
                 show_message(self.message, f"该申请人此前已提交过 {n} 项相同材料，已标为“复用”，无需重复提交（第十七条）。", "ok")
-        self.ops.run_read(lambda: reusable_materials(self.ctx, self.actor, normalise_code_text(id_number)), done, self._show_error)
+        self.ops.run_read(lambda: reusable_materials(self.ctx, self.actor, id_number), done, self._show_error)
 
     # --- decisions --------------------------------------------------------------------
     def _intake_input(self) -> IntakeInput:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
-from app.rules.handover import Mailing, mailing_problems
+from app.rules.handover import Mailing
 from app.rules.tracking import COURIERS
+from app.usecases.mailing import check_mailing
 from app.usecases.queries import CaseDetail
 from ui.intake.decision_dialogs import assemble, dialog_buttons
 from ui.widgets import named, show_message
@@ -41,7 +42,7 @@ class MailDialog(QDialog):
 
     def _check_then_accept(self) -> None:
         """A misread tracking number is caught here, with the dialog still open to fix it."""
-        problems = mailing_problems(self.mailing())
+        problems = check_mailing(self.mailing())
         if not problems:
             self.accept()
             return
