@@ -205,8 +205,13 @@ def _after_open(app: QApplication, args: argparse.Namespace, opened: Opened, log
         # Enrolled unattended, or just now without an administrator: the screen asks for one.
         if needs_first_admin(ctx) and not _first_run(ctx, "", admin_only=True):
             return 0
-        if args.platform and not opened.connected and not (args.demo_platform or args.training):
-            connect_platform(ctx, args.platform, args.enrolment_code)
+        # After the first-run screen the terminal is registered with the address the administrator
+        # confirmed there (it may have corrected --platform); only an unattended enrolment still
+        # has --platform to apply, off the UI thread like the start itself.
+        if screen == "first-run-admin" and args.platform and not (args.demo_platform or args.training):
+            linking = Startup(lambda: connect_platform(ctx, args.platform, args.enrolment_code))
+            linking.start()
+            linking.wait()
     if args.demo_platform or args.training:
         if not _start_demo_platform(args, opened, login):
             return 0

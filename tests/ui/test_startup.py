@@ -16,6 +16,8 @@ from pathlib import Path
 
 from app.bootstrap import start_terminal
 from app.config import Paths
+from app.context import open_context
+from app.usecases.terminal import terminal_mode
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,6 +38,10 @@ DRIVER = textwrap.dedent("""
             if not w.isVisible():
                 continue
             name = w.objectName()
+            if name == "login_dialog" and "first" in seen and os.environ.get("FIRST_RUN_FILL"):
+                say("AFTER_FIRST_RUN", "login")
+                say("END")
+                os._exit(0)
             if name == "login_dialog" and "login" not in seen:
                 seen.add("login")
                 say("LOGIN", shown_with)
@@ -53,6 +59,14 @@ DRIVER = textwrap.dedent("""
                 say("SYNC", "online" if w.sync.status.online else "offline")
                 say("END")
                 os._exit(0)
+            elif name == "first_run_dialog" and "first" not in seen and os.environ.get("FIRST_RUN_FILL"):
+                seen.add("first")  # the county's administrator corrects the address and enrols
+                url, code = os.environ["FIRST_RUN_FILL"].split("|")
+                w.platform.setText(url)
+                w.code.setText(code)
+                w.password.setText("s3cret-admin-pw")
+                w.again.setText("s3cret-admin-pw")
+                w.button.click()
             elif name == "first_run_dialog" and "first" not in seen:
                 seen.add("first")
                 say("FIRST_RUN", "login-hidden" if "login" not in seen or not any(
@@ -86,8 +100,8 @@ DRIVER = textwrap.dedent("""
 """)
 
 
-def start(data_dir: Path, *args: str) -> dict[str, list[str]]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def start(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None) -> dict[str, list[str]]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env_extra or {})}
     env.pop("CLERKDESK_DEBUG", None)
     out = subprocess.run([sys.executable, "-c", DRIVER, str(data_dir), *args], cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=120).stdout
@@ -132,6 +146,25 @@ def test_an_unenrolled_terminal_goes_to_its_first_run_screen_not_the_login(tmp_p
 
     assert seen["FIRST_RUN"] == ["login-hidden"]
     assert "MAIN" not in seen
+
+
+def test_the_address_corrected_on_the_first_run_screen_is_the_one_kept(tmp_path, sandbox) -> None:
+    """Started with a mistyped --platform, the administrator corrects it on the first-run screen
+    and enrols: the terminal keeps the corrected address (the mistyped one is not set again after
+    the screen closes), and the login window follows."""
+    ctx = start_terminal(Paths(tmp_path), demo=False)
+    ctx.engine.dispose()
+
+    seen = start(tmp_path, "--platform", "http://127.0.0.1:9/",
+                 env_extra={"FIRST_RUN_FILL": f"{sandbox.url}|{sandbox.enrolment_code()}"})
+
+    assert seen["AFTER_FIRST_RUN"] == ["login"]
+    ctx = open_context(Paths(tmp_path))
+    try:
+        assert terminal_mode(ctx) == "production"
+        assert ctx.settings.get("platform_url").rstrip("/") == sandbox.url.rstrip("/")
+    finally:
+        ctx.close()
 
 
 def test_a_database_that_cannot_be_opened_is_explained_in_chinese_and_the_start_stops(tmp_path) -> None:
