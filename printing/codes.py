@@ -67,7 +67,7 @@ def qr_ops(payload: str, size: float) -> str:
     """The QR code as an inline one-bit image mask, a bit a module (Decode [1 0]: a 1 paints in
     the fill colour). 170 bytes of hex where ~300 rectangles took 3 KB on every page of every
     notice (0.75 → 0.24 ms a notice). Without /Interpolate a mask is scaled by nearest sample:
-    the module edges stay hard on screen and at the printer's resolution."""
+    at a printer's resolution the modules have hard edges (only a 96 dpi preview softens them)."""
     rows = qr_modules(payload)
     n = len(rows)
     pad = "0" * (-n % 8)  # each row of samples starts on a byte

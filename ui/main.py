@@ -212,6 +212,8 @@ def _after_open(app: QApplication, args: argparse.Namespace, opened: Opened, log
             linking = Startup(lambda: connect_platform(ctx, args.platform, args.enrolment_code))
             linking.start()
             linking.wait()
+            if linking.error is not None:  # a ClerkDeskError is answered inside; anything else is a bug
+                raise linking.error
     if args.demo_platform or args.training:
         if not _start_demo_platform(args, opened, login):
             return 0
