@@ -167,6 +167,28 @@ def test_the_address_corrected_on_the_first_run_screen_is_the_one_kept(tmp_path,
         ctx.close()
 
 
+def test_after_an_unattended_enrolment_the_admin_screen_then_the_login_follow_with_platform_given(tmp_path, sandbox) -> None:
+    """Enrolled by `clerkdesk-admin enrol` without an administrator, started with --platform: the
+    screen asks only for the administrator, --platform is applied behind it, the login follows."""
+    from app.actor import SYSTEM
+    from sync.connection import enrol
+    from tests.sync.support import FAST
+
+    ctx = start_terminal(Paths(tmp_path), demo=False)
+    enrol(ctx, SYSTEM, sandbox.url, sandbox.enrolment_code(), None, FAST)
+    ctx.engine.dispose()
+
+    seen = start(tmp_path, "--platform", sandbox.url, env_extra={"FIRST_RUN_FILL": f"{sandbox.url}|unused"})
+
+    assert seen["AFTER_FIRST_RUN"] == ["login"]
+    ctx = open_context(Paths(tmp_path))
+    try:
+        assert ctx.settings.get("local_admin") == "admin"
+        assert ctx.settings.get("platform_url").rstrip("/") == sandbox.url.rstrip("/")
+    finally:
+        ctx.close()
+
+
 def test_a_database_that_cannot_be_opened_is_explained_in_chinese_and_the_start_stops(tmp_path) -> None:
     ctx = start_terminal(Paths(tmp_path))
     ctx.engine.dispose()
