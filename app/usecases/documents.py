@@ -117,7 +117,9 @@ def supplement_due(uow: UnitOfWork) -> date:
 
 def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: str,
                    extra_fields: tuple[CertificateField, ...] = (), certificate_type: str = "",
-                   handover: HandoverSnapshot | None = None) -> DocumentSnapshot:
+                   handover: HandoverSnapshot | None = None,
+                   materials: tuple[MaterialLine, ...] | None = None) -> DocumentSnapshot:
+    """`materials`: the case's current round as `_materials` reads it, when the caller has it."""
     s, actor = uow.session, uow.actor
     item = s.get(ServiceItem, case.item_id)
     clerk = s.get(Clerk, case.clerk_id)
@@ -137,7 +139,8 @@ def build_snapshot(uow: UnitOfWork, case: Case, kind: DocumentKind, doc_number: 
         committed_due_confirmed=None if case.committed_due is None else all(
             uow.calendar.is_confirmed_year(y)
             for y in range((case.accepted_on or case.committed_due).year, case.committed_due.year + 1)),
-        round=case.round, materials=_materials(s, case), reject_reason=case.reject_reason,
+        round=case.round, materials=_materials(s, case) if materials is None else materials,
+        reject_reason=case.reject_reason,
         competent_agency=case.competent_agency, remedy=case.remedy,
         supplement_due=(case.supplement_due or supplement_due(uow)) if kind == DocumentKind.SUPPLEMENTATION else None,
         certificate_type=certificate_type, certificate_fields=extra_fields, handover=handover,
@@ -159,23 +162,30 @@ def store_document(uow: UnitOfWork, snap: DocumentSnapshot) -> IssuedDoc:
     return IssuedDoc(doc.id, snap.kind, DOCUMENT_TITLES[snap.kind], snap.doc_number)
 
 
-def _facts(uow: UnitOfWork, case: Case) -> set[str]:
+def _facts(materials: tuple[MaterialLine, ...]) -> set[str]:
     """The facts a workflow row's conditional documents depend on (`Owed.only_if`)."""
-    return {"tolerated"} if any(m.tolerated for m in _materials(uow.session, case)) else set()
+    return {"tolerated"} if any(m.tolerated for m in materials) else set()
 
 
 def issue_documents(uow: UnitOfWork, case: Case, row: Step,
                     extra_fields: tuple[CertificateField, ...] | Callable[[str], tuple[CertificateField, ...]] = (),
                     certificate_type: str = "", handover: HandoverSnapshot | None = None) -> tuple[IssuedDoc, ...]:
-    """Inside the step's transaction: the documents its workflow row owes the applicant."""
-    owed = [o for o in row.documents if not o.only_if or o.only_if in _facts(uow, case)]
+    """Inside the step's transaction: the documents its workflow row owes the applicant. The
+    case's materials are read once, for the facts and for every document (受理 read them three
+    times: 6.6 → 5.6–5.9 ms of CPU for intake and acceptance together)."""
+    if not row.documents:
+        return ()
+    materials = _materials(uow.session, case)
+    facts = _facts(materials)
+    owed = [o for o in row.documents if not o.only_if or o.only_if in facts]
     department = uow.session.get(ServiceItem, case.item_id).department
     issued = []
     for o in owed:
         kind = DocumentKind(o.kind)
         doc_number = next_document_number(uow, department, kind)
         fields_ = extra_fields(doc_number) if callable(extra_fields) else extra_fields
-        issued.append(store_document(uow, build_snapshot(uow, case, kind, doc_number, fields_, certificate_type, handover)))
+        issued.append(store_document(uow, build_snapshot(uow, case, kind, doc_number, fields_, certificate_type, handover,
+                                                         materials)))
     return tuple(issued)
 
 
