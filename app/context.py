@@ -123,5 +123,5 @@ def open_context(paths: Paths, clock: Callable[[], datetime] | None = None) -> A
         if f.exists():
             os.chmod(f, 0o600)
     readers = make_engine(paths.database, key, for_writing=False)
-    return AppContext(paths, engine, make_session_factory(engine), readers, make_session_factory(readers),
+    return AppContext(paths, engine, make_session_factory(engine, hold_loaded=True), readers, make_session_factory(readers),
                       clock or china_now, backup_made=backup)

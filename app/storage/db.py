@@ -71,8 +71,19 @@ def _configure_sqlite(engine: Engine, key: bytes, for_writing: bool) -> None:
         execute_driver(conn, "BEGIN IMMEDIATE" if for_writing else "BEGIN")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, hold_loaded: bool = False) -> sessionmaker[Session]:
+    """`hold_loaded` (units of work): each session keeps every row it loaded until it ends. A
+    session's identity map keeps an unchanged row only while something else refers to it, so a
+    row a use case asked for twice was read from the database twice — 受理 read its item four
+    times, and its clerk, applicant and 文号 sequence twice each."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    if hold_loaded:
+        event.listen(factory, "loaded_as_persistent", _hold)
+    return factory
+
+
+def _hold(session: Session, instance: object) -> None:
+    session.info.setdefault("held", []).append(instance)
 
 
 def pragma(engine: Engine, name: str) -> object:

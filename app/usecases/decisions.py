@@ -88,13 +88,14 @@ def decision_problems(today: date, reqs: list[Requirement], ticks: list[Tick], d
     return [Problem("DECISION_KIND", "不是受理环节的决定。")]
 
 
-def _decide(uow: UnitOfWork, case: Case, decision: Decision) -> DecisionOutcome:
+def _decide(uow: UnitOfWork, case: Case, decision: Decision, reqs: list[Requirement] | None = None) -> DecisionOutcome:
+    """`reqs`: the item's requirements when the caller read the item in this transaction."""
     if decision.action not in DECISIONS:
         raise RuleError(Problem("DECISION_KIND", "不是受理环节的决定。"))
     check_step(uow, case, decision.action)  # state, who and permission before anything else
     s = uow.session
     ticks = _current_ticks(s, case)
-    reqs = item_requirements(s, case.item_id)
+    reqs = item_requirements(s, case.item_id) if reqs is None else reqs
     problems = decision_problems(uow.today, reqs, ticks, decision)
     if problems:
         raise RuleError(problems)
@@ -132,7 +133,7 @@ def intake_and_decide(ctx: AppContext, actor: Actor, data: IntakeInput, decision
         if problems:
             raise RuleError(problems)
         case, warnings = receive(uow, item, data)
-        decided = _decide(uow, case, decision)
+        decided = _decide(uow, case, decision, requirements_of(item))
     return OpResult(DecisionOutcome(decided.number, decided.state, decided.supplement, warnings, decided.documents),
                     uow.changes.freeze())
 
