@@ -113,7 +113,6 @@ class Opened:
     ctx: AppContext
     demo: DemoPlatform | None = None
     demo_error: str = ""
-    connected: bool = False  # --platform: registered already, off the UI thread
 
 
 def _has_terminal(paths: Paths, training: bool) -> bool:
@@ -141,7 +140,6 @@ def open_terminal(paths: Paths, args: argparse.Namespace) -> Opened:
     ready_for_login = terminal_mode(ctx) != UNENROLLED and not needs_first_admin(ctx)
     if args.platform and ready_for_login and not (args.demo_platform or args.training):
         connect_platform(ctx, args.platform, args.enrolment_code)
-        opened.connected = True
     import ui.main_window  # noqa: F401 — loaded now, so the main window opens the moment the clerk is in
 
     return opened

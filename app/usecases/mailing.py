@@ -36,7 +36,7 @@ def check_mailing(m: Mailing) -> tuple[Problem, ...]:
 def mail_certificate(ctx: AppContext, actor: Actor, number: str, m: Mailing, blank_serial: str = "",
                      certificate_no: str = "") -> OpResult[IssuedDoc]:
     """邮寄送达: courier and a checked tracking number; the case moves to 已寄出."""
-    problems = mailing_problems(m)
+    problems = check_mailing(m)
     if problems:
         raise RuleError(problems)
     tracking = normalise_tracking(m.tracking_no)
