@@ -274,6 +274,8 @@ def test_running_out_of_numbers_is_refused_clearly_and_saves_nothing(ctx, clerk)
         conn.execute(text("UPDATE number_blocks SET next = last"))  # one number left
     last = receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g))).value.number
     assert last.startswith("62032120269999999")
+    with ctx.engine.connect() as conn:  # the last number closed its block, in the same save
+        assert conn.execute(text("SELECT exhausted FROM number_blocks")).scalars().all() == [True]
     before = counts(ctx)
     with pytest.raises(RuleError) as err:
         receive_case(ctx, clerk, IntakeInput(g.item_id, person(), all_provided(g)))

@@ -141,6 +141,33 @@ def test_case_search_uses_indexes_not_a_scan(ctx, clerk) -> None:
     assert "SCAN cases" not in plan, plan
 
 
+def test_todays_cases_and_an_agents_cases_are_read_by_index(ctx, clerk) -> None:
+    """"今日收件" is a range of the received-time index and an agent's cases a probe of the
+    agent index, which holds only cases that have an agent (migration 0015). The plans are
+    those of the statements the case list really runs."""
+    from sqlalchemy import event
+
+    from app.usecases.queries import CaseFilter, list_cases
+
+    ran: list[tuple[str, tuple]] = []
+    event.listen(ctx.read_engine, "before_cursor_execute",
+                 lambda c, cur, sql, params, *_: "FROM cases" in sql and ran.append((sql, params)))
+    list_cases(ctx, clerk, CaseFilter.TODAY)
+    list_cases(ctx, clerk, CaseFilter.ALL, "620321198506122313")
+    (today_sql, today_params), (search_sql, search_params) = ran
+    with ctx.engine.connect() as conn:
+        def plan(sql: str, params: tuple) -> str:
+            return " | ".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all())
+
+        assert "SEARCH cases USING INDEX ix_cases_received_at (received_at>? AND received_at<?)" in plan(
+            today_sql, today_params)
+        assert "ix_cases_agent_id (agent_id=?)" in plan(search_sql, search_params)
+        partial = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE name IN "
+                                            "('ix_cases_agent_id', 'ix_outbox_events_answered_at')").all())
+    assert partial["ix_cases_agent_id"].endswith("WHERE agent_id IS NOT NULL")
+    assert partial["ix_outbox_events_answered_at"].endswith("WHERE answered_at IS NOT NULL")
+
+
 def test_the_pick_up_desks_card_read_uses_indexes_not_a_scan(ctx, clerk) -> None:
     """An ID card read at the pick-up desk lists that person's certificates by index probes —
     the applicant index, not a walk through every waiting case (issue 14, at a million cases)."""

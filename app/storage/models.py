@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -98,23 +98,26 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_received_at", "received_at"),
         Index("ix_cases_clerk_received", "clerk_id", "received_at"),
-        Index("ix_cases_state_updated", "state", "updated_at"),  # 待领取, oldest first
+        Index("ix_cases_state_updated", "state", "updated_at"),  # 待领取, oldest first; any lookup by state
+        # Most applicants come without an agent: their NULLs are not indexed, so a save that
+        # names no agent writes no page of this index (migration 0015).
+        Index("ix_cases_agent_id", "agent_id", sqlite_where=text("agent_id IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
-    agent_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), nullable=True, index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), nullable=True)
     authorisation: Mapped[str] = mapped_column(Text, default="")
     channel: Mapped[str] = mapped_column(String(12))
     clerk_id: Mapped[int] = mapped_column(ForeignKey("clerks.id"))
     window_no: Mapped[str] = mapped_column(String(20), default="")
     terminal_id: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[datetime] = mapped_column(DateTime)
-    received_on: Mapped[date] = mapped_column(Date, index=True)
+    received_on: Mapped[date] = mapped_column(Date)  # "today" is a range of ix_cases_received_at
     round: Mapped[int] = mapped_column(Integer, default=1)
     round_received_on: Mapped[date] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(24), index=True)
+    state: Mapped[str] = mapped_column(String(24))  # indexed by ix_cases_state_updated
     accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     acceptance_basis: Mapped[str] = mapped_column(String(12), default="")  # decision | deemed
     reject_ground: Mapped[str] = mapped_column(String(40), default="")
@@ -179,6 +182,7 @@ class ClockSuspension(Base):
 
 class OutboxEvent(Base):
     __tablename__ = "outbox_events"
+    __table_args__ = (Index("ix_outbox_events_answered_at", "answered_at", sqlite_where=text("answered_at IS NOT NULL")),)
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -188,7 +192,9 @@ class OutboxEvent(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)  # last answer: max() by index
+    # The last answer: max() by a partial index — an event is queued unanswered, so queuing
+    # one writes no page of it (migrations 0014, 0015).
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # Sync bookkeeping (app/usecases/sync_state.py): status pending → sending → done | attention.
     # "sending" is written durably before the HTTP call, so a crash mid-batch resends it.
     batch_id: Mapped[str] = mapped_column(String(36), default="")

@@ -4,7 +4,7 @@ by number, by applicant ID or name; and one case with its timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -108,7 +108,9 @@ def list_cases(ctx: AppContext, actor: Actor, which: CaseFilter, text: str = "",
     today = ctx.today()
     q = _base()
     if which == CaseFilter.TODAY:
-        q = q.where(Case.received_on == today)
+        # A range of the index the list is sorted by (ix_cases_received_at; migration 0015).
+        q = q.where(Case.received_at >= datetime.combine(today, time()),
+                    Case.received_at < datetime.combine(today + timedelta(days=1), time()))
     elif which == CaseFilter.MINE:
         q = q.where(Case.clerk_id == actor.clerk_id)
     elif which == CaseFilter.AWAITING_SUPPLEMENT:

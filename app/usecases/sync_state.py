@@ -305,7 +305,8 @@ def queue_counts(ctx: AppContext) -> QueueCounts:
 
 # The time of the platform's last answer: one probe of the answered_at index (migration 0014),
 # not a read of the whole outbox, since the main window asks for it as it opens.
-LAST_ANSWER = select(func.max(OutboxEvent.answered_at))
+# The index is partial (answered rows only, migration 0015): the WHERE lets the planner use it.
+LAST_ANSWER = select(func.max(OutboxEvent.answered_at)).where(OutboxEvent.answered_at.is_not(None))
 
 
 def sync_overview(ctx: AppContext) -> SyncOverview:
