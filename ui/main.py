@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.config import Paths, resolve_paths, training_paths
 from ui.fonts import apply_app_font
 from ui.login_dialog import LoginDialog
-from ui.startup import Startup, preload
+from ui.startup import Startup, hold_collector, preload, release_collector
 from ui.styles import STYLESHEET
 from ui.translations import install_chinese
 
@@ -155,12 +155,17 @@ def main(argv: list[str] | None = None) -> int:
         start_stall_watchdog(app)
     paths = resolve_paths(args.data_dir)
     login = None
-    if _has_terminal(paths, args.training):
-        login = LoginDialog(training=args.training)
-        login.show()
-    startup = Startup(lambda: open_terminal(paths, args))
-    startup.start()
-    if not startup.wait(give_up=login.rejected if login is not None else None):
+    hold_collector()
+    try:
+        if _has_terminal(paths, args.training):
+            login = LoginDialog(training=args.training)
+            login.show()
+        startup = Startup(lambda: open_terminal(paths, args))
+        startup.start()
+        loaded = startup.wait(give_up=login.rejected if login is not None else None)
+    finally:
+        release_collector()
+    if not loaded:
         startup.wait()  # the clerk closed the window: let the start finish its transaction, then leave
         _stop_demo(startup.result)
         return 0

@@ -24,11 +24,18 @@ REPO = Path(__file__).resolve().parents[2]
 # Prints one line per screen it meets; presses 登录 the moment the login window is up (before
 # the terminal has finished opening, so the early press is exercised), closes message boxes.
 DRIVER = textwrap.dedent("""
-    import os, sys
+    import gc, os, sys
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
     app = QApplication(sys.argv[:1])
     seen = set()
+    full_collections = []  # the cycle collector's full walks while the login window was up
+
+    def collected(phase, info):
+        if phase == "stop" and info["generation"] == 2 and "login" in seen and "main" not in seen:
+            full_collections.append(info)
+
+    gc.callbacks.append(collected)
 
     def say(*parts):
         print(*parts, flush=True)
@@ -51,6 +58,7 @@ DRIVER = textwrap.dedent("""
             elif name == "main_window" and "main" not in seen:
                 seen.add("main")
                 say("MAIN", w.windowTitle())
+                say("GC", len(full_collections), int(gc.isenabled()), gc.get_freeze_count())
                 if "--demo-platform" not in sys.argv:
                     say("END")
                     os._exit(0)
@@ -124,6 +132,22 @@ def test_a_set_up_terminal_shows_the_login_window_before_opening_its_database(tm
     assert seen["LOGIN"][0] == "before-db"
     assert "MAIN" in seen and "窗口受理台" in " ".join(seen["MAIN"])
     assert "MESSAGE" not in seen
+
+
+def test_the_login_window_does_not_freeze_while_the_terminal_loads_behind_it(tmp_path) -> None:
+    """A full walk of the cycle collector over the 110,000 objects a start makes held the GIL
+    for 57–134 ms on a loaded single core, twice per start, with the login window up. The start
+    now runs without it and freezes what it loaded out of its walks (issue 15); the collector
+    is on again by the time the main window opens, so nothing leaks for the rest of the day."""
+    ctx = start_terminal(Paths(tmp_path))
+    ctx.engine.dispose()
+
+    seen = start(tmp_path)
+
+    full_walks, collector_on, frozen = (int(v) for v in seen["GC"])
+    assert full_walks == 0
+    assert collector_on == 1
+    assert frozen > 50_000  # the modules, classes and tables loaded by the start
 
 
 def test_the_demo_platform_started_behind_the_login_window_is_still_there_after_login(tmp_path) -> None:
