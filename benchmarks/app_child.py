@@ -68,6 +68,7 @@ from PySide6.QtWidgets import QApplication
 """ + _RSS + """
 mode, data_dir = sys.argv[1], sys.argv[2]
 KEY_S = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+TICK_MS = 20
 now = lambda: time.clock_gettime(time.CLOCK_MONOTONIC)
 app = QApplication(sys.argv[:1])
 st = {"filter": -1}
@@ -99,8 +100,15 @@ def poll():
             (d.password, c) for c in "demo1234"], now()
         # While she types, a clerk's keys are all the UI thread has to do; a 1 ms poll would
         # take the GIL from the start-up thread 1,000 times a second, which no clerk does.
-        timer.setInterval(20)
+        timer.setInterval(TICK_MS)
+        st["tick"], st["loading"], st["idle"] = now(), [0.0], [0.0]
         return
+    if "submit" not in st:
+        # How late each tick came beyond its interval: the login window's stalls, while the
+        # terminal loads behind it and, for comparison, once it is open and she still types.
+        t = now()
+        st["loading" if "ready" not in st else "idle"].append((t - st["tick"]) * 1000 - TICK_MS)
+        st["tick"] = t
     if "ready" not in st and getattr(st["dialog"], "ctx", None) is not None:
         st["ready"] = now()  # the terminal is open behind the login window (ui.startup)
         say("READY", st["ready"])
@@ -116,6 +124,7 @@ def poll():
         st["submit"] = now()
         timer.setInterval(1)
         say("TYPED", st["submit"] - st["login"])
+        say("STALL", max(st["loading"]), max(st["idle"]))
         st["dialog"].button.click()
         return
     if "usable" not in st:

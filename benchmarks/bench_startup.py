@@ -26,6 +26,7 @@ from benchmarks.common import Row, log, median, temp_data_dir
 from benchmarks.slow_pc import untimed
 
 KEY_S = 0.15  # seconds per key while the clerk types "clerk01" and "demo1234"
+STALL_GOAL_MS = 50.0  # the push's stall goal (issue 15): what counts as no visible stall
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -38,6 +39,7 @@ def run(quick: bool = False) -> list[Row]:
         spawn(BARE_CHILD)
         spawn(APP_CHILD, "window", str(data_dir), str(KEY_S))
         bare, login, usable, verify, imports, after_login, ready, typing = [], [], [], [], [], [], [], []
+        stall_loading, stall_idle = [], []
         for i in range(runs):
             # Interleaved, so a burst of load from a neighbour hits both sides alike.
             bare.append(spawn(BARE_CHILD).at("SHOWN"))
@@ -54,6 +56,8 @@ def run(quick: bool = False) -> list[Row]:
             verify.append(verify_s)
             imports.append(child.value("IMPORTED", 0))
             after_login.append(child.value("USABLE", 0) - child.value("USABLE", 2))
+            stall_loading.append(child.value("STALL", 0))
+            stall_idle.append(child.value("STALL", 1))
             log(f"startup {i + 1}/{runs}: bare {bare[-1]:.2f} s, login window {login[-1]:.2f} s, "
                 f"usable {usable[-1]:.2f} s (+ login {verify_s:.2f} s)")
     runs_note = f"bare PySide6 window: {', '.join(f'{v:.2f}' for v in bare)} s"
@@ -71,6 +75,14 @@ def run(quick: bool = False) -> list[Row]:
                       else "NOT covered by the typing: the clerk waits after pressing 登录"),
                    f"login (argon2 verify, from 登录 pressed or the terminal open, whichever is later; excluded) median {median(verify):.2f} s",
                    f"login window closes → main window usable (median) {median(after_login):.2f} s"]),
+        # Not a line of issue 15's table: its "without a visible stall", held to the push's 50 ms.
+        Row(key="login_stall", name=f"largest UI stall, login window up while the terminal loads (median of {runs})",
+            measured=median(stall_loading), baseline=median(stall_idle),
+            baseline_name="same 20 ms timer, terminal open, clerk still typing", goal="≤ 50 ms (as the push)",
+            met=median(stall_loading) <= STALL_GOAL_MS,
+            notes=[f"each start's largest lateness of a 20 ms timer in the login window while the terminal loaded: "
+                   f"{', '.join(f'{v:.0f}' for v in stall_loading)} ms; after it was open: "
+                   f"{', '.join(f'{v:.0f}' for v in stall_idle)} ms"]),
     ]
 
 
