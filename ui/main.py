@@ -30,7 +30,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.config import Paths, resolve_paths, training_paths
 from ui.fonts import apply_app_font
 from ui.login_dialog import LoginDialog
-from ui.startup import Startup, hold_collector, preload, release_collector
+from ui.pauses import hold_collector, release_collector
+from ui.startup import Startup, preload
 from ui.styles import STYLESHEET
 from ui.translations import install_chinese
 

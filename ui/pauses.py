@@ -4,7 +4,9 @@ Garbage collector: a full (generation 2) collection walks every tracked object o
 GIL — with Qt, the catalog index and the ORM loaded that was 150 ms of frozen window in the
 middle of a long push. Objects alive once the main window is built live as long as the app,
 so they are moved out of the collector's sight (gc.freeze); what is created later is still
-collected as usual.
+collected as usual. The start itself runs with the collector off (`hold_collector`): it
+makes the first 110,000 of those objects, and two full collections during it froze the login
+window while the clerk typed.
 
 The GIL: a thread that wants it waits one "switch interval" (5 ms by default) before the one
 holding it is asked to let go. On one busy core each such wait is stretched by every other
@@ -26,6 +28,20 @@ SWITCH_INTERVAL_S = 0.001
 
 def hand_over_gil_quickly() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
+def hold_collector() -> None:
+    """While the program loads behind the login window (`release_collector` after). Two full
+    collections ran during each start, 27 and 61 ms unloaded, 57 and 122–134 ms on one loaded
+    core, the second with the login window up: the 113–180 ms stall of issue 15's slow PC."""
+    gc.disable()
+
+
+def release_collector() -> None:
+    """The start is done: what it loaded (modules, classes, tables) lives as long as the app,
+    so it is frozen out of the walks, and the collector is on again for what comes next."""
+    gc.freeze()
+    gc.enable()
 
 
 def freeze_startup_objects() -> None:

@@ -9,12 +9,13 @@ schema — most of a second on a hall's old PC, and nothing the login window its
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Signal
+
+from ui.pauses import freeze_startup_objects
 
 
 class Startup(QObject):
@@ -57,24 +58,6 @@ class Startup(QObject):
         return self.finished
 
 
-def hold_collector() -> None:
-    """Keep Python's cycle collector off while the program loads (`release_collector` after).
-
-    A full collection walks every tracked object, and a start makes 110,000 of them (Qt's
-    wrappers, SQLAlchemy, the models, pydantic's contract): two full collections ran during
-    each start, 27 and 61 ms unloaded, holding the GIL. On a loaded single core they froze the
-    login window for 113–180 ms while the clerk typed her password (issue 15)."""
-    gc.disable()
-
-
-def release_collector() -> None:
-    """Move everything loaded so far out of the collector's walks for good and turn it on again:
-    the program's modules, classes and tables live as long as the process, so walking them
-    finds nothing to free (CPython's `gc.freeze`, made for exactly this)."""
-    gc.freeze()
-    gc.enable()
-
-
 def preload(*modules: str) -> threading.Thread:
     """Import `modules` on a background thread once the clerk is working (the printing stack:
     reportlab costs a tenth of a second), so the first print does not pay for it on the UI
@@ -88,7 +71,7 @@ def preload(*modules: str) -> threading.Thread:
                 importlib.import_module(name)
             except Exception:  # noqa: BLE001 — the first real use will report it properly
                 logging.getLogger("clerkdesk").exception("preloading %s failed", name)
-        gc.freeze()  # the main window and the printing stack are long-lived too (release_collector)
+        freeze_startup_objects()  # the printing stack lives as long as the app too (ui.pauses)
 
     thread = threading.Thread(target=run, name="clerkdesk-preload", daemon=True)
     thread.start()
