@@ -43,11 +43,17 @@ log = logging.getLogger("clerkdesk")
 
 
 def _setup_logging(ctx: AppContext) -> None:
+    _log_to(ctx.paths)
+
+
+def _log_to(paths: Paths) -> None:
+    """The terminal's log file (a second call, once the terminal is open, changes nothing)."""
     from app.logging_filter import install_personal_data_filter
 
-    ctx.paths.logs.mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)  # as open_context: the log is for this OS user only, even written before it
+    paths.logs.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
-        filename=ctx.paths.logs / "clerkdesk.log", level=logging.INFO,
+        filename=paths.logs / "clerkdesk.log", level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     install_personal_data_filter()  # no ID number or phone in the log (issue 12 part 5)
@@ -150,11 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv if argv is None else argv
     args, qt_args = build_parser().parse_known_args(argv[1:])
     app = make_app([argv[0], *qt_args])
+    paths = resolve_paths(args.data_dir)
     if args.debug or os.environ.get("CLERKDESK_DEBUG") == "1":
         from ui.stall_watchdog import start_stall_watchdog  # imported only in debug mode: free otherwise
 
+        # The log file first: a stall behind the login window, before the terminal is open,
+        # would otherwise go to stderr, which a desktop program started from its icon has not.
+        _log_to(training_paths(paths) if args.training else paths)
         start_stall_watchdog(app)
-    paths = resolve_paths(args.data_dir)
     login = None
     hold_collector()
     try:

@@ -52,6 +52,9 @@ DRIVER = textwrap.dedent("""
             if name == "login_dialog" and "login" not in seen:
                 seen.add("login")
                 say("LOGIN", shown_with)
+                if os.environ.get("STALL_AT_LOGIN_MS"):  # the UI thread stuck while the terminal loads
+                    import time
+                    time.sleep(int(os.environ["STALL_AT_LOGIN_MS"]) / 1000)
                 w.username.setText("clerk01")
                 w.password.setText("demo1234")
                 w.button.click()
@@ -148,6 +151,23 @@ def test_the_login_window_does_not_freeze_while_the_terminal_loads_behind_it(tmp
     assert full_walks == 0
     assert collector_on == 1
     assert frozen > 50_000  # the modules, classes and tables loaded by the start
+
+
+def test_in_debug_mode_a_stall_behind_the_login_window_is_in_the_log_file(tmp_path) -> None:
+    """Issue 15: stalls are found in the field. One while the terminal was still loading came
+    before the log file was set up, so it went to stderr, which a program started from its
+    icon does not have. The log file now comes first in debug mode, private like the rest."""
+    ctx = start_terminal(Paths(tmp_path))
+    ctx.engine.dispose()
+
+    seen = start(tmp_path, "--debug", env_extra={"STALL_AT_LOGIN_MS": "200"})
+
+    assert "MAIN" in seen
+    log = tmp_path / "logs" / "clerkdesk.log"
+    stalls = [line for line in log.read_text(encoding="utf-8").splitlines()
+              if "WARNING clerkdesk.stall UI event loop stalled for" in line]
+    assert any(int(line.split("stalled for ")[1].split(" ms")[0]) >= 150 for line in stalls), stalls
+    assert log.stat().st_mode & 0o077 == 0 and log.parent.stat().st_mode & 0o077 == 0
 
 
 def test_the_demo_platform_started_behind_the_login_window_is_still_there_after_login(tmp_path) -> None:
