@@ -326,3 +326,65 @@ def test_f6_scans_a_page_onto_the_material_and_the_receipt_says_so(qtbot, window
     from tests.printing.pdf_tools import text
 
     assert "已扫描电子化1页" in text(render_document(receipt).pdf, tmp_path).replace(" ", "").replace("\n", "")
+
+
+def test_a_company_applies_through_its_handler_with_keyboard_only(qtbot, window, ctx, tmp_path) -> None:
+    """A company's 经办人 at the window: the unit is the applicant (统一社会信用代码, 法定代表人),
+    the person at the counter applies for it with the unit's authorisation. The case keeps
+    both, and the notice the handler takes away speaks to the unit (你单位) and names him."""
+    from stdnum.cn import uscc
+
+    from tests.helpers import resident_id
+    from tests.printing.pdf_tools import text
+
+    credit_code = "91620321MA7X3K1P5" + uscc.calc_check_digit("91620321MA7X3K1P5")
+    handler_id = resident_id("620302", "19900101", "123")
+    w = window()
+    assert focused() is w.intake.finder.search
+    type_text("药品零售")
+    qtbot.waitUntil(lambda: w.intake.finder.results.count() > 0)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.intake.guide is not None and focused() is w.intake.party.applicant.name)
+    assert w.intake.guide.name == "药品零售企业经营许可"
+    tab_to("applicant_kind")
+    press(Qt.Key.Key_Down)  # 法人/其他组织
+    assert w.intake.party.applicant.id_label.text() == "统一社会信用代码"
+    tab_to("applicant_name")
+    type_text("永昌县金川大药房有限公司")
+    tab_to("applicant_id_number")
+    type_text(credit_code.lower())  # as the clerk types it off the licence
+    tab_to("applicant_phone")
+    type_text("09357520000")
+    tab_to("applicant_legal_rep")
+    type_text("王建国")
+    tab_to("applicant_address")
+    type_text("永昌县城关镇金川西路8号")
+    tab_to("has_agent")
+    press(Qt.Key.Key_Space)
+    tab_to("agent_name")
+    type_text("李明")
+    tab_to("agent_id_number")
+    type_text(handler_id)
+    tab_to("agent_phone")
+    type_text("13993500000")
+    tab_to("authorisation")
+    type_text("代为办理药品经营许可申请，2026年11月20日签署")
+    press(Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)  # 全部按要求收齐, the authorisation too
+    answer_questions(w)
+    press(Qt.Key.Key_F9)
+    wait_message(qtbot, w, "已受理")
+    qtbot.waitUntil(lambda: bool(w.previews) and w.previews[-1].tabs.count() == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: w.previews[-1].current() is not None and w.previews[-1].current().rendered is not None,
+                    timeout=20_000)
+    notice = text(w.previews[-1].current().rendered.pdf, tmp_path)  # the first tab: 受理通知书
+    preview_opens_with(qtbot, w, ["受理通知书", "材料接收凭证"])
+
+    d = only_case(ctx)
+    assert d.state == State.ACCEPTED
+    assert (d.applicant.kind, d.applicant.name, d.applicant.id_number, d.applicant.legal_rep) == (
+        "organisation", "永昌县金川大药房有限公司", credit_code, "王建国")
+    assert d.agent is not None and (d.agent.kind, d.agent.name, d.agent.id_number) == ("person", "李明", handler_id)
+    assert "2026年11月20日签署" in d.authorisation
+    assert "永昌县金川大药房有限公司：\n你单位于" in notice and f"统一社会信用代码 {credit_code}" in notice
+    # The handler is named as the law names him (行政许可法 第二十九条: 委托代理人), the ID masked.
+    assert f"李明（居民身份证 {handler_id[:6]}********{handler_id[-4:]}）" in notice
