@@ -119,7 +119,7 @@ def test_the_terminal_installs_the_filter_where_it_sets_up_its_log(tmp_path, mon
     before = list(root.handlers)
     monkeypatch.setattr(root, "handlers", [])  # basicConfig only configures a bare root logger
     try:
-        main._setup_logging(SimpleNamespace(paths=SimpleNamespace(logs=tmp_path)))
+        main._log_to(SimpleNamespace(logs=tmp_path))
         assert root.handlers and all(any(isinstance(f, PersonalDataFilter) for f in h.filters) for h in root.handlers)
         logging.getLogger("clerkdesk").warning("applicant %s", APPLICANT_ID)
         for h in root.handlers:

@@ -42,10 +42,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("clerkdesk")
 
 
-def _setup_logging(ctx: AppContext) -> None:
-    _log_to(ctx.paths)
-
-
 def _log_to(paths: Paths) -> None:
     """The terminal's log file (a second call, once the terminal is open, changes nothing)."""
     from app.logging_filter import install_personal_data_filter
@@ -122,10 +118,10 @@ class Opened:
     demo_error: str = ""
 
 
-def _has_terminal(paths: Paths, training: bool) -> bool:
+def _has_terminal(terminal: Paths) -> bool:
     """A database to open: the login window can come first. A first install has nothing to
     load yet and goes straight to its first-run screen."""
-    return (training_paths(paths) if training else paths).database.exists()
+    return terminal.database.exists()
 
 
 def open_terminal(paths: Paths, args: argparse.Namespace) -> Opened:
@@ -142,7 +138,7 @@ def open_terminal(paths: Paths, args: argparse.Namespace) -> Opened:
     except Exception:
         logging.getLogger("clerkdesk").exception("start failed")
         raise
-    _setup_logging(ctx)
+    _log_to(ctx.paths)
     opened = Opened(ctx)
     ready_for_login = terminal_mode(ctx) != UNENROLLED and not needs_first_admin(ctx)
     if args.platform and ready_for_login and not (args.demo_platform or args.training):
@@ -157,17 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = build_parser().parse_known_args(argv[1:])
     app = make_app([argv[0], *qt_args])
     paths = resolve_paths(args.data_dir)
+    terminal = training_paths(paths) if args.training else paths  # the database this start opens
     if args.debug or os.environ.get("CLERKDESK_DEBUG") == "1":
         from ui.stall_watchdog import start_stall_watchdog  # imported only in debug mode: free otherwise
 
         # The log file first: a stall behind the login window, before the terminal is open,
         # would otherwise go to stderr, which a desktop program started from its icon has not.
-        _log_to(training_paths(paths) if args.training else paths)
+        _log_to(terminal)
         start_stall_watchdog(app)
     login = None
     hold_collector()
     try:
-        if _has_terminal(paths, args.training):
+        if _has_terminal(terminal):
             login = LoginDialog(training=args.training)
             login.show()
         startup = Startup(lambda: open_terminal(paths, args))
