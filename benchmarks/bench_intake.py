@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.common import GOALS, Row, log, percentile, temp_data_dir
+from benchmarks.common import GOALS, Row, log, lost_core_share, percentile, temp_data_dir
 from benchmarks.slow_pc import think, untimed
 
 GOAL_RATIO = GOALS["intake"].limit  # issue 15: p95 within 3× a bare SQLite transaction
@@ -181,12 +181,6 @@ def _ms(fn, arg, cpu: list[float] | None = None) -> float:  # noqa: ANN001
     return (t1 - t0) / 1e6
 
 
-def _waited(wall: list[float], cpu: list[float]) -> float:
-    """The share of calls whose wall time was over their CPU time plus 2 ms: they waited for
-    the CPU (on one shared core, for the competitor's slice), not for the disk."""
-    return sum(w > c + 2.0 for w, c in zip(wall, cpu, strict=True)) / len(wall)
-
-
 def profile_intake(ctx, actor, inputs: list) -> tuple[list[str], list[str]]:  # noqa: ANN001
     """Where receive_case spends its time: (share by layer, top functions by own time)."""
     from app.usecases.intake import receive_case
@@ -296,8 +290,8 @@ def run(quick: bool = False) -> list[Row]:
             f"≈{percentile(plain_ms, 50) - percentile(nosync_ms, 50):.2f} ms of each bare commit on this disk",
             f"CPU per call (this thread): receive_case p50 {percentile(app_cpu, 50):.2f} ms, bare SQLCipher replay "
             f"{percentile(bare_cpu, 50):.2f} ms ({percentile(app_cpu, 50) / percentile(bare_cpu, 50):.1f}×); calls that "
-            f"waited for the CPU (wall > CPU + 2 ms): receive_case {_waited(app_ms, app_cpu):.0%}, bare "
-            f"{_waited(bare_ms, bare_cpu):.0%}",
+            f"waited for the CPU (wall > CPU + 2 ms): receive_case {lost_core_share(app_ms, app_cpu):.0%}, bare "
+            f"{lost_core_share(bare_ms, bare_cpu):.0%}",
             "writes per intake: " + ", ".join(f"{k} ×{v}" for k, v in sorted(per_tx.items())),
         ]
         # The bare replay's p95 is its tail: one fsync whose wake-up waited for a busy core. On

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from dataclasses import replace
 
-from benchmarks.common import Row, log, median, percentile, time_pairs
+from benchmarks.common import Row, log, lost_core_share, median, percentile, time_pairs
 
 
 def notice_lines(pdf: bytes) -> list[str]:
@@ -78,6 +78,15 @@ def applicant_texts(which: range) -> list[list[str]]:
     return json.loads(out)
 
 
+# On the slow PC the competitor takes the core in turns of the kernel's tick (4 ms here). A call
+# that ends within its own turn waits for nothing; one that does not waits a whole turn. A notice
+# (~6 ms) and a bare page (~4.5 ms) sit on that edge, so each median lands in "no wait" or "one
+# wait" by chance, and the same code measured 1.16× and 2.08× minutes apart. On the PCs the issue
+# describes (2–3× slower) one notice spans several turns and the waits average out: RUN notices
+# back to back here are that length, and their ratio is reported beside the goal's.
+RUN = 3
+
+
 def run(quick: bool = False) -> list[Row]:
     from app.documents import DocumentKind
     from printing import render_document, sample_snapshot
@@ -89,14 +98,22 @@ def run(quick: bool = False) -> list[Row]:
     warm = 5
     # The timed applicants' text comes from another process: this one has never rendered them.
     timed = range(warm, warm + n)
-    texts = dict(zip(timed, applicant_texts(timed), strict=True))
+    runs = [range(warm + n + RUN * k, warm + n + RUN * (k + 1)) for k in range(n // 3)]  # more new applicants
+    texts = dict(zip(range(warm, runs[-1].stop), applicant_texts(range(warm, runs[-1].stop)), strict=True))
     for i in range(warm):  # warm-up (other applicants): font caches, coverage tables, barcode encoding
         render_document(for_applicant(sample, i))
         bare_page(notice_lines(render_document(for_applicant(sample, i)).pdf))
-    snaps = {i: for_applicant(sample, i) for i in timed}
+    snaps = {i: for_applicant(sample, i) for i in range(warm, runs[-1].stop)}
     log(f"print: {n} acceptance notices (each for another applicant) vs bare reportlab pages…")
-    ours, bare = time_pairs(lambda i: render_document(snaps[i]), lambda i: bare_page(texts[i]), timed)
+    cpu_ours: list[float] = []
+    cpu_bare: list[float] = []
+    ours, bare = time_pairs(lambda i: render_document(snaps[i]), lambda i: bare_page(texts[i]), timed,
+                            cpu=(cpu_ours, cpu_bare))
     m_ours, m_bare = median(ours), median(bare)
+    # Not the goal's figure: the same comparison over runs of three notices (three more new
+    # applicants each), as long as one notice on a PC 2–3× slower (see RUN).
+    run_ours, run_bare = time_pairs(lambda r: [render_document(snaps[i]) for i in r],
+                                    lambda r: [bare_page(texts[i]) for i in r], runs)
     pages = render_document(sample).pages
     snap, lines = sample, texts[warm]
     return [Row(key="notice", name="one notice (受理通知书, sample)", measured=m_ours, baseline=m_bare,
@@ -106,7 +123,15 @@ def run(quick: bool = False) -> list[Row]:
                        # On one shared core each call takes its CPU time plus whole slices of the
                        # competitor's, so a median can sit in one mode or the next: the spread shows which.
                        f"middle half (p25–p75): notice {percentile(ours, 25):.1f}–{percentile(ours, 75):.1f} ms, "
-                       f"bare {percentile(bare, 25):.1f}–{percentile(bare, 75):.1f} ms"])]
+                       f"bare {percentile(bare, 25):.1f}–{percentile(bare, 75):.1f} ms",
+                       # Which mode: a call that lost the core waited a whole turn of the competitor's
+                       # (the kernel's 4 ms tick here), so the CPU ratio is the code's own price.
+                       f"CPU per call (this thread): notice p50 {median(cpu_ours):.2f} ms, bare {median(cpu_bare):.2f} ms "
+                       f"({median(cpu_ours) / median(cpu_bare):.2f}×); calls that lost the core (wall > CPU + 2 ms): "
+                       f"notice {lost_core_share(ours, cpu_ours):.0%}, bare {lost_core_share(bare, cpu_bare):.0%}",
+                       f"not the goal's figure — {len(runs)} runs of {RUN} notices back to back vs {RUN} bare pages "
+                       f"(one notice's length on a PC 2–3× slower): median {median(run_ours):.1f} ms vs "
+                       f"{median(run_bare):.1f} ms, {median(run_ours) / median(run_bare):.2f}×"])]
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--texts"]:  # the child of applicant_texts

@@ -68,30 +68,41 @@ def time_each(fn: Callable[[Any], object], args: Iterable[Any], budget_s: float 
 
 
 def time_pairs(measured: Callable[[Any], object], baseline: Callable[[Any], object], args: Iterable[Any],
-               budget_s: float | None = None, min_samples: int = 20) -> tuple[list[float], list[float]]:
+               budget_s: float | None = None, min_samples: int = 20,
+               cpu: tuple[list[float], list[float]] | None = None) -> tuple[list[float], list[float]]:
     """Time measured(arg) and baseline(arg) alternately for each arg (ms each).
 
     Interleaving means a burst of load from a neighbour on the shared machine hits both
     sides alike instead of skewing one of them. The budget works as in `time_each`. Each call
-    starts after a short idle gap (`slow_pc.think`), on both sides.
+    starts after a short idle gap (`slow_pc.think`), on both sides. With `cpu`, each call's CPU
+    time (this thread, ms) is appended to its side's list too.
     """
     a: list[float] = []
     b: list[float] = []
     started = time.perf_counter()
     for arg in args:
         think()
-        t0 = time.perf_counter_ns()
+        c0, t0 = time.thread_time_ns(), time.perf_counter_ns()
         measured(arg)
-        t1 = time.perf_counter_ns()
+        t1, c1 = time.perf_counter_ns(), time.thread_time_ns()
         think()
-        t2 = time.perf_counter_ns()
+        c2, t2 = time.thread_time_ns(), time.perf_counter_ns()
         baseline(arg)
-        t3 = time.perf_counter_ns()
+        t3, c3 = time.perf_counter_ns(), time.thread_time_ns()
         a.append((t1 - t0) / 1e6)
         b.append((t3 - t2) / 1e6)
+        if cpu is not None:
+            cpu[0].append((c1 - c0) / 1e6)
+            cpu[1].append((c3 - c2) / 1e6)
         if budget_s is not None and len(a) >= min_samples and time.perf_counter() - started > budget_s:
             break
     return a, b
+
+
+def lost_core_share(wall: list[float], cpu: list[float]) -> float:
+    """The share of calls whose wall time was over their CPU time plus 2 ms: they lost the core
+    (on the slow PC, for a slice of the competitor's) rather than waited for the disk."""
+    return sum(w > c + 2.0 for w, c in zip(wall, cpu, strict=True)) / len(wall)
 
 
 @contextmanager
