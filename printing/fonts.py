@@ -71,16 +71,67 @@ def _lean_glyf(font: TTFont) -> None:
     face.get_table = get_table
 
 
+# The notices' own wording (no applicant's name or address in it): 159 characters, exactly the
+# slots UMing's first subset has beside the readable ASCII ones. A notice assigns them first, in
+# this order (`start_with_common`), so its largest font program — those glyphs' outlines — is the
+# same in every notice and is made and deflated once per process, not on every print (1.3 ms of a
+# notice's 5.5 ms). Chosen from the sample notices of every kind: in how many kinds a character
+# occurs, then how often. A test checks that it still fills the subset and that the notices use it.
+COMMON = ("、。一上不业个中之书事于交产人从他代以件体作你使依充全六共其内决况凭出列到前办务十印原及取受可合同名后告和"
+          "咨品商在场坐复委字定审容对局屋工已年序度式形心情愿或户房所托扫承授提收政数料方日月服期未本机权材查次法照理"
+          "用申电登的相督知码租积称窗立符签管经综编缺署者自营落行补要记许设话询说请诺赁载进述途通需面页项食齐（），：")
+
+
+class _CommonSubset:
+    """UMing's first subset as every notice starts it: its codes, program and deflated program,
+    made once. Threads may race to fill it; they compute the same bytes."""
+
+    codes: list[int] | None = None
+    program: bytes = b""
+    deflated: bytes = b""
+
+
+_COMMON = _CommonSubset()
+
+
+def start_with_common(doc) -> None:  # noqa: ANN001 — reportlab's PDFDocument
+    """Give COMMON the first codes of UMing in `doc`, before any text is drawn."""
+    font = pdfmetrics.getFont(MAIN)
+    font.splitString(COMMON, doc)
+    if _COMMON.codes is None:
+        _COMMON.codes = list(font.state[doc].subsets[0])
+
+
+def _reuse_common_subset(font: TTFont) -> None:
+    """The subset COMMON filled is made once; any other subset as before."""
+    face = font.face
+    make = face.makeSubset
+
+    def makeSubset(subset):  # noqa: ANN001, ANN202 — reportlab's signature
+        if subset == _COMMON.codes:
+            if not _COMMON.program:
+                _COMMON.program = make(subset)
+            return _COMMON.program
+        return make(subset)
+
+    face.makeSubset = makeSubset
+
+
 class _QuickFlate:
     """Deflate at zlib's fastest level, for the embedded font programs.
 
     A notice embeds 150 KB of CJK glyph outlines, and deflating them at reportlab's level 6 was
     over a third of the notice's CPU (2.5 ms of the 107 KB subset alone). Level 1 takes half that
-    and the file grows by a tenth: the paper is printed here, not downloaded."""
+    and the file grows by a tenth: the paper is printed here, not downloaded. The common subset's
+    program (the very bytes object `_reuse_common_subset` hands out) is deflated once."""
 
     pdfname = "FlateDecode"
 
     def encode(self, data: bytes) -> bytes:
+        if data is _COMMON.program and data:
+            if not _COMMON.deflated:
+                _COMMON.deflated = zlib.compress(data, 1)
+            return _COMMON.deflated
         return zlib.compress(data, 1)
 
     def decode(self, data: bytes) -> bytes:
@@ -116,6 +167,8 @@ def register_fonts() -> tuple[str, ...]:
         font = TTFont(name, path, subfontIndex=index, asciiReadable=name == MAIN)
         _lean_glyf(font)
         _quick_font_files(font)
+        if name == MAIN:
+            _reuse_common_subset(font)
         pdfmetrics.registerFont(font)
     return ORDER
 

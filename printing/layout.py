@@ -36,7 +36,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from app.documents import CopyMark, DocumentSnapshot
 from printing.codes import draw_code128, draw_qr
-from printing.fonts import BOLD_STROKE, MAIN, advances, register_fonts, text_out, text_width
+from printing.fonts import BOLD_STROKE, MAIN, advances, register_fonts, start_with_common, text_out, text_width
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 26 * mm
@@ -504,12 +504,16 @@ def _decorate(p: Pen, snapshot: DocumentSnapshot, copy: CopyMark | None, page: i
         p.text(PAGE_W - MARGIN_X, 12 * mm, f"第 {page} 页 共 {total} 页", 9.5, "right", colour=GREY)
 
 
-def build_pdf(snapshot: DocumentSnapshot, title: str, items: Sequence[Item], copy: CopyMark | None) -> tuple[bytes, int]:
-    """The PDF bytes and the page count. invariant=1: the same snapshot gives the same bytes."""
+def build_pdf(snapshot: DocumentSnapshot, title: str, items: Sequence[Item], copy: CopyMark | None,
+              common_glyphs: bool = False) -> tuple[bytes, int]:
+    """The PDF bytes and the page count. invariant=1: the same snapshot gives the same bytes.
+    `common_glyphs`: a notice, whose wording fills UMing's first subset (fonts.COMMON)."""
     register_fonts()
     pages = paginate(items)
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4, invariant=1, initialFontName=MAIN)  # no unembedded Helvetica in the file
+    if common_glyphs:
+        start_with_common(c._doc)
     c.setTitle(title)
     c.setAuthor(snapshot.agency)
     c.setSubject(snapshot.case_number)

@@ -81,7 +81,7 @@ def render_document(snapshot: DocumentSnapshot, *, copy: CopyMark | None = None,
     if snapshot.kind == DocumentKind.HANDOVER_RECEIPT:
         pdf, pages = build_pdf(snapshot, title_of(snapshot), handover_story(snapshot), copy)
         return _done(pdf, pages, missing)
-    pdf, pages = build_pdf(snapshot, DOCUMENT_TITLES[snapshot.kind], notice_story(snapshot), copy)
+    pdf, pages = build_pdf(snapshot, DOCUMENT_TITLES[snapshot.kind], notice_story(snapshot), copy, common_glyphs=True)
     return _done(pdf, pages, missing)
 
 
