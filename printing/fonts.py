@@ -14,9 +14,12 @@ bold weight.
 
 from __future__ import annotations
 
+import mmap
+import threading
 import zlib
 from functools import cache, lru_cache
 from itertools import groupby
+from pathlib import Path
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
@@ -156,27 +159,53 @@ def _quick_font_files(font: TTFont) -> None:
     face.addSubsetObjects = addSubsetObjects
 
 
+class _MappedFile:
+    """A font file as reportlab reads it (`read()`), memory-mapped instead of copied: the four
+    files are 76 MB, and a day's notices read a few hundred KB of them (the tables that map
+    characters, and the outlines printed). With `_lean_glyf`, the outlines nobody prints are
+    never loaded."""
+
+    def __init__(self, path: Path):
+        self.name = str(path)  # reportlab names the embedded programs after it
+
+    def read(self) -> mmap.mmap:
+        with open(self.name, "rb") as f:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # stays valid once the file is closed
+
+
+_LOADED: dict[str, TTFont] = {}
+_LOADING = threading.Lock()  # one face per name: a document's subsets live on the face that began them
+
+
+def _font(name: str) -> TTFont:
+    """The face called `name`, parsed and registered the first time it is asked for. A fallback
+    is only asked for by a character UMing lacks, so most days it is never loaded at all."""
+    font = _LOADED.get(name)
+    if font is None:
+        with _LOADING:
+            font = _LOADED.get(name)
+            if font is None:
+                file, index = _FILES[name]
+                # A fallback draws a handful of rare characters: its subset need not carry the 95 ASCII
+                # glyphs reportlab otherwise reserves so that Latin text stays readable in the page stream.
+                font = TTFont(name, _MappedFile(resources_dir() / "fonts" / file), subfontIndex=index,
+                              asciiReadable=name == MAIN)
+                _lean_glyf(font)
+                _quick_font_files(font)
+                if name == MAIN:
+                    _reuse_common_subset(font)
+                pdfmetrics.registerFont(font)
+                _LOADED[name] = font
+    return font
+
+
 @cache
 def register_fonts() -> tuple[str, ...]:
-    """Register once per process; returns the font names in fallback order."""
+    """Ready to draw: the ToUnicode builder installed and UMing registered (the fallbacks come
+    when a character needs them). Returns the font names in fallback order."""
     tounicode.install()
-    for name, (file, index) in _FILES.items():
-        path = str(resources_dir() / "fonts" / file)
-        # A fallback draws a handful of rare characters: its subset need not carry the 95 ASCII
-        # glyphs reportlab otherwise reserves so that Latin text stays readable in the page stream.
-        font = TTFont(name, path, subfontIndex=index, asciiReadable=name == MAIN)
-        _lean_glyf(font)
-        _quick_font_files(font)
-        if name == MAIN:
-            _reuse_common_subset(font)
-        pdfmetrics.registerFont(font)
+    _font(MAIN)
     return ORDER
-
-
-@cache
-def _cmap(name: str) -> frozenset[int]:
-    register_fonts()
-    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
 @cache
@@ -185,7 +214,7 @@ def font_for(ch: str) -> str | None:
     if ch.isspace():
         return MAIN
     cp = ord(ch)
-    return next((name for name in ORDER if cp in _cmap(name)), None)
+    return next((name for name in ORDER if cp in _font(name).face.charToGlyph), None)
 
 
 _FONT: dict[str, str] = {}  # character → the font that draws it (MAIN when none can)
