@@ -151,6 +151,12 @@ def poll():
     del st["loaded"]
     nxt = cases.filters.currentRow() + 1
     if nxt >= cases.filters.count():
+        # Then what the day's first print adds: the notice its preview renders (the sample's
+        # name has 𠮷, so a fallback face comes too).
+        from app.documents import DocumentKind
+        from printing import render_document, sample_snapshot
+        render_document(sample_snapshot(DocumentKind.ACCEPTANCE))
+        say("PRINTED", rss())
         finish()
     cases.count.setText("")
     cases.filters.setCurrentRow(nxt)
@@ -180,7 +186,15 @@ class ChildRun:
 
     def rss(self, index: int = 0) -> dict[str, int]:
         """The index-th RSS line's /proc/self/status figures, in kB."""
-        return {k: int(v) for k, v in (f.split("=", 1) for f in self.series["RSS"][index] if "=" in f)}
+        return _status(self.series["RSS"][index])
+
+    def status(self, event: str) -> dict[str, int]:
+        """The /proc/self/status figures an event carries (PRINTED), in kB."""
+        return _status(self.events[event])
+
+
+def _status(fields: list[str]) -> dict[str, int]:
+    return {k: int(v) for k, v in (f.split("=", 1) for f in fields if "=" in f)}
 
 
 def _child_env() -> dict[str, str]:

@@ -53,6 +53,10 @@ def run(quick: bool = False) -> list[Row]:
                f"shared {worst.get('RssShmem', 0) / 1024:.0f} MB",
                f"peak (VmHWM) {peak:.0f} MB; fresh terminal {base_mb:.0f} MB; "
                f"bare PySide6 window {bare['VmRSS'] / 1024:.0f} MB",
+               # Not the goal's moment, but the rest of the day: the fonts load at the first print.
+               f"then the first notice printed (its name has 𠮷: UMing and a fallback face): "
+               f"{big.status('PRINTED')['VmRSS'] / 1024:.0f} MB; fresh terminal "
+               f"{small.status('PRINTED')['VmRSS'] / 1024:.0f} MB",
                # What years of cases do to a morning's start (no goal; one start each, the login typed at once):
                f"start on {size_label(total)} cases: login window {again.at('LOGIN'):.2f} s, terminal open behind it "
                f"{again.at('READY'):.2f} s, usable main window {again.at('USABLE'):.2f} s after launch; fresh "
