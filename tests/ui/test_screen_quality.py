@@ -4,6 +4,8 @@ every character on screen present in the shipped font, the status bar complete."
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QFontMetrics
@@ -137,6 +139,23 @@ def test_a_character_in_no_shipped_font_is_reported(styled_app) -> None:
     assert characters_without_glyph("张𠮷䶮 Ab12") == []
     beyond = chr(0x30000)  # CJK Extension G (2020), newer than every shipped font
     assert characters_without_glyph(f"王{beyond}") == [beyond]
+
+
+def test_the_glyph_check_after_a_save_does_not_load_the_font_files_whole() -> None:
+    """It runs on the UI thread after every save; the first one of the day loaded 57 MB of font
+    files (QRawFont), which an old PC's disk reads in a second. A new process, as that first save."""
+    probe = ("import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+             "from pathlib import Path\n"
+             "from PySide6.QtWidgets import QApplication\n"
+             "from ui.fonts import apply_app_font, characters_without_glyph\n"
+             "rss = lambda: int(Path('/proc/self/statm').read_text().split()[1]) * 4096 / 2**20\n"
+             "app = QApplication([])\n"
+             "apply_app_font(app)\n"
+             "before = rss()\n"
+             "assert characters_without_glyph('王秀英 𠮷䶮明') == []\n"
+             "print(rss() - before)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert float(done.stdout.split()[-1]) < 15  # MB; 56 when the three files were read whole
 
 
 def test_intake_warns_when_a_name_has_a_character_no_font_can_draw(qtbot, window, ctx) -> None:
