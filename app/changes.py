@@ -15,6 +15,7 @@ class Changes:
     outbox: bool = False
     clerks: bool = False
     settings: bool = False
+    numbers: bool = False  # official case numbers came or went (a leased block, demo numbers retired)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -23,11 +24,12 @@ class Changes:
             self.outbox or other.outbox,
             self.clerks or other.clerks,
             self.settings or other.settings,
+            self.numbers or other.numbers,
         )
 
     @property
     def empty(self) -> bool:
-        return not (self.cases or self.catalog or self.outbox or self.clerks or self.settings)
+        return not (self.cases or self.catalog or self.outbox or self.clerks or self.settings or self.numbers)
 
 
 @dataclass(frozen=True)

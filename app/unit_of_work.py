@@ -50,12 +50,13 @@ class ChangeCollector:
     clerks: bool = False
     settings: bool = False
     calendar: bool = False
+    numbers: bool = False
 
     def case(self, number: str) -> None:
         self.cases.add(number)
 
     def freeze(self) -> Changes:
-        return Changes(frozenset(self.cases), self.catalog, self.outbox, self.clerks, self.settings)
+        return Changes(frozenset(self.cases), self.catalog, self.outbox, self.clerks, self.settings, self.numbers)
 
 
 class UnitOfWork:

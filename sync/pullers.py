@@ -64,8 +64,10 @@ def lease_numbers(ctx: AppContext, api: PlatformApi, out: PullSummary) -> None:
     size = ctx.settings.int("number_block_size")
     for year in years_needing_numbers(ctx):
         block = api.lease_block(year, size, lease_request_id(ctx, year))
-        if store_leased_block(ctx, block).value:
+        stored = store_leased_block(ctx, block)
+        if stored.value:
             out.blocks.append((block.year, block.first, block.last))
+            out.changes = out.changes | stored.changes
 
 
 def pull_progress(ctx: AppContext, api: PlatformApi, out: PullSummary) -> None:

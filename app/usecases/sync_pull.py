@@ -165,7 +165,8 @@ def store_leased_block(ctx: AppContext, block: LeasedBlock) -> OpResult[bool]:
             NumberBlock.prefix == prefix, NumberBlock.source == "demo", NumberBlock.exhausted.is_(False))
             .values(exhausted=True)).rowcount
         uow.audit("numbers.lease", "number_block", f"{prefix}:{block.first}", {"first": block.first, "last": block.last, "lease_id": block.lease_id, "demo_blocks_retired": retired})
-    return OpResult(True)
+        uow.changes.numbers = True  # the status bar's count of numbers left changed
+    return OpResult(True, uow.changes.freeze())
 
 
 # --- case progress --------------------------------------------------------------------------

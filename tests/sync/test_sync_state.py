@@ -148,7 +148,8 @@ def test_progress_that_skips_steps_goes_through_the_table(ctx, clerk) -> None:
 def test_low_mark_asks_for_a_block_and_the_first_platform_block_retires_demo_numbers(ctx, clock) -> None:
     set_sync_setting(ctx, SYSTEM, "number_low_mark", "50")
     assert years_needing_numbers(ctx) == [2026]  # only demo numbers so far: none official
-    store_leased_block(ctx, LeasedBlock(2026, 1001, 1100, "L1"))
+    stored = store_leased_block(ctx, LeasedBlock(2026, 1001, 1100, "L1"))
+    assert stored.value and stored.changes.numbers  # the views are told: the count in the status bar changed
     assert remaining_numbers(ctx) == 100  # the demo block is retired
     assert years_needing_numbers(ctx) == []
     assert store_leased_block(ctx, LeasedBlock(2026, 1001, 1100, "L1")).value is False  # idempotent

@@ -8,9 +8,11 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 
+from app.actor import SYSTEM
 from app.changes import Changes
 from app.rules.problems import Problem
-from app.usecases.sync_state import sync_overview
+from app.usecases.numbers import remaining_numbers
+from app.usecases.sync_state import set_sync_setting, sync_overview
 from sync.scheduler import SyncStatus
 from tests.helpers import find_item
 from tests.sync.support import connect, take_in
@@ -54,6 +56,20 @@ def test_connected_window_goes_green_and_a_decision_reaches_the_platform(qtbot, 
     qtbot.waitUntil(lambda: {e["case_number"] for e in sandbox.applied_events()} == {number}, timeout=20_000)
     qtbot.waitUntil(lambda: bar.queue.text() == "待上传 0", timeout=20_000)
     assert not bar.attention.isVisible()
+
+
+def test_numbers_the_sync_leases_show_in_the_status_bar_at_once(qtbot, window, ctx, sandbox) -> None:
+    """A station about to go offline for days reads 可用编号 to know how long it can work."""
+    connect(ctx, sandbox)
+    w = window()
+    qtbot.waitUntil(lambda: w.sync_status.light.property("light") == "green" and not w.sync.status.syncing, timeout=20_000)
+    before = remaining_numbers(ctx)
+    assert w.numbers_label.text() == f"可用编号：{before}"
+    set_sync_setting(ctx, SYSTEM, "number_low_mark", str(before + 1))  # under the mark: the next sync leases a block
+    w.sync.sync_now()
+    qtbot.waitUntil(lambda: remaining_numbers(ctx) > before, timeout=20_000)
+    # Nothing else changed: the lease alone must refresh the count (the sweep that would is minutes away).
+    qtbot.waitUntil(lambda: w.numbers_label.text() == f"可用编号：{remaining_numbers(ctx)}", timeout=5_000)
 
 
 def test_offline_window_shows_red_and_keeps_the_queue(qtbot, window, ctx, clerk, sandbox) -> None:
