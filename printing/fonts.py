@@ -99,7 +99,7 @@ _COMMON = _CommonSubset()
 
 def start_with_common(doc) -> None:  # noqa: ANN001 — reportlab's PDFDocument
     """Give COMMON the first codes of UMing in `doc`, before any text is drawn."""
-    font = pdfmetrics.getFont(MAIN)
+    font = _font(MAIN)
     font.splitString(COMMON, doc)
     if _COMMON.codes is None:
         _COMMON.codes = list(font.state[doc].subsets[0])
