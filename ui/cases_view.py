@@ -126,11 +126,19 @@ class CasesView(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.message)
         rl.addWidget(self.browser, 1)
-        bar = QHBoxLayout()
+        # Two rows: the case's next steps, then withdrawal and the papers. In one row, the six
+        # buttons of a case awaiting its decision made the pane 620 px wide at least, and on a
+        # 1366-px screen the list's 事项 column shrank to "…".
+        steps, papers = QHBoxLayout(), QHBoxLayout()
+        for key, b in self.buttons.items():
+            (papers if key == "withdraw" else steps).addWidget(b)
+        for b in (self.documents_button, self.certificate_button):
+            papers.addWidget(b)
+        for row in (steps, papers):
+            row.addStretch(1)
+            rl.addLayout(row)
         for b in (*self.buttons.values(), self.documents_button, self.certificate_button):
-            bar.addWidget(b)
             b.hide()
-        rl.addLayout(bar)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.filters)
         split.addWidget(mid)

@@ -40,6 +40,25 @@ def test_received_case_can_be_decided_from_the_list(qtbot, window, ctx) -> None:
     assert not view.buttons["accept"].isVisibleTo(w)
 
 
+def test_a_case_awaiting_its_decision_leaves_the_list_readable(qtbot, window, ctx) -> None:
+    """On the hall's 1366 × 800 screen, opening a case with all its buttons must not squeeze the
+    list: the item's name stays readable and no column is pushed out of sight."""
+    from app.usecases.intake import receive_case
+
+    g = find_item(ctx, "个体工商户设立登记")
+    receive_case(ctx, as_user(ctx, "clerk01"), IntakeInput(g.item_id, person(), all_provided(g)))
+    w = window()
+    view = w.cases
+    w.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: view.buttons["accept"].isVisible())
+    shown = [b for b in (*view.buttons.values(), view.documents_button) if b.isVisible()]
+    assert len(shown) >= 6  # 受理, 一次性告知, 不予受理, 当场更正, 撤回申请, 文书 / 补打
+    qtbot.wait(50)  # the splitter settles after the buttons show
+    assert view.table.columnWidth(1) >= 120  # 事项: "个体工商户设立…" at least
+    assert not view.table.horizontalScrollBar().isVisible()
+
+
 def test_correction_on_the_spot_with_keyboard_only(qtbot, window, ctx) -> None:
     from PySide6.QtCore import Qt
 
