@@ -52,7 +52,7 @@ def detail_html(d: CaseDetail) -> str:
         for s in d.submissions
     )
     timeline = "".join(
-        f"<li>{e.at:%Y-%m-%d %H:%M} {escape(e.actor)}：<b>{escape(_action_label(e.action))}</b>"
+        f"<li>{e.at:%Y-%m-%d %H:%M} {escape(e.actor_name)}：<b>{escape(_action_label(e.action))}</b>"
         f"{' → ' + escape(_state(e.to_state)) if e.to_state else ''}"
         f"{('　' + escape(e.note)) if e.note else ''}"
         + "".join(f"<br>　· 补正：{escape(x['name'])}（{escape(x['note'])}）" for x in e.detail.get("supplement", []))

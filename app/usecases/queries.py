@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy import Select, and_, func, or_, select
 
-from app.actor import Actor
+from app.actor import PLATFORM, SYSTEM, Actor
 from app.case_states import CASE_WORKFLOW, CLOCK_RUNNING, PENDING_DECISION, STATE_LABELS, State
 from app.context import AppContext
 from app.documents import MaterialLine, PartySnapshot
@@ -142,12 +142,13 @@ def ctx_rows(ctx: AppContext, q: Select) -> list:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    actor: str
+    actor: str  # the username stored with the step
     action: str
     from_state: str
     to_state: str
     note: str
     detail: dict
+    actor_name: str = ""  # as people know them: the clerk's display name, 本终端系统, 政务服务平台
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,9 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
         subs = s.scalars(select(MaterialSubmission).where(MaterialSubmission.case_id == case.id)
                          .order_by(MaterialSubmission.round, MaterialSubmission.id)).all()
         susp = s.scalars(select(ClockSuspension).where(ClockSuspension.case_id == case.id).order_by(ClockSuspension.id)).all()
+        # Result has keys(), so dict() would take it for a mapping: hand it the rows.
+        names = {a.username: a.display_name for a in (SYSTEM, PLATFORM)} | dict(s.execute(
+            select(Clerk.username, Clerk.display_name).where(Clerk.username.in_({e.actor for e in events}))).all())
         return CaseDetail(
             number=case.number, item_id=item.id, item_name=item.name, item_code=item.implementation_code,
             department=item.department, state=case.state, state_label=STATE_LABELS[State(case.state)], round=case.round,
@@ -213,7 +217,8 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
                 for x in susp
             ),
             submissions=tuple(MaterialLine.of(x, round=x.round) for x in subs),
-            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, e.note, e.detail) for e in events),
+            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, e.note, e.detail,
+                                         names.get(e.actor) or e.actor) for e in events),
             # What this person may do next: the workflow's rows from this state, by permission.
             next_actions=tuple(r.action.value for r in CASE_WORKFLOW.next_steps(case.state, actor)),
         )

@@ -22,6 +22,8 @@ def test_case_list_refreshes_after_an_intake_and_shows_timeline(qtbot, window, c
     qtbot.waitUntil(lambda: view.detail is not None, timeout=10_000)
     html = view.browser.toPlainText()
     assert "收件" in html and "受理" in html and "张桂兰" in html
+    # Each step names the clerk as the hall knows her, not by her login.
+    assert "李晓燕：收件" in html and "李晓燕：受理" in html and "clerk01" not in html
     qtbot.waitUntil(lambda: w.queue_label.text() == "待上传 2")
 
 
