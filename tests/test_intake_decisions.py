@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -19,6 +20,7 @@ from app.usecases.decisions import (
     correct_on_spot,
     decide_case,
     intake_and_decide,
+    intake_problems,
     resubmit_materials,
     sweep_deemed_acceptances,
 )
@@ -313,3 +315,17 @@ def test_five_wrong_passwords_lock_the_account_until_a_supervisor_unlocks_it(ctx
             login(ctx, "station01", "nope")
     clock.set(2026, 11, 20, 9, 30 + LOCK_MINUTES + 1)  # or the lock runs out by itself
     assert login(ctx, "station01", "demo1234").username == "station01"
+
+
+def test_the_screen_check_lists_each_problem_once(ctx, clerk) -> None:
+    """Before F9 the screen asks what is wrong; an unanswered "如涉及" material was listed twice
+    (once by the form's check, once by the acceptance's), so "请修改以下 4 处" showed 2 things."""
+    g = find_item(ctx, "个体工商户设立登记")
+    ticks = [t if m.required else replace(t, provided=Provided.NONE, pages=0, answered=False)
+             for m, t in zip(g.materials, all_provided(g), strict=True)]
+    unanswered = sum(1 for m in g.materials if not m.required)
+    assert unanswered >= 1
+    problems = intake_problems(ctx, clerk, IntakeInput(g.item_id, person(), ticks), Action.ACCEPT,
+                               Decision(Action.ACCEPT))
+    assert [p.code for p in problems] == ["MATERIAL_UNANSWERED"] * unanswered
+    assert len({p.message for p in problems}) == unanswered

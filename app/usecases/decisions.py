@@ -159,7 +159,8 @@ def intake_problems(ctx: AppContext, actor: Actor, data: IntakeInput, action: Ac
         _a, _g, problems, _w = check_intake(today, item, data)
         if decision is not None:
             problems += decision_problems(today, requirements_of(item), data.materials, decision)
-    return problems
+    # Both checks look at each material: the clerk reads each thing to fix once, in order.
+    return list(dict.fromkeys(problems))
 
 
 def _typed_number(number: str) -> None:
