@@ -4,17 +4,36 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
+
+from ui.wheel_guard import wheel_only_when_focused
 
 W = TypeVar("W", bound=QWidget)
 
 
 def named(widget: W, object_name: str, accessible_name: str) -> W:
     """Every interactive widget gets an objectName (tests, automation) and a Chinese
-    accessibleName (screen readers)."""
+    accessibleName (screen readers); a choice or number is changed by the wheel only when the
+    clerk is in it (ui/wheel_guard.py)."""
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)
+    wheel_only_when_focused(widget)
     return widget
+
+
+class FollowingScrollArea(QScrollArea):
+    """A scrolling form that brings the focused field into view, however it got focus: Qt does
+    it for Tab, not for a field the screen focuses itself ("first thing to fix" after a refused
+    save), which would otherwise get the clerk's keys while out of sight."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        QApplication.instance().focusChanged.connect(self._focus_moved)  # gone with this object
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        inner = self.widget()
+        if new is not None and inner is not None and inner.isAncestorOf(new):
+            self.ensureWidgetVisible(new)
 
 
 def section(title: str) -> QLabel:

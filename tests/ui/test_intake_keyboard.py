@@ -41,6 +41,19 @@ def answer_questions(w, key: str = "9") -> list[str]:
     return [r.material.name for r in asked]
 
 
+def in_sight(widget) -> bool:
+    """The whole widget lies inside the visible part of the scrolling form that holds it."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QScrollArea
+
+    area = widget.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    assert area is not None, "not in a scrolling form"
+    port = area.viewport()
+    return port.rect().contains(QRect(widget.mapTo(port, QPoint(0, 0)), widget.size()))
+
+
 def wait_message(qtbot, w, word: str) -> str:
     try:
         qtbot.waitUntil(lambda: word in w.intake.message.text(), timeout=10_000)
@@ -181,6 +194,7 @@ def test_alt_q_records_only_what_applies_and_asks_about_the_rest(qtbot, window, 
     text = wait_message(qtbot, w, "未保存")
     assert "许可证件或批准文件" in text and "不涉及" in text and "MATERIAL_UNANSWERED" in text
     assert focused() is w.intake.materials.first_unanswered()  # straight to the question
+    qtbot.waitUntil(lambda: in_sight(focused()))  # … and she sees it: the form scrolled to it
     assert list_cases(ctx, as_user(ctx, "clerk01"), CaseFilter.TODAY) == []
 
     answer_questions(w)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -38,7 +37,7 @@ from ui.intake.item_finder import ItemFinder
 from ui.intake.materials_panel import THUMB_HEIGHT, MaterialsPanel, thumbnail
 from ui.intake.party_form import PartyForm
 from ui.operations import Operations, error_code, error_text
-from ui.widgets import named, section, show_message
+from ui.widgets import FollowingScrollArea, named, section, show_message
 
 RESULT_WORDS = {
     "accepted": "已受理",
@@ -103,7 +102,7 @@ class IntakeView(QWidget):
         fl.addLayout(mh)
         fl.addWidget(self.materials)
         fl.addStretch(1)
-        scroll = QScrollArea()
+        scroll = FollowingScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
         bar = QHBoxLayout()
