@@ -57,6 +57,7 @@ def test_a_mismatch_stops_the_hand_over_until_a_supervisor_overrides(qtbot, wind
     card = sample_card("standard")
     qtbot.waitUntil(lambda: desk.collector_id.text() == card.id_number, timeout=15_000)
     qtbot.waitUntil(lambda: desk.identity.text().startswith("✗"), timeout=10_000)
+    assert desk.message.text() == f"已读卡：{card.name}"  # not still "正在读卡……"
     desk.pad.set_signature(SimulatedSigner(2).sign(card.name))
 
     def approve(dlg) -> None:  # noqa: ANN001

@@ -304,6 +304,9 @@ class PickupView(QWidget):
         self.collector_id.setText(card.id_number)
         self._card_read = True
         self._card_expired = card.expired(self.ctx.today())
+        # "正在读卡……" must not stay up once the card is read; the check's ✓/✗ follows below.
+        notes = card.warnings(self.ctx.today())
+        self._say(f"已读卡：{card.name}" + ("\n注意：" + "；".join(notes) if notes else ""), "warn" if notes else "ok")
         self._check_identity()
 
     def _select(self, number: str) -> None:
