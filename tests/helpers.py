@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.context import AppContext
 from app.rules.decisions import Provided, Tick
+from app.rules.handover import CardRead, Collector
 from app.rules.party import PartyInput
 from app.usecases.catalog import ItemGuide, build_index, item_guide
 
@@ -106,3 +107,8 @@ def run_admin(argv: list[str], data_dir: Path | None = None, password: str | Non
         return subprocess.run([*cmd, *argv], cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
                               timeout=timeout, input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
                               env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})
+
+
+def card_holder(mode: str, name: str, id_number: str, **more) -> Collector:  # noqa: ANN003
+    """A collector at the pick-up desk whose own ID card was read there (F4)."""
+    return Collector(mode, name, id_number, CardRead(name, id_number), **more)

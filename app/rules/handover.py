@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from app.rules.identity import check_resident_id
+from app.rules.identity import check_resident_id, normalise_code_text
 from app.rules.problems import Problem
 from app.rules.text import mask_id_number
 from app.rules.tracking import tracking_problems
@@ -19,16 +19,36 @@ PAGE_KINDS = {"authorisation": "授权委托书", "applicant_id_copy": "申请�
 
 
 @dataclass(frozen=True)
+class CardRead:
+    """What the desk's reader took from an ID card's chip (F4)."""
+
+    name: str
+    id_number: str
+    expired: bool = False
+
+
+@dataclass(frozen=True)
 class Collector:
     mode: str  # self | agent | organisation
     name: str
     id_number: str
-    card_read: bool  # the ID card's chip was read at the desk (F4), not just looked at
-    card_expired: bool = False
+    card: CardRead | None = None  # the card read at the desk for this hand-over, if any
     # Hashes of pages captured with the document camera (store_handover_page): the 授权委托书
     # (an agent) or the unit's letter (an organisation's 经办人), and the applicant's ID copy.
     authorisation_pages: tuple[str, ...] = ()
     id_copy_pages: tuple[str, ...] = ()
+
+    @property
+    def card_read(self) -> bool:
+        """The number checked is the one the chip gave. A card read and then typed over (by
+        mistake, or to pass someone else's card off) is a hand check, and the receipt says so.
+        The name may be corrected (a card's 造字 shows as a box), the number is the identity."""
+        c = self.card
+        return c is not None and normalise_code_text(c.id_number) == normalise_code_text(self.id_number)
+
+    @property
+    def card_expired(self) -> bool:
+        return self.card_read and self.card is not None and self.card.expired
 
     @property
     def page_kinds(self) -> list[tuple[str, tuple[str, ...]]]:

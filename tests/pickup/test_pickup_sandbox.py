@@ -12,14 +12,14 @@ import pytest
 import requests
 from stdnum.cn import uscc
 
-from app.rules.handover import Collector, Mailing
+from app.rules.handover import Mailing
 from app.usecases.mailing import mail_certificate, mailed_list
 from app.usecases.pickup import hand_over, platform_certificate, waiting_list
 from app.usecases.queries import case_detail
 from sync.contract import PATH_EVENTS_BATCH
 from sync.login import login
 from tests.hall.support import case_numbers, enrolled_terminal
-from tests.helpers import APPLICANT_ID
+from tests.helpers import APPLICANT_ID, card_holder
 from tests.sync.support import sync, take_in
 
 HALL, OTHER_HALL = "永昌县政务服务中心", "金昌市金川区政务服务中心"
@@ -65,7 +65,7 @@ def test_certificate_data_arrives_with_progress_and_the_halls_desk_hands_it_over
     assert sync(desk).ok
     assert sorted(w.number for w in waiting_list(desk, pickup)) == sorted([a, b])
     assert platform_certificate(desk, pickup, a).certificate_no == cert.certificate_no
-    hand_over(desk, pickup, a, Collector("self", "张桂兰", APPLICANT_ID, card_read=True), PNG)
+    hand_over(desk, pickup, a, card_holder("self", "张桂兰", APPLICANT_ID), PNG)
     mail_certificate(desk, pickup, b, EMS)
     report = sync(desk)
     assert report.ok and report.pushed.applied == 2 and report.pushed.rejected == 0
@@ -127,7 +127,7 @@ def test_an_agents_papers_reach_the_platform_once_the_collection_is_there(hall, 
     id_copy = (PICKUP_SAMPLES_DIR / "page-2-id-card-copy.jpg").read_bytes()
     a_sha = store_handover_page(desk, pickup, authorisation).value
     c_sha = store_handover_page(desk, pickup, id_copy).value
-    agent = Collector("agent", "李明", resident_id("620302", "19900101", "123"), card_read=True)
+    agent = card_holder("agent", "李明", resident_id("620302", "19900101", "123"))
     hand_over(desk, pickup, a, replace(agent, authorisation_pages=(a_sha,), id_copy_pages=(c_sha,)), PNG)
     assert sync_overview(desk).attachments == 2
     report = sync(desk)
@@ -172,7 +172,7 @@ def test_only_the_halls_pick_up_desk_may_hand_over_a_case_received_elsewhere(hal
 def test_hand_over_events_are_applied_exactly_once(hall, sandbox, fault) -> None:
     window, clerk, desk, pickup, (a, b) = hall
     assert sync(desk).ok
-    hand_over(desk, pickup, a, Collector("self", "张桂兰", APPLICANT_ID, card_read=True), PNG)
+    hand_over(desk, pickup, a, card_holder("self", "张桂兰", APPLICANT_ID), PNG)
     mail_certificate(desk, pickup, b, EMS)
     sandbox.set_faults(**fault)
     first = sync(desk, batch_size=1)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.documents import DocumentKind
 from app.rules.case_number import make_case_number, number_prefix
-from app.rules.handover import Collector, Mailing
+from app.rules.handover import CardRead, Collector, Mailing
 from app.rules.problems import RuleError
 from app.storage.models import OutboxEvent
 from app.usecases.documents import certificate_defaults, stored_snapshot
@@ -35,7 +35,7 @@ from app.usecases.scans import page_image
 from app.usecases.sync_pull import CertificateInfo, DeliveryInfo, ProgressEntry, apply_progress
 from devices.camera.folder import PICKUP_SAMPLES_DIR as SAMPLES
 from tests.conftest import as_user
-from tests.helpers import APPLICANT_ID, resident_id
+from tests.helpers import APPLICANT_ID, card_holder, resident_id
 from tests.sync.support import ready_for_pickup, take_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"signature-strokes"
@@ -57,7 +57,7 @@ def test_the_applicant_collects_in_person_signs_and_gets_a_receipt(ctx, clerk) -
     assert [w.number for w in waiting_list(ctx, pickup)] == [number]
     assert [w.number for w in find_waiting(ctx, pickup, APPLICANT_ID)] == [number]  # card read: her certificates
     assert case_for_pickup(ctx, pickup, number) == number
-    me = Collector("self", "张桂兰", APPLICANT_ID, card_read=True)
+    me = card_holder("self", "张桂兰", APPLICANT_ID)
     receipt = hand_over(ctx, pickup, number, me, PNG, blank_serial="No.0012345", certificate_no="620321600123456").value
     assert case_detail(ctx, pickup, number).state == "collected"
     snap = stored_snapshot(ctx, number, DocumentKind.HANDOVER_RECEIPT)
@@ -70,10 +70,26 @@ def test_the_applicant_collects_in_person_signs_and_gets_a_receipt(ctx, clerk) -
     assert waiting_list(ctx, pickup) == []
 
 
+def test_a_card_read_then_typed_over_is_recorded_as_a_hand_check(ctx, clerk) -> None:
+    """The reader's word counts only for the person it read: a clerk who reads one card and
+    types the applicant's name and number over it has checked by hand, and the receipt says so."""
+    [number] = ready(ctx, clerk)
+    pickup = as_user(ctx, "pickup01")
+    someone_else = CardRead("李小梅", resident_id("110101", "19900307", "002"), expired=True)
+    typed_over = Collector("self", "张桂兰", APPLICANT_ID, card=someone_else)
+    assert not typed_over.card_read and not typed_over.card_expired  # her card's expiry is not the applicant's
+    hand_over(ctx, pickup, number, typed_over, PNG)
+    snap = stored_snapshot(ctx, number, DocumentKind.HANDOVER_RECEIPT)
+    assert snap.handover.identity_method == "人工核验居民身份证"
+    assert last_event(ctx, number)["data"]["identity_method"] == "人工核验居民身份证"
+    # The same number typed with a space or a small x is still the card read.
+    assert Collector("self", "张桂兰", " " + APPLICANT_ID, card=CardRead("张桂兰", APPLICANT_ID)).card_read
+
+
 def test_someone_else_is_stopped_and_a_supervisor_may_override_with_a_reason(ctx, clerk) -> None:
     [number] = ready(ctx, clerk)
     pickup = as_user(ctx, "pickup01")
-    stranger = Collector("self", "王五", resident_id("620321", "19900101", "111"), card_read=True)
+    stranger = card_holder("self", "王五", resident_id("620321", "19900101", "111"))
     with pytest.raises(RuleError) as err:
         hand_over(ctx, pickup, number, stranger, PNG)
     assert err.value.code == "HANDOVER_IDENTITY_MISMATCH" and "不一致" in err.value.message
@@ -90,7 +106,7 @@ def test_an_agent_needs_the_authorisation_and_the_applicants_id_copy(ctx, clerk)
     [number] = ready(ctx, clerk)
     pickup = as_user(ctx, "pickup01")
     agent_id = resident_id("620302", "19900101", "123")
-    agent = Collector("agent", "李明", agent_id, card_read=True)
+    agent = card_holder("agent", "李明", agent_id)
     with pytest.raises(RuleError) as err:
         hand_over(ctx, pickup, number, agent, PNG)
     assert {p.code for p in err.value.problems} == {"AGENT_NO_AUTHORISATION", "AGENT_NO_APPLICANT_ID"}
@@ -117,7 +133,7 @@ def test_an_agent_needs_the_authorisation_and_the_applicants_id_copy(ctx, clerk)
 def test_a_page_lost_before_it_was_kept_stops_the_hand_over(ctx, clerk) -> None:
     [number] = ready(ctx, clerk)
     pickup = as_user(ctx, "pickup01")
-    agent = Collector("agent", "李明", resident_id("620302", "19900101", "123"), True,
+    agent = card_holder("agent", "李明", resident_id("620302", "19900101", "123"),
                       authorisation_pages=("0" * 64,), id_copy_pages=("1" * 64,))
     with pytest.raises(RuleError) as err:
         hand_over(ctx, pickup, number, agent, PNG)
@@ -128,7 +144,7 @@ def test_a_page_lost_before_it_was_kept_stops_the_hand_over(ctx, clerk) -> None:
 def test_without_the_authorisation_only_a_supervisor_lets_an_agent_collect(ctx, clerk) -> None:
     [number] = ready(ctx, clerk)
     pickup = as_user(ctx, "pickup01")
-    agent = Collector("agent", "李明", resident_id("620302", "19900101", "123"), card_read=True)
+    agent = card_holder("agent", "李明", resident_id("620302", "19900101", "123"))
     hand_over(ctx, pickup, number, agent, PNG, override=Override(as_user(ctx, "super01"), "委托书原件在途，已电话核实申请人"))
     assert last_event(ctx, number)["data"]["override_by"] == "super01"
     assert handover_pages(ctx, pickup, number) == []
@@ -223,7 +239,7 @@ def test_the_platforms_certificate_fills_the_desk_and_the_receipt(ctx, clerk) ->
     assert cert.certificate_no == CERT.certificate_no and cert.fields["scope"] == "日用百货零售" and cert.valid_until is None
     values = certificate_defaults(ctx, pickup, number)
     assert values["certificate_no"] == CERT.certificate_no and values["credit_code"] == "92620321MA7X3K1P5B"
-    hand_over(ctx, pickup, number, Collector("self", "张桂兰", APPLICANT_ID, True), PNG)  # no number typed
+    hand_over(ctx, pickup, number, card_holder("self", "张桂兰", APPLICANT_ID), PNG)  # no number typed
     receipt = stored_snapshot(ctx, number, DocumentKind.HANDOVER_RECEIPT).handover
     assert receipt.certificate_no == CERT.certificate_no and receipt.certificate_name == "营业执照（个体工商户）"
 
@@ -237,7 +253,7 @@ def test_a_certificate_of_a_case_received_at_another_window_arrives_as_a_hall_co
     assert [w.number for w in find_waiting(ctx, pickup, APPLICANT_ID)] == [number]
     d = case_detail(ctx, pickup, number)
     assert d.state == "awaiting_pickup" and d.applicant.name == "张桂兰"
-    hand_over(ctx, pickup, number, Collector("self", "张桂兰", APPLICANT_ID, True), PNG)
+    hand_over(ctx, pickup, number, card_holder("self", "张桂兰", APPLICANT_ID), PNG)
     assert last_event(ctx, number)["kind"] == "case.collect"
     with ctx.read() as s:  # the copy names no clerk of this terminal, and that account cannot log in
         from app.storage.models import Case, Clerk

@@ -309,6 +309,13 @@ def test_f4_reads_the_card_into_the_applicant_and_verifies_her_id_material(qtbot
     id_row = next(r for r in w.intake.materials.rows if r.card_verified)
     assert id_row.choice.currentData() == "original" and id_row.tick().clerk_note == "原件已读卡核验"
 
+    # Someone else's number typed over the card's: the record no longer claims the chip vouched.
+    a.id_number.setFocus()
+    a.id_number.selectAll()
+    type_text(APPLICANT_ID)
+    assert a.id_number.text() == APPLICANT_ID
+    assert id_row.choice.currentData() == "original" and id_row.tick().clerk_note == ""
+
 
 def test_f6_scans_a_page_onto_the_material_and_the_receipt_says_so(qtbot, window, ctx, tmp_path) -> None:
     """Issue 13 #3: F6 attaches a captured page to the material line the clerk is on (a

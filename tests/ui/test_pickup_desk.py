@@ -169,3 +169,26 @@ def test_agent_collection_with_a_scanned_authorisation(qtbot, window, ctx, clerk
                           .order_by(OutboxEvent.seq.desc())).first()
     assert event["data"]["authorisation_pages"] == [pages[0][2]] and event["data"]["id_copy_pages"] == [pages[1][2]]
     assert card.id_number not in str(event)
+
+
+def test_typing_the_applicant_over_a_card_read_is_a_hand_check_on_the_receipt(qtbot, window, ctx, clerk) -> None:
+    """Seen under Xvfb: F4 read the demo card (someone else), the clerk typed the applicant's
+    name and number over it, and the desk said 读卡核验 — and so would the signed receipt."""
+    from app.documents import DocumentKind
+    from app.usecases.documents import stored_snapshot
+
+    [number] = ready(ctx, clerk)
+    w, desk = open_desk(qtbot, window)
+    desk.open_case(number)
+    qtbot.waitUntil(lambda: desk.detail is not None, timeout=10_000)
+    press(Qt.Key.Key_F4)
+    card = sample_card("standard")
+    qtbot.waitUntil(lambda: desk.collector_id.text() == card.id_number, timeout=15_000)
+    desk.collector_name.setText("张桂兰")
+    desk.collector_id.setText(case_detail(ctx, clerk, number).applicant.id_number)
+    desk.collector_id.editingFinished.emit()
+    qtbot.waitUntil(lambda: desk.identity.text() == "✓ 身份核验通过（人工核验）", timeout=10_000)
+    desk.pad.set_signature(SimulatedSigner(3).sign("张桂兰"))
+    press(Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: case_detail(ctx, clerk, number).state == "collected", timeout=20_000)
+    assert stored_snapshot(ctx, number, DocumentKind.HANDOVER_RECEIPT).handover.identity_method == "人工核验居民身份证"

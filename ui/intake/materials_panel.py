@@ -278,6 +278,12 @@ class MaterialsPanel(QWidget):
                 return n
         return ""
 
+    def forget_card_read(self) -> None:
+        """The applicant's number was typed after F4: the ID material stays as ticked, but it
+        no longer says 已按原件读卡核验 (the clerk looked at a card; the chip did not vouch)."""
+        for r in self.rows:
+            r.card_verified = False
+
     def row_of(self, widget: QWidget | None) -> MaterialRow | None:
         """The material row a focused widget belongs to (F6 scans for it)."""
         for r in self.rows:

@@ -134,6 +134,8 @@ class IntakeView(QWidget):
         for who in (self.party.applicant, self.party.agent):
             who.id_entered.connect(lambda _v, who=who: self._id_checked(who))
         self.party.applicant.id_entered.connect(self._offer_reuse)
+        # A number typed over the one the card filled in is no longer the chip's word.
+        self.party.applicant.id_number.textEdited.connect(lambda _t: self.materials.forget_card_read())
         self.all_in.clicked.connect(self._all_in)
         self.party.has_agent.toggled.connect(self.materials.follow_agent)
         self.receive_btn.clicked.connect(self.receive_only)

@@ -31,7 +31,7 @@ from app.actor import Actor
 from app.changes import Changes
 from app.context import AppContext
 from app.rules.case_number import display_case_number
-from app.rules.handover import MODES, OVERRIDABLE, Collector
+from app.rules.handover import MODES, OVERRIDABLE, CardRead, Collector
 from app.rules.problems import RuleError
 from app.usecases.mailing import Mailed, issue_mailing_list, mail_certificate, mailed_list
 from app.usecases.pickup import (
@@ -76,8 +76,7 @@ class PickupView(QWidget):
         super().__init__(parent)
         self.ctx, self.ops, self.actor, self.devices = ctx, ops, actor, devices
         self.detail: CaseDetail | None = None
-        self._card_read = False
-        self._card_expired = False
+        self._card_in_hand: CardRead | None = None  # what F4 read for this hand-over
         self._pending_card = None
         self.scan = named(QLineEdit(), "pickup_scan", "扫描通知书条码或输入编号、证件号、姓名")
         self.scan.setPlaceholderText("扫描通知书条码 / 读身份证 F4 / 输入办件编号、证件号码或姓名，回车")
@@ -181,6 +180,7 @@ class PickupView(QWidget):
         self.spoil_button.clicked.connect(self.spoil)
         self.list_button.clicked.connect(self.mailing_list)
         self.collector_id.editingFinished.connect(self._check_identity)
+        self.collector_name.editingFinished.connect(self._check_identity)
         self.mode.currentIndexChanged.connect(lambda _i: self._check_identity())
         self.mode.currentIndexChanged.connect(lambda _i: self._mode_changed())
         for keys, slot in (("F4", self.read_card), ("F6", self.capture_page), ("F9", self.hand_over),
@@ -273,7 +273,7 @@ class PickupView(QWidget):
         self.identity.clear()
         self.form.setRowVisible(self.identity, False)
         self.pad.clear()
-        self._card_read = self._card_expired = False
+        self._card_in_hand = None
         self.mode.setCurrentIndex(0 if d.applicant.kind == "person" else 2)
         self._mode_changed()
         self.scan.setFocus()
@@ -302,8 +302,7 @@ class PickupView(QWidget):
     def _fill_card(self, card) -> None:  # noqa: ANN001
         self.collector_name.setText(card.name)
         self.collector_id.setText(card.id_number)
-        self._card_read = True
-        self._card_expired = card.expired(self.ctx.today())
+        self._card_in_hand = CardRead(card.name, card.id_number, card.expired(self.ctx.today()))
         # "正在读卡……" must not stay up once the card is read; the check's ✓/✗ follows below.
         notes = card.warnings(self.ctx.today())
         self._say(f"已读卡：{card.name}" + ("\n注意：" + "；".join(notes) if notes else ""), "warn" if notes else "ok")
@@ -320,7 +319,7 @@ class PickupView(QWidget):
 
     def collector(self) -> Collector:
         return Collector(self.mode.currentData(), self.collector_name.text().strip(), self.collector_id.text().strip(),
-                         self._card_read, self._card_expired, self.pages.hashes("authorisation"),
+                         self._card_in_hand, self.pages.hashes("authorisation"),
                          self.pages.hashes("applicant_id_copy"))
 
     def _mode_changed(self) -> None:
@@ -373,7 +372,7 @@ class PickupView(QWidget):
             self.identity.setText("✗ " + "；".join(p.message for p in problems))
             self.identity.setStyleSheet("color:#a12a2a;")
         else:
-            how = "读卡核验" if self._card_read else "人工核验"
+            how = "读卡核验" if self.collector().card_read else "人工核验"
             self.identity.setText(f"✓ 身份核验通过（{how}）")
             self.identity.setStyleSheet("color:#1f6f3a;")
         self.form.setRowVisible(self.identity, True)
