@@ -35,6 +35,9 @@ class Perm(StrEnum):
     CASE_INTAKE = "case.intake"
     CASE_DECIDE = "case.decide"
     CASE_VIEW = "case.view"
+    # An applicant's whole ID number, phone and address: for the people who serve her. Others
+    # who may look a case up (the county's IT admin, for support) see them masked.
+    PERSONAL_DATA = "case.personal_data"
     CASE_PROCESS = "case.process"  # special procedures, conclusion
     CASE_HANDOVER = "case.handover"
     HANDOVER_OVERRIDE = "handover.override"  # hand over despite an identity mismatch, with a reason
@@ -61,12 +64,13 @@ ROLE_LABELS = {
     Role.PLATFORM: "政务服务平台",
 }
 
-_INTAKE = {Perm.CATALOG_VIEW, Perm.CASE_INTAKE, Perm.CASE_DECIDE, Perm.CASE_VIEW, Perm.DOCUMENT_PRINT}
+_INTAKE = {Perm.CATALOG_VIEW, Perm.CASE_INTAKE, Perm.CASE_DECIDE, Perm.CASE_VIEW, Perm.PERSONAL_DATA, Perm.DOCUMENT_PRINT}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CLERK: frozenset(_INTAKE | {Perm.CASE_PROCESS}),
     Role.STATION: frozenset(_INTAKE),
-    Role.PICKUP: frozenset({Perm.CATALOG_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDOVER, Perm.DOCUMENT_PRINT}),
+    Role.PICKUP: frozenset({Perm.CATALOG_VIEW, Perm.CASE_VIEW, Perm.PERSONAL_DATA, Perm.CASE_HANDOVER,
+                            Perm.DOCUMENT_PRINT}),
     Role.SUPERVISOR: frozenset(_INTAKE | {Perm.CASE_PROCESS, Perm.CASE_HANDOVER, Perm.HANDOVER_OVERRIDE, Perm.AUDIT_VERIFY,
                                           Perm.SYNC_RESOLVE, Perm.ACCOUNT_UNLOCK}),
     Role.ADMIN: frozenset(

@@ -91,3 +91,27 @@ def test_search_by_name_start_and_by_agent_id(ctx, clerk) -> None:
     assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, "欧阳")) == {n}
     assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, agent_id)) == {n}
     assert numbers(list_cases(ctx, clerk, CaseFilter.ALL, n[:12])) == {n}
+
+
+def test_the_it_admin_looks_a_case_up_without_the_applicants_whole_number_phone_or_address(ctx, clerk) -> None:
+    """DESIGN §6a: personal data only where the task needs it. The county's IT admin may look a
+    case up (a sync problem, a support call); the people serving the applicant see it whole."""
+    from app.usecases.queries import case_detail
+
+    g = find_item(ctx, "个体工商户设立登记")
+    agent_id = resident_id("620302", "19900101", "123")
+    applicant = person("欧阳娜娜", resident_id("620321", "19950505", "222"), "13800000003")
+    n = receive_case(ctx, clerk, IntakeInput(g.item_id, applicant, all_provided(g),
+                                             agent=person("李明", agent_id, "13993500000"),
+                                             authorisation=f"代为办理，受托人 {agent_id}")).value.number
+    whole = case_detail(ctx, clerk, n)
+    assert (whole.applicant.id_number, whole.applicant.phone) == (applicant.id_number, "13800000003")
+    assert whole.applicant.address == applicant.address and agent_id in whole.authorisation
+    for user in ("pickup01", "super01", "station01"):
+        assert case_detail(ctx, as_user(ctx, user), n).applicant == whole.applicant
+
+    seen = case_detail(ctx, as_user(ctx, "admin01"), n)
+    assert seen.applicant.name == "欧阳娜娜" and seen.number == n  # still the case she asked about
+    assert seen.applicant.id_number == applicant.id_number[:6] + "*" * 8 + applicant.id_number[-4:]
+    assert seen.applicant.phone == "138****0003" and seen.applicant.address == ""
+    assert agent_id not in str(seen) and applicant.id_number not in str(seen) and "13800000003" not in str(seen)

@@ -28,6 +28,7 @@ from app.actor import Actor
 from app.case_states import Action
 from app.changes import Changes
 from app.context import AppContext
+from app.permissions import Perm, can
 from app.usecases.catalog import ItemGuide, item_guide
 from app.usecases.decisions import (
     correct_on_spot,
@@ -225,7 +226,8 @@ class CasesView(QWidget):
         offered = set(d.next_actions)
         for key, b in self.buttons.items():
             b.setVisible(key in offered)
-        self.documents_button.setVisible(True)
+        # Seeing a document is printing it (the preview is the print job): only for those who print.
+        self.documents_button.setVisible(can(self.actor.role, Perm.DOCUMENT_PRINT))
         self.certificate_button.setVisible("print_certificate" in offered and bool(_certificate_type(d.item_code)))
 
     # --- documents -------------------------------------------------------------------

@@ -3,7 +3,7 @@ by number, by applicant ID or name; and one case with its timeline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -13,11 +13,11 @@ from app.actor import PLATFORM, SYSTEM, Actor
 from app.case_states import CASE_WORKFLOW, CLOCK_RUNNING, PENDING_DECISION, STATE_LABELS, State
 from app.context import AppContext
 from app.documents import MaterialLine, PartySnapshot
-from app.permissions import Perm
+from app.permissions import Perm, can
 from app.rules.case_number import normalise_case_number
 from app.rules.deadlines import DeadlineLevel, Suspension, suspension_overrun
 from app.rules.problems import RuleError
-from app.rules.text import mask_id_number
+from app.rules.text import mask_id_number, mask_personal_data, mask_phone
 from app.storage.models import Case, CaseEvent, Clerk, ClockSuspension, MaterialSubmission, Party, ServiceItem
 from app.usecases.case_flow import load_case
 from app.usecases.numbers import remaining_numbers
@@ -184,8 +184,17 @@ class CaseDetail:
     next_actions: tuple[str, ...]
 
 
-def _party(p: Party | None) -> PartySnapshot | None:
-    return PartySnapshot.of(p) if p is not None else None
+def _party(p: Party | None, whole: bool = True) -> PartySnapshot | None:
+    """`whole` False: for someone who may look the case up but does not serve the applicant
+    (DESIGN §6a, shown only where the task needs it): a person's number and phone masked, no
+    address. An organisation's credit code is public and stays whole."""
+    if p is None:
+        return None
+    snap = PartySnapshot.of(p)
+    if whole:
+        return snap
+    number = snap.id_number if snap.kind == "organisation" else mask_id_number(snap.id_number)
+    return replace(snap, id_number=number, phone=mask_phone(snap.phone), address="")
 
 
 def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
@@ -201,11 +210,14 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
         # Result has keys(), so dict() would take it for a mapping: hand it the rows.
         names = {a.username: a.display_name for a in (SYSTEM, PLATFORM)} | dict(s.execute(
             select(Clerk.username, Clerk.display_name).where(Clerk.username.in_({e.actor for e in events}))).all())
+        whole = can(actor.role, Perm.PERSONAL_DATA)
+        free = (lambda text: text) if whole else mask_personal_data  # free text may hold a number too
         return CaseDetail(
             number=case.number, item_id=item.id, item_name=item.name, item_code=item.implementation_code,
             department=item.department, state=case.state, state_label=STATE_LABELS[State(case.state)], round=case.round,
-            channel=case.channel, applicant=_party(s.get(Party, case.applicant_id)),
-            agent=_party(s.get(Party, case.agent_id) if case.agent_id else None), authorisation=case.authorisation,
+            channel=case.channel, applicant=_party(s.get(Party, case.applicant_id), whole),
+            agent=_party(s.get(Party, case.agent_id) if case.agent_id else None, whole),
+            authorisation=free(case.authorisation),
             clerk_name=clerk.display_name, window_no=case.window_no, received_at=case.received_at,
             accepted_on=case.accepted_on, acceptance_basis=case.acceptance_basis, acceptance_due=case.acceptance_due,
             committed_due=case.committed_due, legal_due=case.legal_due, due_confirmed=case.due_confirmed,
@@ -217,7 +229,7 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
                 for x in susp
             ),
             submissions=tuple(MaterialLine.of(x, round=x.round) for x in subs),
-            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, e.note, e.detail,
+            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, free(e.note), e.detail,
                                          names.get(e.actor) or e.actor) for e in events),
             # What this person may do next: the workflow's rows from this state, by permission.
             next_actions=tuple(r.action.value for r in CASE_WORKFLOW.next_steps(case.state, actor)),

@@ -155,3 +155,21 @@ def test_supplement_arrival_starts_from_what_was_already_received(qtbot, window,
     assert choice[gap] == "none"  # the one the notice asked for: the clerk ticks it as it comes
     others = [m for m in g.materials if m.required and m.name != gap and not m.platform_verifiable]
     assert others and all(choice[m.name] == "original" for m in others)  # already received: kept
+
+
+def test_the_it_admin_sees_the_case_masked_and_no_documents_button(qtbot, window, ctx) -> None:
+    """Seen under Xvfb: 陈工 (信息中心) saw the applicant's whole ID number, phone and address,
+    and 文书 / 补打 opened an empty preview saying 无权执行此操作."""
+    g = find_item(ctx, "个体工商户设立登记")
+    applicant = person()
+    number = intake_and_decide(ctx, as_user(ctx, "clerk01"), IntakeInput(g.item_id, applicant, all_provided(g)),
+                               Decision(Action.ACCEPT)).value.number
+    w = window("admin01")
+    view = w.cases
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10_000)
+    view.open_case(number)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10_000)
+    text = view.browser.toPlainText()
+    assert "张桂兰" in text and applicant.id_number[-4:] in text
+    assert applicant.id_number not in text and applicant.phone not in text and applicant.address not in text
+    assert not view.documents_button.isVisible()
