@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
+from shiboken6 import isValid
 
 from ui.wheel_guard import wheel_only_when_focused
 
@@ -33,7 +35,13 @@ class FollowingScrollArea(QScrollArea):
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         inner = self.widget()
         if new is not None and inner is not None and inner.isAncestorOf(new):
-            self.ensureWidgetVisible(new)
+            # After the layout settles: the error banner that came with this focus shrinks the
+            # viewport only then, and would hide the row scrolled to now.
+            QTimer.singleShot(0, self, lambda: self._bring(new))
+
+    def _bring(self, widget: QWidget) -> None:
+        if isValid(widget) and widget.hasFocus():
+            self.ensureWidgetVisible(widget)
 
 
 def section(title: str) -> QLabel:
