@@ -36,6 +36,10 @@ def _status(**kw) -> SyncStatus:
     ({"attention": 2}, "yellow", "在线 · 14:32 已同步"),
     ({"last_error": Problem("CATALOG_PULL", "目录更新失败")}, "yellow", "在线 · 14:32 已同步，部分未完成"),
     ({"syncing": True}, "green", "正在同步…"),
+    # Seen under Xvfb with a platform that stopped answering: a red light beside "正在同步…"
+    # for minutes. A retry while offline says that it is one.
+    ({"syncing": True, "online": False}, "red", "离线 · 正在重试连接…"),
+    ({"syncing": True, "online": None}, "grey", "正在连接平台…"),
     ({"online": None}, "grey", "正在连接平台…"),
 ])
 def test_the_status_words_and_light_for_each_state_of_the_link(kw, light, words) -> None:

@@ -24,10 +24,12 @@ def status_text(s: SyncStatus, now: datetime) -> str:
     without a window); the details are in the tooltip."""
     if not s.configured:
         return "离线工作（未设平台）"
-    if s.syncing:
-        return "正在同步…"
     if s.online is None:
         return "正在连接平台…"
+    if s.syncing:
+        # A cycle against a platform that does not answer lasts minutes (each call waits for
+        # its timeout and retries): while offline, say it is a retry, not a sync under way.
+        return "离线 · 正在重试连接…" if s.online is False else "正在同步…"
     if s.online is False:
         return "离线 · 联网后自动上传"
     if s.last_error is not None and s.last_error.code in AUDIT_REFUSALS:
