@@ -215,6 +215,26 @@ def test_the_item_stays_in_sight_and_its_code_is_never_broken(qtbot, window, ctx
     assert f"white-space:nowrap'>{code}</span>" in guide_html(w.intake.guide)
 
 
+def test_three_results_of_a_search_are_all_in_sight_with_their_codes_distinguishable(qtbot, window, ctx) -> None:
+    """Under Xvfb, gtgs (设立, 变更, 注销) showed two and a half rows: each row wrapped the
+    department and the 30-character code onto a third line. The rows now keep two lines, the
+    code's distinguishing end in sight, the whole text in the tooltip."""
+    from tests.ui.keyboard import type_text
+
+    w = window()
+    type_text("gtgs")
+    results = w.intake.finder.results
+    qtbot.waitUntil(lambda: results.count() == 3)
+    port = results.viewport().rect()
+    line = results.fontMetrics().lineSpacing()
+    for i in range(3):
+        rect = results.visualItemRect(results.item(i))
+        assert 0 <= rect.top() and rect.bottom() <= port.bottom(), f"row {i + 1} of 3 is out of sight"
+        assert rect.height() < 3 * line  # two lines, not three
+    codes = [results.item(i).toolTip().rsplit("事项编码 ", 1)[1] for i in range(3)]
+    assert len(set(codes)) == 3 and all(len(c) > 20 for c in codes)
+
+
 def test_the_window_makes_the_days_backup_soon_after_it_opens(qtbot, window, ctx, monkeypatch) -> None:
     from ui.main_window import MainWindow
 
