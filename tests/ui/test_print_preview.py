@@ -85,6 +85,10 @@ def test_a_certificate_is_printed_from_the_case_list_once_the_case_is_ready(qtbo
 
     def fill(form) -> None:  # noqa: ANN001 — the pick-up clerk's certificate form
         seen["prefilled"] = form.edits["holder_name"].text()
+        # Where each value comes from stays in sight when the field is filled (not a placeholder).
+        seen["sources"] = {k: (lab.text(), lab.isVisible()) for k, lab in form.sources.items()
+                           if k in ("holder_name", "certificate_no")}
+        seen["starts_at"] = {e.cursorPosition() for e in form.edits.values()}  # a long value shows its beginning
         press(Qt.Key.Key_Return)  # the approval results are still empty: refused, form stays
         seen["refused"] = form.message.text()
         form.edits["certificate_no"].setText("620321600123456")
@@ -99,6 +103,8 @@ def test_a_certificate_is_printed_from_the_case_list_once_the_case_is_ready(qtbo
     qtbot.mouseClick(w.cases.certificate_button, Qt.MouseButton.LeftButton)
     driver.check(qtbot)
     assert seen["prefilled"] == "张桂兰"
+    assert seen["starts_at"] == {0}
+    assert seen["sources"] == {"holder_name": ("来自申请人信息", True), "certificate_no": ("审批结果（按审批系统填写）", True)}
     assert "证照编号" in seen["refused"] and "经营范围" in seen["refused"] and "统一社会信用代码" in seen["refused"]
     assert "统一社会信用代码" in seen["bad_code"] and "证照编号" not in seen["bad_code"]
     qtbot.waitUntil(lambda: bool(w.previews) and w.previews[-1].tabs.count() == 1, timeout=20_000)

@@ -4,7 +4,7 @@ platform does not send yet, and nothing prints until every required field passes
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.documents import SOURCE_LABELS, CertificateFieldSpec
 from app.usecases.documents import certificate_problems
@@ -19,19 +19,31 @@ class CertificateDialog(QDialog):
         self.specs = specs
         self.setObjectName("certificate_dialog")
         self.setWindowTitle(f"打印证照 — {title}")
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(940)
         form = QFormLayout()
         self.edits: dict[str, QLineEdit] = {}
+        self.sources: dict[str, QLabel] = {}
         first_empty = None
         for f in specs:
             edit = named(QLineEdit(defaults.get(f.key, "")), f"cert_{f.key}", f.label)
             edit.setPlaceholderText(SOURCE_LABELS[f.source] + ("（必填）" if f.required else ""))
-            edit.setToolTip(SOURCE_LABELS[f.source])
-            form.addRow(("＊" if f.required else "") + f.label, edit)
-            self.edits[f.key] = edit
+            edit.setCursorPosition(0)  # a long value (经营范围) shows its beginning, not its tail
+            # Beside the field, always: a placeholder says where a value comes from only while
+            # the field is empty, and most arrive filled.
+            source = QLabel(SOURCE_LABELS[f.source])
+            source.setObjectName(f"cert_{f.key}_source")
+            source.setStyleSheet("color:#777;")
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(source)
+            form.addRow(("＊" if f.required else "") + f.label, row)
+            self.edits[f.key], self.sources[f.key] = edit, source
+        widest = max((lab.sizeHint().width() for lab in self.sources.values()), default=0)
+        for lab in self.sources.values():  # one column: the fields keep one right edge
+            lab.setFixedWidth(widest)
             if first_empty is None and not edit.text():
                 first_empty = edit
-        hint = QLabel("灰字说明每项的来源。审批结果（证照编号、经营范围、有效期等）请按审批系统的结果填写。")
+        hint = QLabel("右侧灰字是每项的来源。审批结果（证照编号、经营范围、有效期等）请按审批系统的结果填写。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#555;")
         self.message = named(QLabel(""), "certificate_message", "证照填写提示")
