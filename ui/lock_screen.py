@@ -5,6 +5,7 @@ the idle time); the same clerk unlocks with her password, or another clerk takes
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.actor import Actor
@@ -36,6 +37,8 @@ class LockScreen(QWidget):
         self.unlock_button = named(QPushButton("解锁 (Enter)"), "lock_unlock", "解锁")
         self.unlock_button.setDefault(True)
         self.switch_button = named(QPushButton("切换用户"), "lock_switch", "由其他经办人登录")
+        # 切换用户 pressed by mistake, or the colleague walked away: back to this clerk's unlock.
+        self.back_button = named(QPushButton("返回 (Esc)"), "lock_back", "返回解锁")
         form = QFormLayout()
         self.username_label = QLabel("用户名")
         form.addRow(self.username_label, self.username)
@@ -43,6 +46,7 @@ class LockScreen(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.unlock_button)
         buttons.addWidget(self.switch_button)
+        buttons.addWidget(self.back_button)
         box = QWidget()
         box.setMaximumWidth(460)
         inner = QVBoxLayout(box)
@@ -59,6 +63,10 @@ class LockScreen(QWidget):
         self.password.returnPressed.connect(self._submit)
         self.username.returnPressed.connect(self.password.setFocus)
         self.switch_button.clicked.connect(self.switch_user)
+        self.back_button.clicked.connect(self.back_to_unlock)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.back_to_unlock)
 
     def lock(self, current: Actor, reason: str = "") -> None:
         """Show the lock for `current`: only her name and window, nothing of any applicant."""
@@ -80,15 +88,25 @@ class LockScreen(QWidget):
         self.username_label.show()
         self.username.show()
         self.switch_button.hide()
+        self.back_button.show()
         self.unlock_button.setText("登录 (Enter)")
         self.password.clear()
         self.username.setFocus()
+
+    def back_to_unlock(self) -> None:
+        if self.back_button.isHidden():
+            return  # already the unlock form
+        self._same_user_mode()
+        self.message.hide()
+        self.password.clear()
+        self.password.setFocus()
 
     def _same_user_mode(self) -> None:
         self.username.setText(self.current.username if self.current else "")
         self.username_label.hide()
         self.username.hide()
         self.switch_button.show()
+        self.back_button.hide()
         self.unlock_button.setText("解锁 (Enter)")
         self.unlock_button.setEnabled(True)
 

@@ -35,6 +35,24 @@ def test_ctrl_l_hides_the_applicant_and_only_her_password_brings_it_back(qtbot, 
     assert w.intake.party.applicant.name.text() == "张桂兰"  # her half-filled form is still there
 
 
+def test_switch_user_pressed_by_mistake_goes_back_with_esc(qtbot, window, ctx) -> None:
+    """Under Xvfb 切换用户 had no way back: the locked clerk had to type her own user name."""
+    w = window()
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    lock = w.lock_screen
+    qtbot.mouseClick(lock.switch_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: focused() is lock.username)
+    assert lock.back_button.isVisible()
+    type_text("pickup01")
+    press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: focused() is lock.password)
+    assert not lock.username.isVisible() and not lock.back_button.isVisible() and lock.switch_button.isVisible()
+    type_text("demo1234")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not w.locked, timeout=10_000)
+    assert w.actor.username == "clerk01"  # hers again, not the name typed before Esc
+
+
 def test_another_clerk_takes_the_window_and_the_views_act_as_her(qtbot, window, ctx) -> None:
     w = window("clerk01")
     press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
