@@ -318,8 +318,7 @@ def _run(app: QApplication, ctx: AppContext, login: LoginDialog | None = None) -
     if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
         return 0
     window = MainWindow(ctx, ops, login.actor)
-    window.resize(1366, 800)
-    window.show()
+    window.show_fitted()
     preload("printing", "ui.printing.preview_dialog", "ui.printing.certificate_dialog")
     return app.exec()
 

@@ -134,6 +134,21 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.cases, "办件查询 (F3)")
         self.cases.documents_issued.connect(self.show_documents)
 
+    # The size the screens are laid out for; a smaller screen (1366×768, the oldest halls'
+    # 1024×768) gets the window maximised instead, so nothing lies below the taskbar.
+    PREFERRED_SIZE = (1366, 800)
+
+    def show_fitted(self) -> None:
+        room = self.screen().availableGeometry()
+        width, height = self.PREFERRED_SIZE
+        if room.width() < width or room.height() < height:
+            self.setGeometry(room)  # the whole room even where nothing manages windows
+            self.showMaximized()
+            return
+        self.resize(width, height)
+        self.move(room.center() - self.rect().center())
+        self.show()
+
     @property
     def locked(self) -> bool:
         return self.stack.currentWidget() is self.lock_screen
@@ -211,13 +226,35 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.warn_label)
         bar.addPermanentWidget(self.numbers_label)
         bar.addPermanentWidget(self.sync_status)
+        self._fit_status_bar()
 
     def _show_actor(self) -> None:
         a = self.actor
         self.clerk_label.setText(a.display_name)
-        self.clerk_label.setToolTip(f"{a.display_name}（{a.username}）· {ROLE_LABELS[a.role]}")
+        # The tooltip says all of it: on a narrow screen the window and terminal labels make room.
+        self.clerk_label.setToolTip(f"{a.display_name}（{a.username}）· {ROLE_LABELS[a.role]} · {a.window_no or '—'}"
+                                    f" · 终端 {self.ctx.settings.get('terminal_id')}")
         self.window_label.setText(a.window_no or "—")
         self.window_label.setToolTip("窗口")
+        self._fit_status_bar()
+
+    def _fit_status_bar(self) -> None:
+        """On a 1024-px screen the bar holds more than fits, and Qt lets its widgets overlap
+        (the network state became "在纟"). What a glance needs stays (who, devices, numbers,
+        the link, the queue); the terminal's id, then the window's name, give way first."""
+        if not hasattr(self, "sync_status"):
+            return  # the bar is still being built (the first resize, the first actor)
+        bar = self.statusBar()
+        for w in (self.terminal_label, self.window_label):
+            w.show()
+        for w in (self.terminal_label, self.window_label):
+            if bar.sizeHint().width() <= self.width():
+                break
+            w.hide()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API
+        super().resizeEvent(event)
+        self._fit_status_bar()
 
     def refresh_status(self) -> None:
         self.ops.run_read(lambda: status_summary(self.ctx), self._show_status)
@@ -235,6 +272,7 @@ class MainWindow(QMainWindow):
             parts.append(f"待补正 {s.awaiting_supplement}")
         self.warn_label.setText("　".join(parts))
         self.warn_label.setVisible(bool(parts))  # an empty label still takes its spacing in a full bar
+        self._fit_status_bar()  # deadline warnings widen the bar
 
     def on_changed(self, changes: Changes, initiator: object = None) -> None:
         self.cases.on_changed(changes, initiator)

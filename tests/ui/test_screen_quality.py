@@ -245,3 +245,61 @@ def test_the_window_makes_the_days_backup_soon_after_it_opens(qtbot, window, ctx
     w.backup_daily()  # the sweep of the same day: no second one
     qtbot.wait(300)
     assert len(list(ctx.paths.backups.glob("clerkdesk-daily-*.db"))) == 1
+
+
+def test_on_a_screen_smaller_than_the_layout_the_window_fills_it(qtbot, window) -> None:
+    """A 1366×768 screen leaves about 728 px under the taskbar: the window was always 1366×800,
+    so the status bar and the decision buttons lay behind the taskbar."""
+    w = window()
+    room = w.screen().availableGeometry()
+    assert room.height() < 800 or room.width() < 1366  # the offscreen screen: smaller than the layout
+    w.show_fitted()
+    qtbot.waitUntil(lambda: w.geometry().height() <= room.height() and w.geometry().width() <= room.width())
+    assert room.contains(w.geometry())
+
+
+def test_the_status_bar_fits_a_1024_pixel_screen_without_overlapping(qtbot, window, ctx) -> None:
+    """Under Xvfb at 1024×768 the bar's widgets overlapped ("在纟 待」 步 F"). The terminal id
+    and the window name give way (the clerk's tooltip keeps them); the rest is whole."""
+    w = window()
+    bar = w.statusBar()
+    assert w.terminal_label.isVisible() and w.window_label.isVisible()  # 1366: room for all
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: not w.terminal_label.isVisible())
+    shown = [c for c in (w.clerk_label, w.window_label, w.terminal_label, w.lock_button, w.device_status,
+                         w.numbers_label, w.sync_status) if c.isVisible()]
+    assert w.clerk_label in shown and w.sync_status in shown and w.numbers_label in shown
+    qtbot.waitUntil(lambda: all(c.geometry().right() <= bar.width() for c in shown))
+    spans = sorted((c.geometry().left(), c.geometry().right()) for c in shown)
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False)), spans  # side by side, not on top
+    whole = (w.network_label, w.queue_label, w.sync_status.sync_button)
+    qtbot.waitUntil(lambda: all(x.width() >= x.sizeHint().width() for x in whole))  # no word cut short
+    assert ctx.settings.get("terminal_id") in w.clerk_label.toolTip()
+    w.resize(1366, 800)
+    qtbot.waitUntil(lambda: w.terminal_label.isVisible() and w.window_label.isVisible())
+
+
+def test_on_a_1024_pixel_screen_the_checklist_needs_no_sideways_scroll(qtbot, window, ctx) -> None:
+    """Under Xvfb at 1024×768 the form had 650 px for a 790-px checklist: 承诺补交日期, 说明 and
+    扫描件 lay behind a sideways scroll. The guide gives way, down to a readable column."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.keyboard import press, type_text
+
+    w = window()
+    type_text("gtgshsl")
+    qtbot.waitUntil(lambda: w.intake.finder.results.count() > 0)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.intake.guide is not None and bool(w.intake.materials.rows))
+    qtbot.wait(50)
+    assert w.intake.split.sizes()[0] >= 380  # 1366 px, the screen the layout is made for: the guide keeps its room
+    w.resize(1024, 768)
+    scroll = w.intake.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: not scroll.horizontalScrollBar().isVisible(), timeout=5_000)
+    guide_width = w.intake.split.sizes()[0]
+    assert guide_width >= w.intake.NARROWEST_GUIDE
+    for r in w.intake.materials.rows:  # every material's name in a readable column, every choice to its first words
+        assert r.label.width() >= 120 and r.choice.width() >= r.choice.minimumSizeHint().width(), r.material.name
+        if r.choice.currentData() in ("verified", "original", "copy", "ask"):  # the usual answers: whole
+            text = r.choice.fontMetrics().horizontalAdvance(r.choice.currentText())
+            assert text + 30 <= r.choice.width(), (r.material.name, text, r.choice.width())

@@ -54,7 +54,8 @@ class MaterialRow:
         facts = " · ".join([f"{m.form}{m.copies}份", m.media] + (["、".join(flags)] if flags else []))
         self.label = QLabel(f"{'＊' if m.required else ''}{m.name}<br><span style='color:#666;font-size:10pt'>{facts}</span>")
         self.label.setWordWrap(True)
-        self.choice = named(QComboBox(), f"material_{n}_choice", f"{m.name} 提交情况")
+        self.label.setMinimumWidth(120)  # a narrow screen squeezes the choice first, not the material's name
+        self.choice = named(ChoiceBox(), f"material_{n}_choice", f"{m.name} 提交情况")
         for key, label in CHOICES:
             if key == "verified" and not m.platform_verifiable:
                 continue
@@ -68,6 +69,7 @@ class MaterialRow:
         self.pages = named(QSpinBox(), f"material_{n}_pages", f"{m.name} 页数")
         self.pages.setRange(0, 999)
         self.pages.setSuffix(" 页")
+        self.pages.setMaximumWidth(100)  # "999 页" fits; the room goes to the choice on a narrow screen
         self.incorrect = named(QCheckBox("需补正"), f"material_{n}_incorrect", f"{m.name} 需补正")
         self.promise = named(QDateEdit(), f"material_{n}_promise", f"{m.name} 承诺补交日期")
         self.promise.setCalendarPopup(True)
@@ -208,6 +210,16 @@ def thumbnail(jpeg: bytes, height: int) -> QImage:
     return image if image.height() <= height else image.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
 
 
+class ChoiceBox(QComboBox):
+    """Its whole text where there is room; on a 1024-px screen it may shrink to the choice's
+    number and first words (the popup still shows each choice in full), so the longest choice
+    no longer sets the checklist's width."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 — Qt API
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("9 不涉及（") + 40), hint.height())
+
+
 class MaterialsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -218,6 +230,7 @@ class MaterialsPanel(QWidget):
         for col, title in enumerate(["材料（＊必需）", "提交情况", "页数", "审查", "承诺补交日期", "说明", "扫描件"]):
             h = QLabel(title)
             h.setStyleSheet("font-weight:bold;color:#1d3a6b;")
+            h.setWordWrap(col == 0)  # a narrow screen: the long heading wraps rather than widen the checklist
             self.grid.addWidget(h, 0, col)
         self.rows: list[MaterialRow] = []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -122,8 +122,29 @@ class IntakeView(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([430, 870])
+        self.split, self.form_scroll = split, scroll
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+
+    # The guide and the item list keep at least this much when the form needs the room.
+    NARROWEST_GUIDE = 240
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API
+        super().resizeEvent(event)
+        self._room_for_the_form()
+
+    def _room_for_the_form(self) -> None:
+        """On a 1024-px screen the splitter's proportions left the form 650 px of its 790, and
+        the materials' 承诺补交日期 and 说明 lay behind a sideways scroll. The guide gives way
+        to the form's comfortable width (down to NARROWEST_GUIDE); on wider screens nothing moves."""
+        left, right = self.split.sizes()
+        form = self.form_scroll.widget()
+        need = (form.sizeHint().width() + self.form_scroll.verticalScrollBar().sizeHint().width()
+                + 2 * self.form_scroll.frameWidth())
+        if right >= need or left <= self.NARROWEST_GUIDE:
+            return
+        give = min(need - right, left - self.NARROWEST_GUIDE)
+        self.split.setSizes([left - give, right + give])
 
     def _wire(self) -> None:
         self.finder.picked.connect(self.pick_item)
@@ -173,6 +194,7 @@ class IntakeView(QWidget):
         self.item_title.setText(f"{g.name}（{g.handling_kind}，{limit}）")
         self.materials.set_materials(g.materials, self.ctx.today())
         self.materials.follow_agent(self.party.has_agent.isChecked())
+        QTimer.singleShot(0, self._room_for_the_form)  # this item's checklist may be wider
         self._fix_tab_order()
         self._set_decidable(g.can_take_in)
         if g.can_take_in:
