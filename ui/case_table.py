@@ -46,6 +46,8 @@ class CaseTableModel(QAbstractTableModel):
             # Masked by the query already; masking again is idempotent and keeps the list safe whatever
             # row it is given. The whole number only in the case detail.
             return f"{r.applicant_name}　证件号码 {mask_id_number(r.applicant_id_masked)}"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
+            return r.item_name  # the column may be narrow (a 1024-px screen)
         if role == Qt.ItemDataRole.BackgroundRole and r.level != DeadlineLevel.NONE:
             return QColor(RED if r.level == DeadlineLevel.RED else YELLOW)
         if role == Qt.ItemDataRole.UserRole:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,6 +91,7 @@ class CasesView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the item name takes what is left
+        self.table.installEventFilter(self)  # a narrow list lets its least needed columns go (_fit_columns)
         self.table.setAlternatingRowColors(False)
         self.count = QLabel("")
         self.browser = named(QTextBrowser(), "case_detail", "办件详情")
@@ -147,6 +148,30 @@ class CasesView(QWidget):
         split.setSizes([150, 760, 460])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+
+    # On a 1024-px screen, with a case open, the list had 500 px: 事项 shrank to "个…" and 期限
+    # and 经办人 went behind a sideways scroll. These give way first, in this order: 经办人, 收件时间.
+    OPTIONAL_COLUMNS = (6, 4)
+    ITEM_COLUMN_MIN = 60  # "个体工…": at 1024 px with a case open that is all there is (its detail names it in full)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt API
+        if obj is self.table and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fit_columns)
+        return super().eventFilter(obj, event)
+
+    def _fit_columns(self) -> None:
+        header, room = self.table.horizontalHeader(), self.table.viewport().width()
+
+        def others() -> int:  # what every shown column but 事项 needs
+            return sum(header.sectionSize(c) for c in range(self.model.columnCount())
+                       if c != 1 and not self.table.isColumnHidden(c))  # sized to their contents
+
+        for c in self.OPTIONAL_COLUMNS:
+            self.table.setColumnHidden(c, False)
+        for c in self.OPTIONAL_COLUMNS:
+            if others() + self.ITEM_COLUMN_MIN <= room:
+                break
+            self.table.setColumnHidden(c, True)
 
     def _wire(self) -> None:
         self.filters.currentRowChanged.connect(lambda _r: self.refresh())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from app.case_states import Action
 from app.usecases.decisions import Decision, intake_and_decide
 from app.usecases.intake import IntakeInput
@@ -173,3 +175,26 @@ def test_the_it_admin_sees_the_case_masked_and_no_documents_button(qtbot, window
     assert "张桂兰" in text and applicant.id_number[-4:] in text
     assert applicant.id_number not in text and applicant.phone not in text and applicant.address not in text
     assert not view.documents_button.isVisible()
+
+
+def test_on_a_1024_pixel_screen_the_list_lets_its_least_needed_columns_go(qtbot, window, ctx) -> None:
+    """Under Xvfb at 1024×768 with a case open, 事项 shrank to "个…" and 期限, 经办人 went behind a
+    sideways scroll. 经办人, then 收件时间, give way; they come back when there is room."""
+    from app.usecases.intake import receive_case
+
+    g = find_item(ctx, "个体工商户设立登记")
+    receive_case(ctx, as_user(ctx, "clerk01"), IntakeInput(g.item_id, person(), all_provided(g)))
+    w = window()
+    view = w.cases
+    w.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.detail is not None and view.buttons["accept"].isVisible(), timeout=10_000)
+    assert not any(view.table.isColumnHidden(c) for c in range(7))  # 1366 px: every column
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: view.table.isColumnHidden(6))
+    qtbot.wait(50)
+    assert not view.table.horizontalScrollBar().isVisible()
+    assert view.table.columnWidth(1) >= view.ITEM_COLUMN_MIN
+    assert not any(view.table.isColumnHidden(c) for c in (0, 1, 2, 3, 5))  # number, item, applicant, state, 期限
+    assert view.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "个体工商户设立登记"  # the whole name on hover
+    w.resize(1366, 800)
+    qtbot.waitUntil(lambda: not any(view.table.isColumnHidden(c) for c in range(7)))
