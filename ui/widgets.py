@@ -44,6 +44,15 @@ class FollowingScrollArea(QScrollArea):
             self.ensureWidgetVisible(widget)
 
 
+def resize_within_screen(window: QWidget, width: int, height: int) -> None:
+    """The size a dialog is laid out for, or as much of it as the screen it opens on holds: a
+    1366×768 screen leaves ~728 px under the taskbar, and a 760-px preview hid its 打印 button.
+    The title bar is outside the size, so room is left for it."""
+    screen = (window.parentWidget() or window).screen() or QApplication.primaryScreen()
+    room = screen.availableGeometry()
+    window.resize(min(width, room.width()), min(height, room.height() - 40))
+
+
 def section(title: str) -> QLabel:
     label = QLabel(title)
     label.setObjectName("section_title")

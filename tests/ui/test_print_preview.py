@@ -129,3 +129,15 @@ def test_the_save_dialog_speaks_chinese(qtbot, styled_app) -> None:
     box = dlg.findChild(QDialogButtonBox)
     texts = [b.text() for b in box.buttons()]
     assert any("保存" in t for t in texts) and any("取消" in t for t in texts), texts
+
+
+def test_the_preview_fits_the_screen_it_opens_on(qtbot, window, ctx, clerk) -> None:
+    """On a 1366×768 screen the taskbar leaves ~728 px; the 900×760 preview hid its 打印 button
+    below it. (The offscreen test screen is smaller than 900 px wide.)"""
+    [number] = take_in(ctx, clerk, 1)
+    w = window()
+    dlg = open_preview(qtbot, w, number)
+    room = dlg.screen().availableGeometry()
+    assert room.width() < 900  # the case this test is about
+    assert dlg.width() <= room.width() and dlg.height() <= room.height() - 40
+    assert dlg.print_button.isVisible() and dlg.rect().contains(dlg.print_button.geometry())

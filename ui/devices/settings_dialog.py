@@ -45,7 +45,7 @@ from ui.devices.device_settings import (
 )
 from ui.devices.setup import device_settings
 from ui.operations import Operations, error_text
-from ui.widgets import named, show_message
+from ui.widgets import named, resize_within_screen, show_message
 
 READER_DRIVERS = {**ID_DRIVERS, "none": "不使用阅读器"}
 SAMPLE_CARD_LABELS = {"standard": "标准示例证件", "long_term": "长期有效的证件", "expired": "已过期的证件"}
@@ -82,7 +82,7 @@ class DeviceSettingsDialog(QDialog):
         self.ctx, self.ops, self.actor, self.bridge = ctx, ops, actor, bridge
         self.setObjectName("device_settings_dialog")
         self.setWindowTitle("设备设置 — 身份证阅读器、高拍仪、签名板")
-        self.resize(780, 600)
+        resize_within_screen(self, 780, 600)
         self.results: dict[str, QLabel] = {}
         self.test_buttons: dict[str, QPushButton] = {}
         self._build()

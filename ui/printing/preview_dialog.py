@@ -41,7 +41,7 @@ from printing.certificates import certificate_type
 from ui.operations import Operations, error_text
 from ui.printing.print_job import PrintTarget, installed_printers, print_pdf
 from ui.printing.settings_dialog import PrintSettingsDialog
-from ui.widgets import named, show_message
+from ui.widgets import named, resize_within_screen, show_message
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class PreviewDialog(QDialog):
         self.output_file = ""  # set: print into this PDF file instead of a printer
         self.setObjectName("print_preview_dialog")
         self.setWindowTitle("文书预览与打印")
-        self.resize(900, 760)
+        resize_within_screen(self, 900, 760)
         self._build()
         for doc_id in self.document_ids:
             self._load(doc_id)

@@ -29,7 +29,7 @@ from app.rules.case_number import display_case_number
 from app.rules.text import mask_personal_data
 from app.usecases.sync_state import AttentionView, list_attention, resolve_attention
 from ui.operations import Operations, error_text
-from ui.widgets import named, show_message
+from ui.widgets import named, resize_within_screen, show_message
 
 COLUMNS = ["办件编号", "操作", "平台退回原因", "发生时间", "其后等待"]
 
@@ -55,7 +55,7 @@ class AttentionDialog(QDialog):
         self.items: list[AttentionView] = []
         self.setObjectName("attention_dialog")
         self.setWindowTitle("平台退回 — 需人工处理")
-        self.resize(1100, 520)
+        resize_within_screen(self, 1100, 520)
         self._build()
         ops.changed.connect(self._on_changed)
         self.reload()
