@@ -156,7 +156,7 @@ class CasesView(QWidget):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt API
         if obj is self.table and event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self._fit_columns)
+            QTimer.singleShot(0, self, self._fit_columns)
         return super().eventFilter(obj, event)
 
     def _fit_columns(self) -> None:

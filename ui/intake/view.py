@@ -194,7 +194,7 @@ class IntakeView(QWidget):
         self.item_title.setText(f"{g.name}（{g.handling_kind}，{limit}）")
         self.materials.set_materials(g.materials, self.ctx.today())
         self.materials.follow_agent(self.party.has_agent.isChecked())
-        QTimer.singleShot(0, self._room_for_the_form)  # this item's checklist may be wider
+        QTimer.singleShot(0, self, self._room_for_the_form)  # this item's checklist may be wider
         self._fix_tab_order()
         self._set_decidable(g.can_take_in)
         if g.can_take_in:
