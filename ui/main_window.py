@@ -245,6 +245,8 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "sync_status"):
             return  # the bar is still being built (the first resize, the first actor)
         bar = self.statusBar()
+        if bar.currentMessage():
+            return  # a passing message hides these labels itself; showing them would cover it
         for w in (self.terminal_label, self.window_label):
             w.show()
         for w in (self.terminal_label, self.window_label):
