@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.case_states import Action
 from app.rules.case_number import display_case_number
 from app.rules.deadlines import DeadlineLevel
+from app.rules.decisions import Provided, Tick
 from app.usecases.decisions import Decision, intake_and_decide
 from app.usecases.intake import IntakeInput, receive_case
 from app.usecases.queries import CaseFilter, list_cases, lookup_case, status_summary
@@ -112,6 +113,14 @@ def test_the_it_admin_looks_a_case_up_without_the_applicants_whole_number_phone_
 
     seen = case_detail(ctx, as_user(ctx, "admin01"), n)
     assert seen.applicant.name == "欧阳娜娜" and seen.number == n  # still the case she asked about
+    # A 补正 note that quotes a number (the one-time notice's list, in the timeline's detail).
+    wrong = next(m for m in g.materials if m.required and not m.platform_verifiable)
+    ticks = [Tick(t.material_id, t.name, Provided.COPY, 1, problem="incorrect",
+                  problem_note=f"复印件上的号码 {agent_id} 不清晰") if t.name == wrong.name else t for t in all_provided(g)]
+    n2 = intake_and_decide(ctx, clerk, IntakeInput(g.item_id, applicant, ticks), Decision(Action.REQUEST_SUPPLEMENT)).value.number
+    assert agent_id in str(case_detail(ctx, clerk, n2).timeline[-1].detail)  # whole for the clerk
+    masked_steps = str(case_detail(ctx, as_user(ctx, "admin01"), n2).timeline)
+    assert agent_id not in masked_steps and "不清晰" in masked_steps
     assert seen.applicant.id_number == applicant.id_number[:6] + "*" * 8 + applicant.id_number[-4:]
     assert seen.applicant.phone == "138****0003" and seen.applicant.address == ""
     assert agent_id not in str(seen) and applicant.id_number not in str(seen) and "13800000003" not in str(seen)

@@ -197,6 +197,17 @@ def _party(p: Party | None, whole: bool = True) -> PartySnapshot | None:
     return replace(snap, id_number=number, phone=mask_phone(snap.phone), address="")
 
 
+def _masked_text(value: object) -> object:
+    """Every ID and phone number in a step's detail (a 补正 note, a reason), at any depth."""
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, dict):
+        return {k: _masked_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked_text(v) for v in value]
+    return value
+
+
 def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
     actor.require(Perm.CASE_VIEW)
     with ctx.read() as s:
@@ -229,8 +240,9 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
                 for x in susp
             ),
             submissions=tuple(MaterialLine.of(x, round=x.round) for x in subs),
-            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, free(e.note), e.detail,
-                                         names.get(e.actor) or e.actor) for e in events),
+            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, free(e.note),
+                                         e.detail if whole else _masked_text(e.detail), names.get(e.actor) or e.actor)
+                           for e in events),
             # What this person may do next: the workflow's rows from this state, by permission.
             next_actions=tuple(r.action.value for r in CASE_WORKFLOW.next_steps(case.state, actor)),
         )
