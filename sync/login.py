@@ -33,6 +33,10 @@ def _offline_because(ctx: AppContext, username: str, password: str, why: str) ->
 
 # Short: the clerk is waiting at the login dialog (run it off the UI thread all the same).
 LOGIN_HTTP = {"connect_timeout": 3.05, "read_timeout": 8.0, "retries": 1}
+# Said to the clerk once the platform is slow to answer: how long until she is logged in offline.
+SLOW_PLATFORM_NOTICE = ("政务服务平台响应较慢，正在等待（最长约 {s} 秒）；平台无应答时将按本机记录离线登录。"
+                        .format(s=round((LOGIN_HTTP["connect_timeout"] + LOGIN_HTTP["read_timeout"])
+                                        * (1 + LOGIN_HTTP["retries"]))))
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from app.actor import Actor
 from app.context import AppContext
-from sync.login import LoginOutcome, login
+from sync.login import SLOW_PLATFORM_NOTICE, LoginOutcome, login
 from ui.operations import Operations, error_text
-from ui.widgets import named, show_message
+from ui.widgets import DelayedNotice, named, show_message
 
 
 class LockScreen(QWidget):
@@ -32,6 +32,7 @@ class LockScreen(QWidget):
         self.password = named(QLineEdit(), "lock_password", "密码")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = named(QLabel(""), "lock_message", "解锁提示")
+        self.slow = DelayedNotice(self.message)  # the platform slow to answer: say so, and what comes next
         self.message.setWordWrap(True)
         self.message.hide()
         self.unlock_button = named(QPushButton("解锁 (Enter)"), "lock_unlock", "解锁")
@@ -117,15 +118,18 @@ class LockScreen(QWidget):
             return
         self.unlock_button.setEnabled(False)
         show_message(self.message, "正在验证…", "ok")
+        self.slow.start(SLOW_PLATFORM_NOTICE)
         self.ops.run_read(lambda: login(self.ctx, user, pw), self._ok, self._fail)
 
     def _ok(self, outcome: LoginOutcome) -> None:
+        self.slow.stop()
         self.unlock_button.setEnabled(True)
         self.password.clear()
         self.message.hide()
         self.unlocked.emit(outcome)
 
     def _fail(self, exc: Exception) -> None:
+        self.slow.stop()
         self.unlock_button.setEnabled(True)
         show_message(self.message, error_text(exc), "error")
         self.password.selectAll()

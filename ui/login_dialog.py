@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from ui.widgets import named, show_message, training_banner, training_label
+from ui.widgets import DelayedNotice, named, show_message, training_banner, training_label
 
 if TYPE_CHECKING:
     from app.actor import Actor
@@ -42,6 +42,7 @@ class LoginDialog(QDialog):
         self.password = named(QLineEdit(), "login_password", "密码")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = named(QLabel(""), "login_message", "登录提示")
+        self.slow = DelayedNotice(self.message)  # the platform slow to answer: say so, and what comes next
         self.message.setWordWrap(True)
         # Restyled once now, empty and hidden: a widget's first restyle makes PySide6 build
         # QStyle's enum classes (5 ms). Left for 登录, it froze the window for 120–170 ms on a
@@ -94,19 +95,22 @@ class LoginDialog(QDialog):
             self._submit_when_ready = True
             show_message(self.message, "正在打开本机数据，请稍候…", "ok")
             return
-        from sync.login import login  # loaded by then (ui.startup): no wait here
+        from sync.login import SLOW_PLATFORM_NOTICE, login  # loaded by then (ui.startup): no wait here
 
         show_message(self.message, "正在验证…", "ok")
+        self.slow.start(SLOW_PLATFORM_NOTICE)
         ctx, user, pw = self.ctx, self.username.text(), self.password.text()
         self.ops.run_read(lambda: login(ctx, user, pw), self._ok, self._fail)
 
     def _ok(self, outcome: LoginOutcome) -> None:
+        self.slow.stop()
         self.outcome, self.actor = outcome, outcome.actor
         self.accept()
 
     def _fail(self, exc: Exception) -> None:
         from ui.operations import error_text
 
+        self.slow.stop()
         self.button.setEnabled(True)
         show_message(self.message, error_text(exc), "error")
         self.password.selectAll()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from shiboken6 import isValid
 
@@ -51,6 +51,27 @@ def resize_within_screen(window: QWidget, width: int, height: int) -> None:
     screen = (window.parentWidget() or window).screen() or QApplication.primaryScreen()
     room = screen.availableGeometry()
     window.resize(min(width, room.width()), min(height, room.height() - 40))
+
+
+class DelayedNotice(QObject):
+    """Words that replace a "please wait" only if the wait goes on: a login that answers in a
+    tenth of a second never shows them; one held up by a platform that does not answer does,
+    so the clerk knows the window has not frozen and what comes next."""
+
+    def __init__(self, label: QLabel, after_ms: int = 3000):
+        super().__init__(label)
+        self.label, self.text = label, ""
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(after_ms)
+        self.timer.timeout.connect(lambda: show_message(self.label, self.text, "warn"))
+
+    def start(self, text: str) -> None:
+        self.text = text
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
 
 
 def section(title: str) -> QLabel:

@@ -131,3 +131,24 @@ def test_a_supervisor_unlocks_a_locked_out_clerk_from_the_window(qtbot, window, 
     w.unlock_account("clerk01")
     qtbot.waitUntil(lambda: "已解锁" in w.statusBar().currentMessage(), timeout=10_000)
     assert login(ctx, "clerk01", "demo1234").username == "clerk01"
+
+
+def test_unlocking_against_a_platform_that_does_not_answer_says_so_then_goes_offline(qtbot, window, ctx, sandbox) -> None:
+    """Seen under Xvfb with the platform stopped: 正在验证… for many seconds, nothing else. After
+    3 s the clerk is told the platform is slow and what comes next; then she is in, offline."""
+    from sync.login import login
+    from tests.sync.support import connect
+
+    connect(ctx, sandbox)
+    assert login(ctx, "clerk01", "demo1234").online  # once online: her credential is cached here
+    w = window()
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    lock = w.lock_screen
+    sandbox.set_faults(latency_ms=60_000)  # every answer an eternity away: a hung platform
+    type_text("demo1234")
+    press(Qt.Key.Key_Return)
+    assert lock.message.text() == "正在验证…"
+    qtbot.waitUntil(lambda: "响应较慢" in lock.message.text(), timeout=6_000)
+    assert "离线登录" in lock.message.text() and lock.message.property("kind") == "warn"
+    qtbot.waitUntil(lambda: not w.locked, timeout=40_000)
+    assert w.actor.username == "clerk01"
