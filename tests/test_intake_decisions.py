@@ -329,3 +329,18 @@ def test_the_screen_check_lists_each_problem_once(ctx, clerk) -> None:
                                Decision(Action.ACCEPT))
     assert [p.code for p in problems] == ["MATERIAL_UNANSWERED"] * unanswered
     assert len({p.message for p in problems}) == unanswered
+
+
+def test_the_intake_channel_follows_who_takes_the_case_in(ctx, clerk) -> None:
+    """便民站代收 or 窗口 is the use case's to decide from the clerk's role; the screen used to
+    decide it, so any other caller (the admin command, a script) could record the wrong one."""
+    g = find_item(ctx, "个体工商户设立登记")
+    station = as_user(ctx, "station01")
+    at_station = receive_case(ctx, station, IntakeInput(g.item_id, person(), all_provided(g))).value.number
+    at_window = receive_case(ctx, clerk, IntakeInput(g.item_id, person("李建华", resident_id("620321", "19800101", "222")),
+                                                     all_provided(g))).value.number
+    assert case_detail(ctx, clerk, at_station).channel == "station"
+    assert case_detail(ctx, clerk, at_window).channel == "window"
+    with ctx.read() as s:
+        sent = {n: p["data"]["channel"] for n, p in s.execute(select(OutboxEvent.case_number, OutboxEvent.payload))}
+    assert sent == {at_station: "station", at_window: "window"}  # what the platform is told

@@ -157,7 +157,7 @@ FIELD_VALUES = {
     "answered": st.booleans(),
 }
 FORM_FIELDS = ([f"applicant.{f}" for f in PARTY_FIELDS] + [f"agent.{f}" for f in PARTY_FIELDS]
-               + [f"tick.{f}" for f in TICK_FIELDS] + ["authorisation", "channel", "item_id", "ticks", "agent"])
+               + [f"tick.{f}" for f in TICK_FIELDS] + ["authorisation", "item_id", "ticks", "agent"])
 
 
 @st.composite
@@ -167,7 +167,7 @@ def intake(draw: st.DrawFn, world: World) -> IntakeInput:
                      address="永昌县城关镇北海子路12号", legal_rep="")
     agent = dict(applicant, name="王秀英", id_number=AGENT_ID) if draw(st.booleans()) else None
     ticks = [vars(t).copy() for t in world.valid]
-    form = dict(item_id=g.item_id, authorisation="委托办理个体工商户设立登记" if agent else "", channel="window")
+    form = dict(item_id=g.item_id, authorisation="委托办理个体工商户设立登记" if agent else "")
     for _ in range(draw(st.integers(1, 4))):
         where = draw(st.sampled_from(FORM_FIELDS))
         part, _dot, name = where.partition(".")

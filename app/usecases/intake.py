@@ -14,7 +14,7 @@ from app.changes import OpResult
 from app.context import AppContext
 from app.documents import PartySnapshot
 from app.events import CaseReceived, materials_of
-from app.permissions import Perm
+from app.permissions import Perm, Role
 from app.rules.decisions import Provided, Requirement, Tick, tick_problems, trimmed
 from app.rules.identity import check_credit_code, check_resident_id, normalise_code_text
 from app.rules.party import RESIDENT_ID, PartyInput, check_party
@@ -27,7 +27,11 @@ from app.usecases.case_flow import check_step, deadline_columns
 from app.usecases.numbers import take_number
 from app.usecases.scans import link_pages
 
-CHANNELS = {"window": "窗口", "station": "便民站代收"}
+
+def channel_of(actor: Actor) -> str:
+    """收件渠道 follows who takes the case in, not what a form says: a 便民服务站 clerk receives
+    on the hall's behalf (便民站代收); everyone else at a window."""
+    return "station" if actor.role == Role.STATION else "window"
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,6 @@ class IntakeInput:
     materials: list[Tick]
     agent: PartyInput | None = None
     authorisation: str = ""  # 委托书: what it authorises, its date
-    channel: str = "window"
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,6 @@ def check_intake(today: date, item: IntakeItem, data: IntakeInput) -> tuple[Part
         if not data.authorisation.strip():
             problems.append(Problem("AGENT_NO_AUTHORISATION", "代理人办理须有申请人签署的授权委托书，请登记委托书内容。", "authorisation"))
     problems += check_text("authorisation", data.authorisation.strip(), "authorisation")
-    if data.channel not in CHANNELS:
-        problems.append(Problem("CHANNEL", "收件渠道不正确。"))
     if len(data.materials) > MAX_MATERIALS:
         problems.append(Problem("MATERIALS_TOO_MANY", f"一个办件最多登记{MAX_MATERIALS}项材料，现在是{len(data.materials)}项。", "materials"))
         return applicant.party, agent_party, problems, warnings
@@ -189,7 +190,7 @@ def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[i
     deadlines = deadline_columns(uow, state, now.date(), None, item.committed_limit_days, item.legal_limit_days, [])
     case = _INSERT_CASE.mapping(conn, {
         "number": number, "item_id": item.id, "applicant_id": applicant_id, "agent_id": agent_id,
-        "authorisation": data.authorisation.strip(), "channel": data.channel, "clerk_id": actor.clerk_id,
+        "authorisation": data.authorisation.strip(), "channel": channel_of(actor), "clerk_id": actor.clerk_id,
         "window_no": actor.window_no, "terminal_id": uow.terminal_id, "received_at": now, "received_on": now.date(),
         "round": 1, "round_received_on": now.date(), "state": state.value, "updated_at": now, **deadlines,
     })
@@ -198,9 +199,9 @@ def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[i
     add_submissions(uow.session, case_id, 1, data.materials)
     _INSERT_CASE_EVENT.run(conn, {"case_id": case_id, "at": now, "actor": actor.username,
                                   "action": row.action.value, "from_state": "", "to_state": state.value,
-                                  "note": "", "detail": {"channel": data.channel}})
+                                  "note": "", "detail": {"channel": channel_of(actor)}})
     uow.send(number, CaseReceived(
-        item_code=item.implementation_code, item_revision=item.revision, channel=data.channel,
+        item_code=item.implementation_code, item_revision=item.revision, channel=channel_of(actor),
         applicant=PartySnapshot.of(applicant), agent=PartySnapshot.of(agent) if agent else None,
         authorisation=data.authorisation.strip(), window_no=actor.window_no, materials=materials_of(data.materials)))
     uow.changes.case(number)

@@ -235,8 +235,7 @@ class IntakeView(QWidget):
     # --- decisions --------------------------------------------------------------------
     def _intake_input(self) -> IntakeInput:
         return IntakeInput(self.guide.item_id, self.party.applicant_value(), self.materials.ticks(),
-                           self.party.agent_value(), self.party.authorisation.text(),
-                           channel="station" if self.actor.role == "station" else "window")
+                           self.party.agent_value(), self.party.authorisation.text())
 
     def receive_only(self) -> None:
         if not self._ready():
