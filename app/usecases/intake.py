@@ -182,6 +182,7 @@ def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[i
     if problems:
         raise RuleError(problems)
     conn, now, actor = uow.connection, uow.now, uow.actor
+    channel = channel_of(actor)
     applicant_id = _find_or_add_party(uow, applicant)
     agent_id = _find_or_add_party(uow, agent) if agent else None
     number = take_number(uow)
@@ -190,7 +191,7 @@ def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[i
     deadlines = deadline_columns(uow, state, now.date(), None, item.committed_limit_days, item.legal_limit_days, [])
     case = _INSERT_CASE.mapping(conn, {
         "number": number, "item_id": item.id, "applicant_id": applicant_id, "agent_id": agent_id,
-        "authorisation": data.authorisation.strip(), "channel": channel_of(actor), "clerk_id": actor.clerk_id,
+        "authorisation": data.authorisation.strip(), "channel": channel, "clerk_id": actor.clerk_id,
         "window_no": actor.window_no, "terminal_id": uow.terminal_id, "received_at": now, "received_on": now.date(),
         "round": 1, "round_received_on": now.date(), "state": state.value, "updated_at": now, **deadlines,
     })
@@ -199,9 +200,9 @@ def save_intake(uow: UnitOfWork, item: IntakeItem, data: IntakeInput) -> tuple[i
     add_submissions(uow.session, case_id, 1, data.materials)
     _INSERT_CASE_EVENT.run(conn, {"case_id": case_id, "at": now, "actor": actor.username,
                                   "action": row.action.value, "from_state": "", "to_state": state.value,
-                                  "note": "", "detail": {"channel": channel_of(actor)}})
+                                  "note": "", "detail": {"channel": channel}})
     uow.send(number, CaseReceived(
-        item_code=item.implementation_code, item_revision=item.revision, channel=channel_of(actor),
+        item_code=item.implementation_code, item_revision=item.revision, channel=channel,
         applicant=PartySnapshot.of(applicant), agent=PartySnapshot.of(agent) if agent else None,
         authorisation=data.authorisation.strip(), window_no=actor.window_no, materials=materials_of(data.materials)))
     uow.changes.case(number)

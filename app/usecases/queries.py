@@ -198,7 +198,8 @@ def _party(p: Party | None, whole: bool = True) -> PartySnapshot | None:
 
 
 def _masked_text(value: object) -> object:
-    """Every ID and phone number in a step's detail (a 补正 note, a reason), at any depth."""
+    """Every ID and phone number in free text (a note, the authorisation) or a step's detail (a
+    补正 note, a reason), at any depth."""
     if isinstance(value, str):
         return mask_personal_data(value)
     if isinstance(value, dict):
@@ -222,13 +223,13 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
         names = {a.username: a.display_name for a in (SYSTEM, PLATFORM)} | dict(s.execute(
             select(Clerk.username, Clerk.display_name).where(Clerk.username.in_({e.actor for e in events}))).all())
         whole = can(actor.role, Perm.PERSONAL_DATA)
-        free = (lambda text: text) if whole else mask_personal_data  # free text may hold a number too
+        shown = (lambda value: value) if whole else _masked_text  # free text may hold a number too
         return CaseDetail(
             number=case.number, item_id=item.id, item_name=item.name, item_code=item.implementation_code,
             department=item.department, state=case.state, state_label=STATE_LABELS[State(case.state)], round=case.round,
             channel=case.channel, applicant=_party(s.get(Party, case.applicant_id), whole),
             agent=_party(s.get(Party, case.agent_id) if case.agent_id else None, whole),
-            authorisation=free(case.authorisation),
+            authorisation=shown(case.authorisation),
             clerk_name=clerk.display_name, window_no=case.window_no, received_at=case.received_at,
             accepted_on=case.accepted_on, acceptance_basis=case.acceptance_basis, acceptance_due=case.acceptance_due,
             committed_due=case.committed_due, legal_due=case.legal_due, due_confirmed=case.due_confirmed,
@@ -240,9 +241,8 @@ def case_detail(ctx: AppContext, actor: Actor, number: str) -> CaseDetail:
                 for x in susp
             ),
             submissions=tuple(MaterialLine.of(x, round=x.round) for x in subs),
-            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, free(e.note),
-                                         e.detail if whole else _masked_text(e.detail), names.get(e.actor) or e.actor)
-                           for e in events),
+            timeline=tuple(TimelineEntry(e.at, e.actor, e.action, e.from_state, e.to_state, shown(e.note),
+                                         shown(e.detail), names.get(e.actor) or e.actor) for e in events),
             # What this person may do next: the workflow's rows from this state, by permission.
             next_actions=tuple(r.action.value for r in CASE_WORKFLOW.next_steps(case.state, actor)),
         )
