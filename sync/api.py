@@ -3,7 +3,7 @@ The only module of sync/ that knows the shape of the wire (sync/contract/)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +56,11 @@ def _parse(model: type, data: Any) -> Any:
         raise PlatformProtocolError(f"平台返回的数据不符合接口约定：{exc.errors()[0].get('msg', '')}") from exc
 
 
+# Seconds the health check waits for an answer: it is a few bytes, and while it waits the
+# status bar still says 正在同步… beside a light that is not yet red.
+PROBE_READ_TIMEOUT = 5.0
+
+
 class PlatformApi:
     def __init__(self, http: PlatformHttp):
         self.http = http
@@ -64,7 +69,12 @@ class PlatformApi:
         self.http.close()
 
     def health(self) -> c.Health:
-        return _parse(c.Health, self.http.get(c.PATH_HEALTH, auth=False))
+        """First in every sync cycle. Short-tempered: a platform that takes the connection and
+        then hangs is reported offline after one read timeout of its own, not after the push's
+        long timeouts and retries (about 100 s before)."""
+        s = self.http.settings
+        probe = replace(s, read_timeout=min(s.read_timeout, PROBE_READ_TIMEOUT), retry_no_answer=False)
+        return _parse(c.Health, self.http.get(c.PATH_HEALTH, auth=False, settings=probe))
 
     def register_terminal(self, terminal_id: str, area_code: str, name: str, enrolment_code: str,
                           public_key: str = "") -> TerminalCredential:

@@ -4,6 +4,7 @@ and a transparent re-login with the terminal credential when the token has expir
 from __future__ import annotations
 
 import threading
+from typing import Any
 from urllib.parse import urlsplit
 
 from app.actor import SYSTEM, Actor
@@ -52,7 +53,7 @@ def check_training_platform(ctx: AppContext, url: str) -> None:
                                 f"培训模式只能连接本机的培训平台，不能连接 {url}。", "platform_url"))
 
 
-def http_settings(ctx: AppContext, **overrides: float) -> HttpSettings:
+def http_settings(ctx: AppContext, **overrides: Any) -> HttpSettings:
     return HttpSettings(ca_bundle=ctx.settings.get("ca_bundle"), **overrides)
 
 

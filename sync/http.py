@@ -4,7 +4,10 @@ bundle), and every failure turned into one of a few typed errors with a code for
 and a sentence in Chinese for the clerk.
 
 Retried: connection errors (refused, reset, dropped mid-answer), timeouts, 5xx, and 503
-(maintenance) honouring Retry-After when it is short. Every call the client makes is safe
+(maintenance) honouring Retry-After when it is short. A platform that took the connection and
+then said nothing for the whole read timeout is retried only where the settings allow it
+(`retry_no_answer`): a person waiting on the answer, or the check that the platform is there at
+all, is better told at once than made to wait the same timeout again. Every call the client makes is safe
 to repeat: events carry their own id and the platform deduplicates by it.
 A 401 gets one transparent re-login through `reauthenticate` (the terminal credential),
 then the call is repeated once.
@@ -45,6 +48,10 @@ class PlatformUnreachable(PlatformError):
     code_name = "PLATFORM_UNREACHABLE"
 
 
+class PlatformNoAnswer(PlatformUnreachable):
+    """Connected, then no answer within the read timeout: the platform (or a proxy) is hung."""
+
+
 class PlatformMaintenance(PlatformError):
     code_name = "PLATFORM_MAINTENANCE"
 
@@ -81,6 +88,10 @@ def unreachable(detail: str) -> PlatformUnreachable:
     return PlatformUnreachable(f"无法连接政务服务平台（{detail}）。本机继续离线工作，网络恢复后会自动同步。")
 
 
+def no_answer(seconds: float) -> PlatformNoAnswer:
+    return PlatformNoAnswer(f"政务服务平台已连接但 {seconds:g} 秒内没有应答。本机继续离线工作，平台恢复后会自动同步。")
+
+
 def maintenance(retry_after: float | None) -> PlatformMaintenance:
     when = f"约 {int(retry_after)} 秒后" if retry_after else "稍后"
     return PlatformMaintenance(f"政务服务平台正在维护，{when}自动重试。本机继续离线工作。", 503, retry_after)
@@ -101,6 +112,7 @@ class HttpSettings:
     backoff_base: float = 0.25  # seconds; attempt n waits up to base * 2**n (full jitter)
     backoff_cap: float = 8.0
     longest_retry_after: float = 30.0  # a longer Retry-After ends the call: the scheduler comes back later
+    retry_no_answer: bool = True  # after a read timeout too (a big batch may just be slow to answer)
     ca_bundle: str = ""  # "" = the system's trust store (certifi)
 
 
@@ -156,8 +168,9 @@ class PlatformHttp:
     def close(self) -> None:
         self.session.close()
 
-    def get(self, path: str, params: dict | None = None, auth: bool = True) -> Any:
-        return self.request("GET", path, params=params, auth=auth)
+    def get(self, path: str, params: dict | None = None, auth: bool = True,
+            settings: HttpSettings | None = None) -> Any:
+        return self.request("GET", path, params=params, auth=auth, settings=settings)
 
     def post(self, path: str, body: Any = None, auth: bool = True) -> Any:
         return self.request("POST", path, body=body, auth=auth)
@@ -171,16 +184,18 @@ class PlatformHttp:
         return self.request("GET", path, raw=True)
 
     def request(self, method: str, path: str, body: Any = None, params: dict | None = None, auth: bool = True,
-                content: bytes | None = None, raw: bool = False) -> Any:
+                content: bytes | None = None, raw: bool = False, settings: HttpSettings | None = None) -> Any:
+        """`settings`: this call's own timeouts and retries (e.g. a short probe), else the client's."""
+        settings = settings or self.settings
         relogged = False
         attempt = 0
         while True:
             try:
-                response = self._send(method, path, body, params, auth, content)
+                response = self._send(method, path, body, params, auth, content, settings)
             except PlatformError as err:
-                if not self._should_retry(err, attempt):
+                if not _should_retry(err, attempt, settings):
                     raise
-                self._wait(err.retry_after if err.retry_after is not None else backoff_delay(attempt, self.settings, self._rng))
+                self._wait(err.retry_after if err.retry_after is not None else backoff_delay(attempt, settings, self._rng))
                 attempt += 1
                 continue
             if (response.status_code == 401 and auth and self._reauthenticate and not relogged
@@ -190,19 +205,12 @@ class PlatformHttp:
                 continue
             return self._decode(response, raw)
 
-    def _should_retry(self, err: PlatformError, attempt: int) -> bool:
-        if attempt >= self.settings.retries:
-            return False
-        if isinstance(err, PlatformMaintenance):
-            return err.retry_after is None or err.retry_after <= self.settings.longest_retry_after
-        return isinstance(err, PlatformUnreachable | PlatformServerError)
-
     def _wait(self, seconds: float) -> None:
         if self._cancel.wait(max(0.0, seconds)):
             raise SyncCancelled()
 
     def _send(self, method: str, path: str, body: Any, params: dict | None, auth: bool,
-              content: bytes | None = None) -> requests.Response:
+              content: bytes | None, settings: HttpSettings) -> requests.Response:
         if self._cancel.is_set():
             raise SyncCancelled()
         headers = {"Content-Type": "application/octet-stream"} if content is not None else {}
@@ -217,11 +225,13 @@ class PlatformHttp:
             # from the environment override the terminal's own CA setting.
             response = self.session.request(
                 method, self.base_url + path, json=body, data=data, params=params, headers=headers, verify=self._verify,
-                timeout=(self.settings.connect_timeout, self.settings.read_timeout))
+                timeout=(settings.connect_timeout, settings.read_timeout))
         except requests.exceptions.SSLError as exc:
             raise PlatformTLSError("平台的安全证书校验失败，已停止连接。请管理员检查平台地址和证书（CA）设置。") from exc
+        except requests.exceptions.ReadTimeout as exc:
+            raise no_answer(settings.read_timeout) from exc
         except requests.exceptions.Timeout as exc:
-            raise unreachable("响应超时") from exc
+            raise unreachable("连接超时") from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise unreachable("网络连接失败或被中断") from exc
         except requests.exceptions.RequestException as exc:
@@ -249,6 +259,16 @@ class PlatformHttp:
             return response.json()
         except ValueError as exc:
             raise PlatformProtocolError("平台返回的内容不是有效的 JSON，可能连到了错误的地址。", status) from exc
+
+
+def _should_retry(err: PlatformError, attempt: int, settings: HttpSettings) -> bool:
+    if attempt >= settings.retries:
+        return False
+    if isinstance(err, PlatformMaintenance):
+        return err.retry_after is None or err.retry_after <= settings.longest_retry_after
+    if isinstance(err, PlatformNoAnswer):
+        return settings.retry_no_answer
+    return isinstance(err, PlatformUnreachable | PlatformServerError)
 
 
 # A 401 with these codes is about the credentials sent in the body, not the bearer token:

@@ -31,12 +31,16 @@ def _offline_because(ctx: AppContext, username: str, password: str, why: str) ->
     return LoginOutcome(actor, "offline", why + "（已离线登录）")
 
 
-# Short: the clerk is waiting at the login dialog (run it off the UI thread all the same).
-LOGIN_HTTP = {"connect_timeout": 3.05, "read_timeout": 8.0, "retries": 1}
+# Short: the clerk is waiting at the login dialog (run it off the UI thread all the same). A
+# platform that took the connection and then said nothing for 8 s is not asked again.
+_CONNECT_S, _READ_S, _RETRIES = 3.05, 8.0, 1
+LOGIN_HTTP = {"connect_timeout": _CONNECT_S, "read_timeout": _READ_S, "retries": _RETRIES, "retry_no_answer": False}
+# The longest wait: every connection attempt timing out but the last, which connects and
+# then gets no answer.
+LONGEST_LOGIN_WAIT_S = _CONNECT_S * (1 + _RETRIES) + _READ_S
 # Said to the clerk once the platform is slow to answer: how long until she is logged in offline.
-SLOW_PLATFORM_NOTICE = ("政务服务平台响应较慢，正在等待（最长约 {s} 秒）；平台无应答时将按本机记录离线登录。"
-                        .format(s=round((LOGIN_HTTP["connect_timeout"] + LOGIN_HTTP["read_timeout"])
-                                        * (1 + LOGIN_HTTP["retries"]))))
+SLOW_PLATFORM_NOTICE = (f"政务服务平台响应较慢，正在等待（最长约 {round(LONGEST_LOGIN_WAIT_S)} 秒）；"
+                        "平台无应答时将按本机记录离线登录。")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -16,6 +18,7 @@ from sync.http import (
     HttpSettings,
     PlatformHttp,
     PlatformMaintenance,
+    PlatformNoAnswer,
     PlatformRefused,
     PlatformUnreachable,
     backoff_delay,
@@ -43,6 +46,9 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             self.rfile.read(length)
             script.seen.append({"path": self.path, "auth": self.headers.get("Authorization", "")})
             answer = script.answers.pop(0) if script.answers else (200, {}, {"ok": True})
+            if answer == "hang":  # took the connection; answers long after any read timeout here
+                time.sleep(2)
+                answer = (200, {}, {"late": True})
             if answer == "drop":
                 self.close_connection = True
                 self.connection.shutdown(2)
@@ -87,6 +93,24 @@ def test_too_many_failures_end_in_a_typed_error_in_chinese(server) -> None:
         PlatformHttp(url, FAST).post("/x", {"a": 1})
     assert err.value.code == "PLATFORM_UNREACHABLE" and "离线" in err.value.message
     assert len(script.seen) == FAST.retries + 1
+
+
+def test_silence_after_connecting_is_asked_again_only_where_the_settings_allow(server) -> None:
+    url, script = server
+    patient = replace(FAST, read_timeout=0.3, retries=2)
+    script.answers = ["hang"] * 3
+    with pytest.raises(PlatformNoAnswer):
+        PlatformHttp(url, patient).get("/x")  # a push: a big batch may just be slow
+    assert len(script.seen) == 3
+    script.seen.clear()
+    script.answers = ["hang", "drop", "drop"]
+    with pytest.raises(PlatformNoAnswer) as err:
+        PlatformHttp(url, replace(patient, retry_no_answer=False)).get("/x")  # a person is waiting
+    assert len(script.seen) == 1 and err.value.code == "PLATFORM_UNREACHABLE"
+    assert "0.3 秒内没有应答" in err.value.message
+    script.seen.clear()
+    script.answers = ["drop", (200, {}, {"ok": 2})]  # a dropped connection is still tried again
+    assert PlatformHttp(url, replace(patient, retry_no_answer=False)).get("/x") == {"ok": 2}
 
 
 def test_short_maintenance_is_waited_out_long_one_is_reported(server) -> None:

@@ -36,6 +36,17 @@ def test_online_login_then_offline_login_and_a_never_online_clerk_refused(ctx, s
     assert never.value.code == NEVER_ONLINE and "联网" in never.value.message
 
 
+def test_a_hung_platform_is_asked_once_then_the_clerk_is_logged_in_offline(ctx, sandbox) -> None:
+    """Asking again after 8 s of silence doubled the clerk's wait at the login window (about 20 s)."""
+    connect(ctx, sandbox)
+    assert login(ctx, "clerk02", "demo1234").online  # her credential is cached here
+    sandbox.set_faults(latency_ms=60_000)
+    outcome = login(ctx, "clerk02", "demo1234")
+    assert outcome.mode == "offline" and outcome.actor.display_name == "刘芳"
+    assert "没有应答" in outcome.notice and "已离线登录" in outcome.notice
+    assert sandbox.stats()["faults_fired"]["delayed"] == 1
+
+
 def test_the_admin_command_registers_pushes_pulls_and_says_so_in_chinese(ctx, clerk, sandbox, data_dir) -> None:
     take_in(ctx, clerk, 3)
     ctx.close()

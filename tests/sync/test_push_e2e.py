@@ -69,6 +69,23 @@ def test_latency_beyond_the_timeout_leaves_events_queued_then_delivers_them_once
     assert_every_event_once(terminal, sandbox)
 
 
+def test_a_hung_platform_is_reported_offline_after_one_short_wait_and_nothing_is_lost(terminal, sandbox) -> None:
+    """Seen under Xvfb with the platform stopped: 正在同步… beside a grey light for about 100 s
+    (the push's 20 s read timeout, five times) before the terminal said it was offline."""
+    from sync.api import PROBE_READ_TIMEOUT
+    from sync.http import HttpSettings
+
+    sandbox.set_faults(latency_ms=60_000)  # takes the connection, then says nothing
+    report = sync(terminal, HttpSettings())  # the terminal's own timeouts, as the sync thread has them
+    assert not report.reachable and report.errors[0].code == "PLATFORM_UNREACHABLE"
+    assert f"{PROBE_READ_TIMEOUT:g} 秒内没有应答" in report.errors[0].message and "离线" in report.errors[0].message
+    assert sandbox.stats()["faults_fired"]["delayed"] == 1  # asked once, not five times
+    assert sync_overview(terminal).queued == 12
+    sandbox.clear_faults()
+    assert sync(terminal).ok
+    assert_every_event_once(terminal, sandbox)
+
+
 def test_maintenance_is_reported_and_waited_out(terminal, sandbox) -> None:
     sandbox.set_faults(maintenance=True, retry_after_seconds=3600)
     report = sync(terminal)
