@@ -92,6 +92,8 @@ class CasesView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the item name takes what is left
         self.table.installEventFilter(self)  # a narrow list lets its least needed columns go (_fit_columns)
+        # New rows can widen a column (a longer 期限, a clerk's name) as much as a resize narrows the list.
+        self.model.modelReset.connect(lambda: QTimer.singleShot(0, self, self._fit_columns))
         self.table.setAlternatingRowColors(False)
         self.count = QLabel("")
         self.browser = named(QTextBrowser(), "case_detail", "办件详情")

@@ -198,3 +198,25 @@ def test_on_a_1024_pixel_screen_the_list_lets_its_least_needed_columns_go(qtbot,
     assert view.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "个体工商户设立登记"  # the whole name on hover
     w.resize(1366, 800)
     qtbot.waitUntil(lambda: not any(view.table.isColumnHidden(c) for c in range(7)))
+
+
+def test_rows_that_widen_the_columns_make_the_least_needed_ones_go_too(qtbot, window, ctx) -> None:
+    """The columns were fitted on a resize only: a morning's empty list at 1024 px kept every
+    column, and the first cases brought the sideways scroll back until the window moved."""
+    from app.changes import Changes
+    from app.usecases.intake import receive_case
+
+    w = window()
+    view = w.cases
+    w.tabs.setCurrentWidget(view)
+    w.resize(1024, 768)
+    qtbot.wait(100)
+    assert view.model.rowCount() == 0 and not view.table.isColumnHidden(6)  # empty: every header fits
+    g = find_item(ctx, "个体工商户设立登记")
+    numbers = [receive_case(ctx, as_user(ctx, "clerk01"), IntakeInput(g.item_id, person(), all_provided(g))).value.number
+               for _ in range(2)]
+    view.on_changed(Changes(frozenset(numbers)))  # as another terminal's or the sync's saves arrive
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=10_000)
+    qtbot.wait(100)
+    assert not view.table.horizontalScrollBar().isVisible()
+    assert view.table.columnWidth(1) >= view.ITEM_COLUMN_MIN
