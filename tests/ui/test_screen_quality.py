@@ -303,3 +303,6 @@ def test_on_a_1024_pixel_screen_the_checklist_needs_no_sideways_scroll(qtbot, wi
         if r.choice.currentData() in ("verified", "original", "copy", "ask"):  # the usual answers: whole
             text = r.choice.fontMetrics().horizontalAdvance(r.choice.currentText())
             assert text + 30 <= r.choice.width(), (r.material.name, text, r.choice.width())
+    w.resize(1366, 800)  # maximised again: the guide had stayed a 240-px column
+    qtbot.waitUntil(lambda: w.intake.split.sizes()[0] >= 380, timeout=5_000)
+    assert not scroll.horizontalScrollBar().isVisible()

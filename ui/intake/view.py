@@ -121,13 +121,15 @@ class IntakeView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([430, 870])
+        split.setSizes([self.GUIDE_WIDTH, 870])
         self.split, self.form_scroll = split, scroll
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
-    # The guide and the item list keep at least this much when the form needs the room.
+    # The guide and the item list keep at least this much when the form needs the room, and get
+    # back up to their first width when the window grows again.
     NARROWEST_GUIDE = 240
+    GUIDE_WIDTH = 430
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt API
         super().resizeEvent(event)
@@ -136,15 +138,19 @@ class IntakeView(QWidget):
     def _room_for_the_form(self) -> None:
         """On a 1024-px screen the splitter's proportions left the form 650 px of its 790, and
         the materials' 承诺补交日期 and 说明 lay behind a sideways scroll. The guide gives way
-        to the form's comfortable width (down to NARROWEST_GUIDE); on wider screens nothing moves."""
+        to the form's comfortable width (down to NARROWEST_GUIDE), and takes its width back
+        from whatever the form does not need once there is room again (a window maximised)."""
         left, right = self.split.sizes()
         form = self.form_scroll.widget()
         need = (form.sizeHint().width() + self.form_scroll.verticalScrollBar().sizeHint().width()
                 + 2 * self.form_scroll.frameWidth())
-        if right >= need or left <= self.NARROWEST_GUIDE:
+        if right < need and left > self.NARROWEST_GUIDE:
+            move = -min(need - right, left - self.NARROWEST_GUIDE)
+        elif right > need and left < self.GUIDE_WIDTH:
+            move = min(right - need, self.GUIDE_WIDTH - left)
+        else:
             return
-        give = min(need - right, left - self.NARROWEST_GUIDE)
-        self.split.setSizes([left - give, right + give])
+        self.split.setSizes([left + move, right - move])
 
     def _wire(self) -> None:
         self.finder.picked.connect(self.pick_item)
