@@ -117,8 +117,7 @@ class LockScreen(QWidget):
             show_message(self.message, "请输入密码。" if user else "请输入用户名和密码。", "warn")
             return
         self.unlock_button.setEnabled(False)
-        show_message(self.message, "正在验证…", "ok")
-        self.slow.start(SLOW_PLATFORM_NOTICE)
+        self.slow.start("正在验证…", SLOW_PLATFORM_NOTICE)
         self.ops.run_read(lambda: login(self.ctx, user, pw), self._ok, self._fail)
 
     def _ok(self, outcome: LoginOutcome) -> None:

@@ -97,8 +97,7 @@ class LoginDialog(QDialog):
             return
         from sync.login import SLOW_PLATFORM_NOTICE, login  # loaded by then (ui.startup): no wait here
 
-        show_message(self.message, "正在验证…", "ok")
-        self.slow.start(SLOW_PLATFORM_NOTICE)
+        self.slow.start("正在验证…", SLOW_PLATFORM_NOTICE)
         ctx, user, pw = self.ctx, self.username.text(), self.password.text()
         self.ops.run_read(lambda: login(ctx, user, pw), self._ok, self._fail)
 

@@ -66,8 +66,10 @@ class DelayedNotice(QObject):
         self.timer.setInterval(after_ms)
         self.timer.timeout.connect(lambda: show_message(self.label, self.text, "warn"))
 
-    def start(self, text: str) -> None:
-        self.text = text
+    def start(self, now: str, later: str) -> None:
+        """Say `now` at once (a plain "please wait"), and `later` if the wait goes on."""
+        show_message(self.label, now, "ok")
+        self.text = later
         self.timer.start()
 
     def stop(self) -> None:

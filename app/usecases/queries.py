@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TypeVar, cast
 
 from sqlalchemy import Select, and_, func, or_, select
 
@@ -197,15 +198,19 @@ def _party(p: Party | None, whole: bool = True) -> PartySnapshot | None:
     return replace(snap, id_number=number, phone=mask_phone(snap.phone), address="")
 
 
-def _masked_text(value: object) -> object:
+_T = TypeVar("_T")
+
+
+def _masked_text(value: _T) -> _T:
     """Every ID and phone number in free text (a note, the authorisation) or a step's detail (a
-    补正 note, a reason), at any depth."""
+    补正 note, a reason), at any depth. Typed as given: a string stays a string (a tuple comes
+    back a list, as JSON would have it)."""
     if isinstance(value, str):
-        return mask_personal_data(value)
+        return cast(_T, mask_personal_data(value))
     if isinstance(value, dict):
-        return {k: _masked_text(v) for k, v in value.items()}
+        return cast(_T, {k: _masked_text(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
-        return [_masked_text(v) for v in value]
+        return cast(_T, [_masked_text(v) for v in value])
     return value
 
 
