@@ -27,8 +27,8 @@ def status_text(s: SyncStatus, now: datetime) -> str:
     if s.online is None:
         return "正在连接平台…"
     if s.syncing:
-        # A cycle against a platform that does not answer lasts minutes (each call waits for
-        # its timeout and retries): while offline, say it is a retry, not a sync under way.
+        # A cycle against a platform that cannot be reached still takes seconds (its check
+        # waits out a timeout or a few retries): while offline, say it is a retry, not a sync.
         return "离线 · 正在重试连接…" if s.online is False else "正在同步…"
     if s.online is False:
         return "离线 · 联网后自动上传"
