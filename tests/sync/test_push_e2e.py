@@ -70,8 +70,8 @@ def test_latency_beyond_the_timeout_leaves_events_queued_then_delivers_them_once
 
 
 def test_a_hung_platform_is_reported_offline_after_one_short_wait_and_nothing_is_lost(terminal, sandbox) -> None:
-    """Seen under Xvfb with the platform stopped: 正在同步… beside a grey light for about 100 s
-    (the push's 20 s read timeout, five times) before the terminal said it was offline."""
+    """Seen under Xvfb with the platform stopped: 正在同步… beside the last cycle's green light
+    for about 100 s (the health check's 20 s read timeout, five times) before it said offline."""
     from sync.api import PROBE_READ_TIMEOUT
     from sync.http import HttpSettings
 
