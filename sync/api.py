@@ -70,8 +70,8 @@ class PlatformApi:
 
     def health(self) -> c.Health:
         """First in every sync cycle. Short-tempered: a platform that takes the connection and
-        then hangs is reported offline after one read timeout of its own, not after the push's
-        long timeouts and retries (about 100 s before)."""
+        then hangs is reported offline after one read timeout of its own, not after the long
+        timeouts and retries the client keeps for pushes (about 100 s before)."""
         s = self.http.settings
         probe = replace(s, read_timeout=min(s.read_timeout, PROBE_READ_TIMEOUT), retry_no_answer=False)
         return _parse(c.Health, self.http.get(c.PATH_HEALTH, auth=False, settings=probe))
