@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the standing demo code (demo and training only; \"\" = none, one-time codes only)")
     faults = p.add_argument_group("faults (also switchable at POST /sandbox/faults)")
     faults.add_argument("--latency-ms", type=int, default=0)
+    faults.add_argument("--latency-path", default="", help="delay only paths starting with this (e.g. /api/v1/events)")
     faults.add_argument("--error-share", type=float, default=0.0, help="share of /api/v1 requests answered 500")
     faults.add_argument("--drop-share", type=float, default=0.0, help="share of connections closed without an answer")
     faults.add_argument("--lose-response-share", type=float, default=0.0,
@@ -129,7 +130,8 @@ def main(argv: list[str] | None = None) -> None:
         enrolment_code="" if args.mode == "production" else args.enrolment_code, mode=args.mode,
         tunables=Tunables(token_ttl_seconds=args.token_ttl, back_office_delay_seconds=args.back_office_delay,
                           denial_share=args.denial_share, courier_delay_seconds=args.courier_delay))
-    faults = FaultState(Faults(latency_ms=args.latency_ms, error_share=args.error_share, drop_share=args.drop_share,
+    faults = FaultState(Faults(latency_ms=args.latency_ms, latency_path=args.latency_path,
+                               error_share=args.error_share, drop_share=args.drop_share,
                                lose_response_share=args.lose_response_share, maintenance=args.maintenance))
     sock = bind(args.port)
     port = sock.getsockname()[1]

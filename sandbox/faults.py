@@ -41,6 +41,9 @@ class Faults(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     latency_ms: int = Field(default=0, ge=0, le=600_000)
+    # Only requests whose path starts with this are delayed ("" = every one): a platform whose
+    # event intake hangs while its health check still answers.
+    latency_path: str = Field(default="", max_length=200)
     error_share: float = Field(default=0, ge=0, le=1)
     error_next: int = Field(default=0, ge=0)
     drop_share: float = Field(default=0, ge=0, le=1)
@@ -132,7 +135,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         st, faults = self.state, self.state.faults
-        if faults.latency_ms:
+        if faults.latency_ms and scope["path"].startswith(faults.latency_path):
             st.fired["delayed"] += 1
             st.fired["delayed_ms"] += faults.latency_ms
             await asyncio.sleep(faults.latency_ms / 1000)

@@ -156,7 +156,7 @@ class Sandbox:
         return r.json()
 
     def set_faults(self, **faults: Any) -> dict:
-        """latency_ms, error_share, error_next, drop_share, drop_next, lose_response_share,
+        """latency_ms (latency_path: only there), error_share, error_next, drop_share, drop_next, lose_response_share,
         lose_response_next, maintenance, retry_after_seconds, exit_on_next_batch."""
         return self._control("POST", "/sandbox/faults", json=faults)
 
