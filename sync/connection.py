@@ -4,6 +4,7 @@ and a transparent re-login with the terminal credential when the token has expir
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +24,7 @@ from app.usecases.registration import Registration, registration_for, save_regis
 from app.usecases.sync_pull import LeasedBlock
 from sync import contract as c
 from sync.api import PlatformApi, _parse, china_naive
-from sync.http import HttpSettings, PlatformHttp, PlatformProtocolError, PlatformRefused
+from sync.http import HttpSettings, PlatformError, PlatformHttp, PlatformProtocolError, PlatformRefused
 
 
 class NotConfigured(RuleError):
@@ -76,8 +77,10 @@ class _TerminalAuth:
 
 
 def open_api(ctx: AppContext, platform_url: str | None = None, cancel: threading.Event | None = None,
-             settings: HttpSettings | None = None) -> PlatformApi:
-    """A client for the configured (or given) platform, authenticated as this terminal."""
+             settings: HttpSettings | None = None,
+             on_retry: Callable[[PlatformError], None] | None = None) -> PlatformApi:
+    """A client for the configured (or given) platform, authenticated as this terminal;
+    `on_retry` hears of each failed call that is about to be tried again."""
     url = (platform_url or ctx.settings.get("platform_url")).rstrip("/")
     if not url:
         raise not_configured()
@@ -87,7 +90,7 @@ def open_api(ctx: AppContext, platform_url: str | None = None, cancel: threading
         raise not_registered(url)
     auth = _TerminalAuth(ctx, reg)
     api = PlatformApi(PlatformHttp(url, settings or http_settings(ctx), token=auth.current,
-                                   reauthenticate=auth.renew, cancel=cancel))
+                                   reauthenticate=auth.renew, cancel=cancel, on_retry=on_retry))
     auth.api = api
     return api
 

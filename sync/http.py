@@ -145,13 +145,16 @@ class PlatformHttp:
 
     def __init__(self, base_url: str, settings: HttpSettings | None = None,
                  token: Callable[[], str] | None = None, reauthenticate: Callable[[], None] | None = None,
-                 cancel: threading.Event | None = None, rng: Callable[[], float] = random.random):
+                 cancel: threading.Event | None = None, rng: Callable[[], float] = random.random,
+                 on_retry: Callable[[PlatformError], None] | None = None):
+        """`on_retry`: told of each failure that is about to be retried (the sync thread's status)."""
         self.base_url = base_url.rstrip("/")
         self.settings = settings or HttpSettings()
         self._token = token
         self._reauthenticate = reauthenticate
         self._cancel = cancel or threading.Event()
         self._rng = rng
+        self._on_retry = on_retry
         self.session = requests.Session()
         adapter = HTTPAdapter(max_retries=0, pool_connections=2, pool_maxsize=4)  # retries are ours
         self.session.mount("http://", adapter)
@@ -195,6 +198,8 @@ class PlatformHttp:
             except PlatformError as err:
                 if not _should_retry(err, attempt, settings):
                     raise
+                if self._on_retry is not None:
+                    self._on_retry(err)
                 self._wait(err.retry_after if err.retry_after is not None else backoff_delay(attempt, settings, self._rng))
                 attempt += 1
                 continue

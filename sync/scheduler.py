@@ -25,7 +25,7 @@ from app.rules.problems import Problem
 from app.usecases.sync_state import PushSummary, queue_counts, sync_overview
 from sync.connection import NotConfigured, open_api
 from sync.cycle import SyncReport, run_once
-from sync.http import SyncCancelled
+from sync.http import HttpSettings, PlatformError, PlatformNoAnswer, SyncCancelled
 from sync.uploader import UploadSummary
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,10 @@ ChangesCallback = Callable[[Changes], None]
 class SyncScheduler:
     def __init__(self, ctx: AppContext, on_status: StatusCallback | None = None,
                  on_changes: ChangesCallback | None = None, interval_seconds: float | None = None,
-                 batch_size: int | None = None):
+                 batch_size: int | None = None, http: HttpSettings | None = None):
+        """`http`: the calls' timeouts and retries (default: the terminal's own)."""
         self.ctx = ctx
+        self._http = http
         self._on_status = on_status
         self._on_changes = on_changes
         self._interval = interval_seconds
@@ -125,7 +127,7 @@ class SyncScheduler:
         self._update(configured=True, syncing=True)
         report: SyncReport | None = None
         try:
-            api = open_api(self.ctx, cancel=self._cancel)
+            api = open_api(self.ctx, cancel=self._cancel, settings=self._http, on_retry=self._on_retry)
             try:
                 report = run_once(self.ctx, api, on_batch=self._on_batch, batch_size=self._batch_size,
                                   on_upload=self._on_upload)
@@ -147,6 +149,14 @@ class SyncScheduler:
                      last_error=report.errors[0] if report.errors else None, last_report=report, **self._counts())
         if self._on_changes is not None and not report.changes.empty:
             self._on_changes(report.changes)
+
+    def _on_retry(self, err: PlatformError) -> None:
+        """A call got no answer for its whole read timeout (20 s) and is being asked again. The
+        platform answered the cycle's check, but it is not answering now: the light goes red
+        until an answer comes (the next batch, or the cycle's end), instead of staying green
+        beside 正在同步… for the minutes the retries take."""
+        if isinstance(err, PlatformNoAnswer):
+            self._update(online=False, last_error=err.as_problem())
 
     def _on_batch(self, total: PushSummary) -> None:
         self._update(online=True, **self._counts())

@@ -83,3 +83,31 @@ def test_sync_now_against_the_platform_reports_green_and_the_changes(ctx, clerk,
     assert st.last_sync_at is not None and st.last_report.pushed.applied == 4
     assert changed and changed[0].outbox
     assert {e["case_number"] for e in sandbox.applied_events()} == set(numbers)
+
+
+def test_a_platform_that_stops_answering_mid_push_turns_the_light_red_until_it_answers(ctx, clerk, sandbox) -> None:
+    """The event intake hung after the cycle's check had answered: the light stayed green beside
+    正在同步… while each batch waited out its read timeout, five times (about 100 s by default)."""
+    from dataclasses import replace
+
+    from sync.contract import PATH_EVENTS_BATCH
+    from tests.sync.support import FAST, connect, take_in
+    from ui.sync.status_widget import status_text
+
+    take_in(ctx, clerk, 2)
+    connect(ctx, sandbox)
+    sandbox.set_faults(latency_ms=60_000, latency_path=PATH_EVENTS_BATCH)  # health still answers
+    statuses = Statuses()
+    sched = SyncScheduler(ctx, on_status=statuses, interval_seconds=3600,
+                          http=replace(FAST, read_timeout=1.0, retries=20, backoff_base=0.5, backoff_cap=1.0))
+    sched.start()
+    try:
+        hung = statuses.wait_for(lambda s: s.syncing and s.online is False, timeout=15)
+        assert hung.light == "red" and status_text(hung, ctx.now()) == "离线 · 正在重试连接…"
+        assert hung.last_error.code == "PLATFORM_UNREACHABLE" and "没有应答" in hung.last_error.message
+        sandbox.clear_faults()  # answering again: the next try goes through
+        done = statuses.wait_for(lambda s: not s.syncing and s.last_report is not None, timeout=30)
+    finally:
+        sched.stop()
+    assert done.online is True and done.light == "green" and done.queued == 0
+    assert done.last_report.pushed.applied + done.last_report.pushed.duplicate == 4
