@@ -141,3 +141,17 @@ def test_the_preview_fits_the_screen_it_opens_on(qtbot, window, ctx, clerk) -> N
     assert room.width() < 900  # the case this test is about
     assert dlg.width() <= room.width() and dlg.height() <= room.height() - 40
     assert dlg.print_button.isVisible() and dlg.rect().contains(dlg.print_button.geometry())
+
+
+def test_the_certificate_form_waits_in_the_first_field_still_to_fill(qtbot, styled_app) -> None:
+    """Found reading the change again: since the sources moved beside the fields (873db46) the
+    form put the cursor in its last field whenever that one was empty, not in the first to fill."""
+    from app.documents import CertificateFieldSpec
+    from ui.printing.certificate_dialog import CertificateDialog
+
+    specs = (CertificateFieldSpec("holder_name", "名称", "applicant"),
+             CertificateFieldSpec("certificate_no", "证照编号", "back_office"),
+             CertificateFieldSpec("valid_until", "有效期至", "back_office"))
+    form = CertificateDialog("营业执照", specs, {"holder_name": "张桂兰"})
+    qtbot.addWidget(form)
+    assert form.focusWidget() is form.edits["certificate_no"]

@@ -38,11 +38,11 @@ class CertificateDialog(QDialog):
             row.addWidget(source)
             form.addRow(("＊" if f.required else "") + f.label, row)
             self.edits[f.key], self.sources[f.key] = edit, source
+            if first_empty is None and not edit.text():
+                first_empty = edit
         widest = max((lab.sizeHint().width() for lab in self.sources.values()), default=0)
         for lab in self.sources.values():  # one column: the fields keep one right edge
             lab.setFixedWidth(widest)
-            if first_empty is None and not edit.text():
-                first_empty = edit
         hint = QLabel("右侧灰字是每项的来源。审批结果（证照编号、经营范围、有效期等）请按审批系统的结果填写。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#555;")
