@@ -157,11 +157,13 @@ class CasesView(QWidget):
     ITEM_COLUMN_MIN = 60  # "个体工…": at 1024 px with a case open that is all there is (its detail names it in full)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt API
-        if obj is self.table and event.type() == QEvent.Type.Resize:
+        if obj is self.table and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             QTimer.singleShot(0, self, self._fit_columns)
         return super().eventFilter(obj, event)
 
     def _fit_columns(self) -> None:
+        if not self.table.isVisible():
+            return  # another tab is in front: the viewport's size is stale; showing the list fits it
         header, room = self.table.horizontalHeader(), self.table.viewport().width()
 
         def others() -> int:  # what every shown column but 事项 needs
